@@ -1,0 +1,116 @@
+"""Proeftuin: the tracker for learning networks in home care."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides settings (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from proeftuin.config import load_config
+
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_cli(app)
+    from proeftuin.errors import register_error_handlers
+    from proeftuin.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    return app
+
+
+def select_locale() -> str:
+    """Dutch unless the visitor chose English."""
+    from flask import current_app
+
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else "nl"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to this app."""
+    import proeftuin.database  # noqa: F401 - registers the SQLite connection pragmas
+    from proeftuin import models  # noqa: F401 - the metadata must be complete for Alembic
+    from proeftuin.auth.sessions import load_user_for_request
+    from proeftuin.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # our own session records do this job
+    login_manager.user_loader(load_user_for_request)
+
+    @app.before_request
+    def _load_user_first():
+        # Resolve the signed-in user before the view runs, so the session touch in the
+        # user loader commits on its own and never mid-view.
+        from flask_login import current_user
+
+        if not request.path.startswith(app.static_url_path or "/static"):
+            _ = current_user.is_authenticated
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per area."""
+    from proeftuin.admin.routes import bp as admin_bp
+    from proeftuin.auth.routes import bp as auth_bp
+    from proeftuin.dashboard.routes import bp as dashboard_bp
+    from proeftuin.framework.routes import bp as framework_bp
+    from proeftuin.main.routes import bp as main_bp
+    from proeftuin.pilots.routes import bp as pilots_bp
+    from proeftuin.pilots.workspace_routes import bp as workspace_bp
+
+    for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, framework_bp, dashboard_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose permissions, labels, Markdown and the locale to the templates."""
+    from flask_babel import format_date, format_datetime
+
+    from proeftuin import permissions
+    from proeftuin.labels import JINJA_FILTERS
+    from proeftuin.reference import current_language
+    from proeftuin.text import render_markdown
+
+    app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.filters.update(JINJA_FILTERS)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    )
+
+
+def register_cli(app: Flask) -> None:
+    """Add the `flask` commands."""
+    from proeftuin.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,93 @@
+"""Server-side records of sign-in sessions.
+
+The cookie carries a random token; the database keeps its hash, when it began and when it
+was last used. A session ends 12 hours after sign-in or 30 minutes after its last request,
+and sign-out or a password change revokes it at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, session
+from flask_login import login_user, logout_user
+
+from proeftuin.extensions import db
+from proeftuin.models import User, UserSession, utcnow
+
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
+#: last_seen_at is written at most this often, so ordinary requests stay read-only
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> UserSession:
+    """Sign the user in with a new session; whatever the old cookie held is dropped."""
+    token = secrets.token_urlsafe(32)
+    record = UserSession(user=user, token_hash=_hash(token))
+    db.session.add(record)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    session.clear()
+    session[SESSION_TOKEN_KEY] = token
+    session.permanent = True
+    login_user(user, remember=False, fresh=True)
+    return record
+
+
+def current_session_record() -> UserSession | None:
+    """Return the session record behind this request's cookie, if it is still valid."""
+    token = session.get(SESSION_TOKEN_KEY)
+    if not token or not isinstance(token, str):
+        return None
+    record = db.session.scalar(
+        sa.select(UserSession).where(UserSession.token_hash == _hash(token))
+    )
+    if record is None or record.revoked_at is not None:
+        return None
+    now = utcnow()
+    if now - record.created_at > current_app.config["SESSION_ABSOLUTE_LIFETIME"]:
+        return None
+    if now - record.last_seen_at > current_app.config["SESSION_IDLE_TIMEOUT"]:
+        return None
+    return record
+
+
+def load_user_for_request(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user only while their session record is valid."""
+    record = current_session_record()
+    if record is None or str(record.user_id) != str(user_id):
+        return None
+    user = db.session.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    if utcnow() - record.last_seen_at > TOUCH_INTERVAL:
+        # Called from before_request, before the view changes anything, so this commit
+        # holds nothing but the touch.
+        record.last_seen_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def end_session() -> None:
+    """Revoke this browser's session and sign out."""
+    record = current_session_record()
+    if record is not None:
+        record.revoked_at = utcnow()
+    logout_user()
+    session.clear()
+
+
+def revoke_all_sessions(user: User) -> None:
+    """Revoke every session of the user (after a password change or deactivation)."""
+    db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -1,0 +1,55 @@
+"""The `flask` commands: create-user, seed-demo."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from proeftuin.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    """Register the project's commands on the app."""
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True, help="E-mail address to sign in with.")
+@click.option("--name", prompt=True, help="Display name.")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "facilitator", "participant"]),
+    default="admin",
+    show_default=True,
+)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Create an account (the first admin, typically)."""
+    from proeftuin.admin.services import AccountError, create_account
+    from proeftuin.models import Role
+
+    try:
+        user = create_account(email=email, name=name, role=Role(role), password=password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when there are no accounts yet.")
+def seed_demo(if_empty: bool) -> None:
+    """Load fictional demo programmes, pilots and accounts, and print the accounts."""
+    from proeftuin import demo
+    from proeftuin.models import User
+
+    has_users = db.session.scalar(sa.select(sa.func.count()).select_from(User)) > 0
+    if has_users and if_empty:
+        click.echo("The database already holds data; demo data not loaded.")
+    else:
+        demo.seed_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    click.echo(demo.accounts_text())

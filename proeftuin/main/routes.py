@@ -1,0 +1,45 @@
+"""Home, language choice and the health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
+
+from proeftuin.extensions import csrf, db
+from proeftuin.main import queries
+from proeftuin.navigation import redirect_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """Show what Proeftuin is, the framework at a glance and the newest pilots."""
+    return render_template(
+        "main/index.html",
+        directions=queries.directions_with_pilot_counts(),
+        recent_pilots=queries.recent_public_pilots(limit=6),
+        totals=queries.public_totals(),
+    )
+
+
+@bp.post("/taal")
+def set_language():
+    """Remember the interface language the visitor chose."""
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = lang
+    return redirect_next("main.index")
+
+
+@bp.get("/healthz")
+@csrf.exempt
+def healthz():
+    """Answer whether the app runs and the database responds."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,119 @@
+"""Accounts, their sign-in sessions and invitations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from proeftuin.extensions import db
+from proeftuin.models.base import UTCDateTime, enum_column, utcnow
+from proeftuin.models.pilot import MemberRole
+
+if TYPE_CHECKING:
+    from proeftuin.models.pilot import Membership, Pilot
+    from proeftuin.models.programme import Programme
+
+
+class Role(enum.Enum):
+    """What kind of account this is; scope comes from programmes and memberships."""
+
+    admin = "admin"
+    facilitator = "facilitator"
+    participant = "participant"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.participant)
+    #: an inactive account cannot sign in; its history stays
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    programmes: Mapped[list[Programme]] = relationship(
+        secondary="programme_facilitator", back_populates="facilitators",
+        order_by="Programme.name",
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role is Role.facilitator
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"
+
+
+class UserSession(db.Model):
+    """A signed-in browser session, so that sign-out and password changes can revoke it."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    #: SHA-256 of the token in the session cookie; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: updated at most once a minute, to keep writes off ordinary requests
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Invitation(db.Model):
+    """A signed, expiring, single-use invitation to join a pilot."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"),
+                                          index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: the membership role the invitee gets
+    member_role: Mapped[MemberRole] = mapped_column(enum_column(MemberRole))
+    #: random value in the signed token, so a token cannot be forged from the id alone
+    nonce: Mapped[str] = mapped_column(sa.String(43))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pilot: Mapped[Pilot] = relationship(back_populates="invitations")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Still usable: not accepted, not revoked, not expired."""
+        return (self.accepted_at is None and self.revoked_at is None
+                and self.expires_at > utcnow())

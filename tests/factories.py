@@ -1,0 +1,137 @@
+"""Factories for test data: fictional people and pilots, committed so requests see them."""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+
+import sqlalchemy as sa
+
+from proeftuin.auth.passwords import hash_password
+from proeftuin.extensions import db
+from proeftuin.models import (
+    CarerQuestion,
+    Discipline,
+    MemberRole,
+    Membership,
+    OrganisationKind,
+    Pilot,
+    PilotDirection,
+    PilotOrganisation,
+    PilotScale,
+    PilotStatus,
+    PilotStatusChange,
+    Programme,
+    Region,
+    Role,
+    SolutionDirection,
+    TargetGroup,
+    User,
+)
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@cache
+def _password_hash() -> str:
+    # Hashing once keeps Argon2's deliberate slowness out of every factory call.
+    return hash_password(PASSWORD)
+
+
+class Factories:
+    """Build committed rows with sensible fictional defaults; override what a test needs."""
+
+    def user(self, role: Role = Role.participant, name: str | None = None,
+             email: str | None = None, active: bool = True) -> User:
+        n = next(_counter)
+        user = User(
+            email=email or f"gebruiker{n}@voorbeeld.test",
+            name=name or f"Testpersoon {n}",
+            password_hash=_password_hash(),
+            role=role,
+            active=active,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def admin(self, **kwargs) -> User:
+        return self.user(role=Role.admin, **kwargs)
+
+    def programme(self, name: str | None = None, facilitators=()) -> Programme:
+        n = next(_counter)
+        programme = Programme(
+            slug=f"programma-{n}", name=name or f"Testprogramma {n}",
+            description="Een verzonnen programma voor de tests.",
+        )
+        programme.facilitators.extend(facilitators)
+        db.session.add(programme)
+        db.session.commit()
+        return programme
+
+    def facilitator(self, *programmes: Programme, **kwargs) -> User:
+        user = self.user(role=Role.facilitator, **kwargs)
+        for programme in programmes:
+            programme.facilitators.append(user)
+        db.session.commit()
+        return user
+
+    def region(self, name: str = "Utrecht") -> Region:
+        return db.session.scalar(sa.select(Region).where(Region.name == name))
+
+    def direction(self, number: int) -> SolutionDirection:
+        return db.session.scalar(
+            sa.select(SolutionDirection).where(SolutionDirection.number == number)
+        )
+
+    def question(self, number: int) -> CarerQuestion:
+        return db.session.scalar(sa.select(CarerQuestion).where(CarerQuestion.number == number))
+
+    def discipline(self, key: str) -> Discipline:
+        return db.session.scalar(sa.select(Discipline).where(Discipline.key == key))
+
+    def target_group(self, key: str) -> TargetGroup:
+        return db.session.scalar(sa.select(TargetGroup).where(TargetGroup.key == key))
+
+    def pilot(self, programme: Programme | None = None, status: PilotStatus = PilotStatus.active,
+              name: str | None = None, region: str = "Utrecht", directions=(1, 2),
+              questions=(1,), municipality: str = "Denkstad") -> Pilot:
+        n = next(_counter)
+        programme = programme or self.programme()
+        pilot = Pilot(
+            slug=f"proeftuin-{n}",
+            name=name or f"Proeftuin {n}",
+            municipality=municipality,
+            region=self.region(region),
+            programme=programme,
+            scale=PilotScale.local,
+            status=status,
+            theme="Samenwerking rond de mantelzorger.",
+            ambition="Eerder signaleren van overbelasting.",
+            contact_name="Contactpersoon Verzonnen",
+            contact_email=f"contact{n}@voorbeeld.test",
+            contact_phone="",
+        )
+        pilot.questions = [self.question(q) for q in questions]
+        pilot.directions = [
+            PilotDirection(direction=self.direction(d), direction_number=d) for d in directions
+        ]
+        pilot.disciplines = [self.discipline("gp"), self.discipline("district_nurse")]
+        pilot.target_groups = [self.target_group("frail_elderly")]
+        pilot.organisations = [
+            PilotOrganisation(name="Zorggroep Voorbeeld", kind=OrganisationKind.care, position=0)
+        ]
+        pilot.status_changes = [PilotStatusChange(from_status=None, to_status=status)]
+        db.session.add(pilot)
+        db.session.commit()
+        return pilot
+
+    def member(self, pilot: Pilot, role: MemberRole = MemberRole.member, **kwargs) -> User:
+        user = self.user(**kwargs)
+        db.session.add(Membership(pilot=pilot, user=user, role=role))
+        db.session.commit()
+        return user
+
+    def coordinator(self, pilot: Pilot, **kwargs) -> User:
+        return self.member(pilot, role=MemberRole.coordinator, **kwargs)
