@@ -84,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.framework.routes import bp as framework_bp
     from proeftuin.main.routes import bp as main_bp
     from proeftuin.pilots.routes import bp as pilots_bp
-    from proeftuin.pilots.workspace_routes import bp as workspace_bp
+    from proeftuin.workspace.routes import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, framework_bp, dashboard_bp, admin_bp):
         app.register_blueprint(bp)

@@ -13,3 +13,9 @@ def test_home_page_is_dutch_by_default(client):
     html = response.get_data(as_text=True)
     assert '<html lang="nl">' in html
     assert "Samen leren in de zorg thuis" in html
+
+
+def test_signed_in_user_reaches_workspace_list(client, make, login):
+    user = make.user()
+    response = login(user)
+    assert response.headers["Location"].endswith("/werkplaats/")
