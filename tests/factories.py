@@ -46,7 +46,7 @@ class Factories:
              email: str | None = None, active: bool = True) -> User:
         n = next(_counter)
         user = User(
-            email=email or f"gebruiker{n}@voorbeeld.test",
+            email=email or f"gebruiker{n}@voorbeeld.example",
             name=name or f"Testpersoon {n}",
             password_hash=_password_hash(),
             role=role,
@@ -110,7 +110,7 @@ class Factories:
             theme="Samenwerking rond de mantelzorger.",
             ambition="Eerder signaleren van overbelasting.",
             contact_name="Contactpersoon Verzonnen",
-            contact_email=f"contact{n}@voorbeeld.test",
+            contact_email=f"contact{n}@voorbeeld.example",
             contact_phone="",
         )
         pilot.questions = [self.question(q) for q in questions]
