@@ -1,0 +1,77 @@
+"""Migrations build the same schema as the models, with the reference data, and undo it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from proeftuin import create_app
+from proeftuin.extensions import db
+
+SCHEMA = "migration_check"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """An empty database: a new SQLite file, or an empty schema on the PostgreSQL server."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def migration_app(empty_database_url, tmp_path):
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _user_tables() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_builds_the_models_schema_and_loads_reference_data(migration_app):
+    upgrade()
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                db.metadata)
+        counts = {
+            table: conn.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+            for table in ("carer_question", "solution_direction", "discipline", "region")
+        }
+        english = conn.scalar(sa.text("SELECT name_en FROM solution_direction WHERE number = 10"))
+    assert diff == []
+    assert counts["carer_question"] == 3
+    assert counts["solution_direction"] == 10
+    assert counts["discipline"] >= 4
+    assert counts["region"] == 18
+    assert english == "Informal carers and professionals talk about moral dilemmas in care"
+
+
+def test_downgrade_removes_every_table(migration_app):
+    upgrade()
+    assert "pilot" in _user_tables()
+
+    downgrade(revision="base")
+
+    assert _user_tables() == set()
