@@ -1,0 +1,64 @@
+"""Error pages in the site's style, JSON for API clients, and the security headers."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from proeftuin.extensions import db
+from proeftuin.models import Programme
+
+
+def test_unknown_page_gets_styled_404_in_dutch(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Pagina niet gevonden" in html
+    assert 'class="skip-link"' in html
+    assert html.count("<h1") == 1
+
+
+def test_json_client_gets_json_error(client):
+    response = client.get("/bestaat-niet", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json()["error"]["status"] == 404
+
+
+def test_server_error_rolls_back_and_shows_friendly_page(app):
+    def boom():
+        db.session.add(Programme(slug="half", name="Half opgeslagen"))
+        db.session.flush()
+        raise RuntimeError("simulated failure")
+
+    app.add_url_rule("/test-boom", "test_boom", boom)
+    client = app.test_client()
+
+    response = client.get("/test-boom")
+
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.get_data(as_text=True)
+    with app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Programme))
+    assert count == 0
+
+
+def test_post_without_csrf_token_is_refused_with_a_clear_page(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post("/taal", data={"lang": "en"})
+    assert response.status_code == 400
+    assert "Formulier verlopen" in response.get_data(as_text=True)
+
+
+def test_every_response_carries_security_headers(client):
+    for path in ("/", "/bestaat-niet", "/healthz", "/static/css/proeftuin.css"):
+        with client.get(path) as response:
+            headers = response.headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert "unsafe-inline" not in headers["Content-Security-Policy"], path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "same-origin", path
+
+
+def test_oversized_request_is_refused_with_413(app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = app.test_client().post("/taal", data={"lang": "x" * 5000})
+    assert response.status_code == 413

@@ -1,0 +1,62 @@
+"""Every interface string has an English translation, and the language choice works."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = ROOT / "proeftuin" / "translations"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+METHODS = [("proeftuin/**.py", "python"), ("templates/**.html", "jinja2")]
+
+
+def _extracted_ids() -> set[str]:
+    ids = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHODS, keywords=KEYWORDS
+    ):
+        ids.add(message[0] if isinstance(message, tuple) else message)
+    return ids
+
+
+def _catalogue(lang: str):
+    data = (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").read_bytes()
+    return read_po(BytesIO(data))
+
+
+def test_every_interface_string_has_an_english_translation():
+    english = _catalogue("en")
+    missing = sorted(
+        msgid for msgid in _extracted_ids()
+        if msgid and (english.get(msgid) is None or not english.get(msgid).string)
+    )
+    assert missing == [], f"{len(missing)} strings lack English, e.g. {missing[:5]}"
+
+
+def test_dutch_catalogue_knows_every_interface_string():
+    dutch = _catalogue("nl")
+    missing = sorted(msgid for msgid in _extracted_ids() if msgid and dutch.get(msgid) is None)
+    assert missing == [], f"run `make update-messages`: {missing[:5]}"
+
+
+def test_language_choice_switches_to_english_and_back(client):
+    client.post("/taal", data={"lang": "en", "next": "/"})
+    english = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in english
+    assert "Learning together in home care" in english
+
+    client.post("/taal", data={"lang": "nl", "next": "/"})
+    dutch = client.get("/").get_data(as_text=True)
+    assert '<html lang="nl">' in dutch
+    assert "Samen leren in de zorg thuis" in dutch
+
+
+def test_language_choice_refuses_unknown_language_and_foreign_redirect(client):
+    assert client.post("/taal", data={"lang": "fr"}).status_code == 400
+    response = client.post("/taal", data={"lang": "en", "next": "https://elders.example/"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
