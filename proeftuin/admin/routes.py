@@ -1,10 +1,157 @@
 """Administration: users and programmes."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from proeftuin.admin import forms, queries, services
+from proeftuin.extensions import db
+from proeftuin.models import Role
+from proeftuin.permissions import can_administer
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 
+@bp.before_request
+@login_required
+def _admins_only():
+    # Every page here is for admins only; checking once keeps a new route from forgetting it.
+    if not can_administer(current_user):
+        abort(403)
+
+
+def _report(form, error: services.AdminError) -> None:
+    """Show a refused change beside the field it is about (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        flash(error.message, "error")
+    else:
+        field.errors.append(error.message)
+
+
 @bp.get("/")
 def index():
-    return "beheer"
+    """Show what there is to administer."""
+    return render_template(
+        "admin/index.html",
+        counts=queries.count_by_role(),
+        roles=list(Role),
+        programme_count=queries.programme_count(),
+    )
+
+
+# Accounts --------------------------------------------------------------------------------
+
+
+@bp.get("/gebruikers")
+def users():
+    """List accounts, filtered by role and a search on name or e-mail address."""
+    form = forms.UserFilterForm(formdata=request.args)
+    form.validate()  # a filter with an error is left out and explained beside its field
+    role = form.role()
+    search = "" if form.q.errors else (form.q.data or "")
+    pagination = queries.users(role=role, search=search,
+                               page=request.args.get("pagina", 1, type=int))
+    return render_template("admin/users.html", form=form, pagination=pagination,
+                           filtered=bool(role or search))
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+def new_user():
+    """Create an account with an initial password."""
+    form = forms.NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_account(
+                email=form.email.data, name=form.name.data, role=form.role.data,
+                password=form.password.data,
+            )
+        except services.AccountError as error:
+            _report(form, error)
+        else:
+            db.session.commit()
+            if user.role is Role.facilitator:
+                flash(_("Het account van %(name)s is aangemaakt. Koppel de begeleider hieronder aan een of meer programma's.", name=user.name), "success")
+                return redirect(url_for("admin.edit_user", user_id=user.id))
+            flash(_("Het account van %(name)s is aangemaakt.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Change an account's name, address, role, activity and programmes."""
+    user = queries.user_by_id(user_id)
+    if user is None:
+        abort(404)
+    form = forms.EditUserForm(data=forms.user_data(user) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.update_account(
+                user, by=current_user, name=form.name.data, email=form.email.data,
+                role=form.role.data, active=form.active.data,
+                programmes=queries.programmes_by_ids(form.programmes.data or []),
+            )
+        except services.AccountError as error:
+            _report(form, error)
+        else:
+            db.session.commit()
+            flash(_("Het account van %(name)s is opgeslagen.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user)
+
+
+# Programmes ------------------------------------------------------------------------------
+
+
+@bp.get("/programmas")
+def programmes():
+    """List programmes with their facilitators and number of pilots."""
+    return render_template("admin/programmes.html", rows=queries.programmes_with_counts())
+
+
+@bp.route("/programmas/nieuw", methods=["GET", "POST"])
+def new_programme():
+    """Create a programme."""
+    form = forms.ProgrammeForm()
+    if form.validate_on_submit():
+        try:
+            programme = services.create_programme(
+                name=form.name.data, description=form.description.data,
+                accepts_applications=form.accepts_applications.data,
+                facilitators=queries.users_by_ids(form.facilitators.data or []),
+            )
+        except services.ProgrammeError as error:
+            _report(form, error)
+        else:
+            db.session.commit()
+            flash(_("Het programma %(name)s is aangemaakt.", name=programme.name), "success")
+            return redirect(url_for("admin.programmes"))
+    return render_template("admin/programme_form.html", form=form, programme=None)
+
+
+@bp.route("/programmas/<int:programme_id>", methods=["GET", "POST"])
+def edit_programme(programme_id: int):
+    """Change a programme's name, description, applications and facilitators."""
+    programme = queries.programme_by_id(programme_id)
+    if programme is None:
+        abort(404)
+    form = forms.ProgrammeForm(
+        data=forms.programme_data(programme) if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_programme(
+                programme, name=form.name.data, description=form.description.data,
+                accepts_applications=form.accepts_applications.data,
+                facilitators=queries.users_by_ids(form.facilitators.data or []),
+            )
+        except services.ProgrammeError as error:
+            _report(form, error)
+        else:
+            db.session.commit()
+            flash(_("Het programma %(name)s is opgeslagen.", name=programme.name), "success")
+            return redirect(url_for("admin.programmes"))
+    return render_template("admin/programme_form.html", form=form, programme=programme)

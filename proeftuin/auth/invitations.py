@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from proeftuin.extensions import db
 from proeftuin.models import Invitation, MemberRole, Membership, Pilot, User, utcnow
 
 _SALT = "proeftuin.invitation"
+#: tokens are short; anything much longer is not one of ours and is not worth decoding
+_MAX_TOKEN_LENGTH = 512
 
 
 class InvitationError(ValueError):
     """The invitation cannot be created or used."""
+
+
+class InvitationState(enum.Enum):
+    """Whether an invitation can still be used, and if not, why."""
+
+    open = "open"
+    accepted = "accepted"
+    revoked = "revoked"
+    expired = "expired"
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -29,7 +41,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 def create_invitation(pilot: Pilot, email: str, member_role: MemberRole, by: User) -> Invitation:
     """Create an invitation for this e-mail address; an open one for the same address is replaced."""
-    email = email.strip().lower()
+    email = email.strip().lower()  # as accounts store addresses (auth.services.normalize_email)
     existing = db.session.scalars(
         sa.select(Invitation).where(
             Invitation.pilot_id == pilot.id,
@@ -53,25 +65,73 @@ def create_invitation(pilot: Pilot, email: str, member_role: MemberRole, by: Use
     return invitation
 
 
+def find_invitation(token: str) -> Invitation | None:
+    """Return the invitation behind a genuine token, whatever its state; None if forged."""
+    if not isinstance(token, str) or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    try:
+        # No max_age: the row's expires_at decides, so an expired invitation can be told
+        # apart from a forged link.
+        data = _serializer().loads(token)
+    except BadData:
+        return None
+    if not isinstance(data, dict):
+        return None
+    invitation_id, nonce = data.get("id"), data.get("n")
+    if type(invitation_id) is not int or not 0 < invitation_id < 2**31 or not isinstance(nonce, str):
+        return None
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not secrets.compare_digest(
+        invitation.nonce.encode(), nonce.encode()
+    ):
+        return None
+    return invitation
+
+
+def invitation_state(invitation: Invitation) -> InvitationState:
+    """Return whether the invitation is open, or why it is not."""
+    if invitation.accepted_at is not None:
+        return InvitationState.accepted
+    if invitation.revoked_at is not None:
+        return InvitationState.revoked
+    if invitation.expires_at <= utcnow():
+        return InvitationState.expired
+    return InvitationState.open
+
+
 def load_invitation(token: str) -> Invitation | None:
     """Return the open invitation behind a token, or None if it is forged, used or expired."""
-    max_age = int(current_app.config["INVITATION_LIFETIME"].total_seconds())
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except (SignatureExpired, BadSignature):
+    invitation = find_invitation(token)
+    if invitation is None or invitation_state(invitation) is not InvitationState.open:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
-        return None
-    invitation = db.session.get(Invitation, data["id"])
-    if invitation is None or not secrets.compare_digest(invitation.nonce, str(data.get("n"))):
-        return None
-    return invitation if invitation.is_open else None
+    return invitation
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Make the user a member of the invitation's pilot and close the invitation."""
-    if not invitation.is_open:
+    """Make the user a member of the invitation's pilot and close the invitation.
+
+    The invitation is claimed with one conditional UPDATE, so of two requests racing with
+    the same link only one succeeds.
+    """
+    if invitation_state(invitation) is not InvitationState.open:
         raise InvitationError("invitation is no longer open")
+    if user.email.strip().lower() != invitation.email.strip().lower():
+        raise InvitationError("invitation is for another address")
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(accepted_at=now, accepted_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise InvitationError("invitation is no longer open")
+    db.session.refresh(invitation)
     membership = db.session.scalar(
         sa.select(Membership).where(
             Membership.pilot_id == invitation.pilot_id, Membership.user_id == user.id
@@ -82,8 +142,6 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         db.session.add(membership)
     elif invitation.member_role is MemberRole.coordinator:
         membership.role = MemberRole.coordinator
-    invitation.accepted_at = utcnow()
-    invitation.accepted_by = user
     db.session.flush()
     return membership
 

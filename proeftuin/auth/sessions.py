@@ -19,6 +19,8 @@ from proeftuin.extensions import db
 from proeftuin.models import User, UserSession, utcnow
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
+#: where main.set_language keeps the chosen interface language
+LANGUAGE_KEY = "lang"
 #: last_seen_at is written at most this often, so ordinary requests stay read-only
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -28,17 +30,33 @@ def _hash(token: str) -> str:
 
 
 def start_session(user: User) -> UserSession:
-    """Sign the user in with a new session; whatever the old cookie held is dropped."""
+    """Sign the user in with a new session; whatever the old cookie held is dropped.
+
+    A fresh token on every sign-in defeats session fixation: a token planted in the
+    browser before sign-in never becomes a signed-in session. Only the visitor's
+    language choice survives, as it says nothing about who they are.
+    """
+    previous = current_session_record()
+    if previous is not None:
+        previous.revoked_at = utcnow()
     token = secrets.token_urlsafe(32)
     record = UserSession(user=user, token_hash=_hash(token))
     db.session.add(record)
     user.last_login_at = utcnow()
     db.session.flush()
-    session.clear()
+    _clear_session()
     session[SESSION_TOKEN_KEY] = token
     session.permanent = True
     login_user(user, remember=False, fresh=True)
     return record
+
+
+def _clear_session() -> None:
+    """Empty the cookie session, keeping only the interface language."""
+    language = session.get(LANGUAGE_KEY)
+    session.clear()
+    if language in current_app.config["LANGUAGES"]:
+        session[LANGUAGE_KEY] = language
 
 
 def current_session_record() -> UserSession | None:
@@ -81,7 +99,7 @@ def end_session() -> None:
     if record is not None:
         record.revoked_at = utcnow()
     logout_user()
-    session.clear()
+    _clear_session()
 
 
 def revoke_all_sessions(user: User) -> None:

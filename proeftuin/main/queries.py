@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from proeftuin.extensions import db
-from proeftuin.models import PUBLIC_STATUSES, Pilot, PilotDirection, SolutionDirection
+from proeftuin.framework.queries import directions_with_pilot_counts
+from proeftuin.models import PUBLIC_STATUSES, Pilot, PilotDirection
+from proeftuin.pilots.queries import WITHOUT_CONTACT
 
-
-def directions_with_pilot_counts() -> list[tuple[SolutionDirection, int]]:
-    """Return every solution direction with the number of public pilots working on it."""
-    counts = (
-        sa.select(PilotDirection.direction_id, sa.func.count(PilotDirection.id).label("n"))
-        .join(Pilot, Pilot.id == PilotDirection.pilot_id)
-        .where(Pilot.status.in_(PUBLIC_STATUSES))
-        .group_by(PilotDirection.direction_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(SolutionDirection, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.direction_id == SolutionDirection.id)
-        .order_by(SolutionDirection.number)
-    ).all()
-    return [(direction, count) for direction, count in rows]
+__all__ = ["directions_with_pilot_counts", "public_totals", "recent_public_pilots"]
 
 
 def recent_public_pilots(limit: int) -> list[Pilot]:
-    """Return the most recently registered public pilots."""
+    """Return the most recently registered public pilots, with what their cards show."""
     return list(
         db.session.scalars(
             sa.select(Pilot)
             .where(Pilot.status.in_(PUBLIC_STATUSES))
-            .options(selectinload(Pilot.region), selectinload(Pilot.programme))
+            .options(
+                *WITHOUT_CONTACT,
+                joinedload(Pilot.region),
+                joinedload(Pilot.programme),
+                selectinload(Pilot.directions).joinedload(PilotDirection.direction),
+            )
             .order_by(Pilot.created_at.desc(), Pilot.id.desc())
             .limit(limit)
         )

@@ -1,20 +1,61 @@
 """Public pilot list and profiles, and the application form."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from proeftuin.extensions import db, limiter
+from proeftuin.permissions import can_view_public_profile
+from proeftuin.pilots import queries, services
+from proeftuin.pilots.forms import ApplicationForm, PilotFilterForm
 
 bp = Blueprint("pilots", __name__)
+
+#: deeper pages than this are never linked; the cap keeps the offset in range
+MAX_PAGE = 10_000
+
+
+def _apply_limit() -> str:
+    # Read per request, so the limit follows the configuration (tests lower it).
+    return current_app.config["APPLY_RATE_LIMIT"]
 
 
 @bp.get("/proeftuinen/")
 def index():
-    return "pilots"
+    """List the public pilots, filtered by plain GET parameters."""
+    filters = PilotFilterForm(request.args)
+    page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
+    pagination = queries.public_pilots(
+        filters.selection(), page=page, per_page=current_app.config["PILOTS_PER_PAGE"]
+    )
+    return render_template(
+        "pilots/index.html", filters=filters, pagination=pagination, params=filters.params()
+    )
 
 
 @bp.get("/proeftuinen/<slug>")
-def show(slug):
-    return slug
+def show(slug: str):
+    """Show a pilot's public profile."""
+    pilot = queries.public_pilot(slug)
+    if pilot is None or not can_view_public_profile(current_user, pilot):
+        abort(404)
+    return render_template("pilots/show.html", pilot=pilot)
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
+@limiter.limit(_apply_limit, methods=["POST"])
 def apply():
-    return "apply"
+    """Apply to become a pilot of a programme."""
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        services.submit_application(form.data)
+        db.session.commit()
+        return redirect(url_for("pilots.applied"), code=303)
+    return render_template("pilots/apply.html", form=form)
+
+
+@bp.get("/aanmelden/bedankt")
+def applied():
+    """Thank the group and say what happens next."""
+    return render_template("pilots/applied.html")

@@ -1,0 +1,272 @@
+"""Forms of administration: accounts and programmes."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from proeftuin.admin import queries
+from proeftuin.admin.services import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PROGRAMME_NAME_MAX_LENGTH
+from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from proeftuin.labels import ROLE
+from proeftuin.models import Programme, Role, User
+
+#: generous, but keeps a pasted book out of the database
+DESCRIPTION_MAX_LENGTH = 20_000
+SEARCH_MAX_LENGTH = 200
+
+
+def _clean(value):
+    """Trim the value and drop control characters, which no name or address needs."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
+
+
+def _clean_multiline(value):
+    """Like _clean, but keep line breaks and tabs."""
+    if not isinstance(value, str):
+        return value
+    return "".join(
+        ch for ch in value if ch in "\n\r\t" or unicodedata.category(ch) != "Cc"
+    ).strip()
+
+
+class Form(FlaskForm):
+    """A FlaskForm whose error messages are plain text after validation.
+
+    Validators keep lazily translated messages as they are, and the forms macro shows only
+    plain strings beside a field; translating them here makes every message appear there.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            field.errors = [e if isinstance(e, str | Mapping) else str(e) for e in field.errors]
+        return valid
+
+
+class StopIfLonger:
+    """Stop validating text longer than `max`: one clear message, and nothing slow runs on it.
+
+    Unlike Length it sets no maxlength attribute, so a browser never silently cuts a pasted
+    password to another one than the user thinks.
+    """
+
+    def __init__(self, max: int, message):
+        self.max = max
+        self.message = message
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and len(field.data) > self.max:
+            raise StopValidation(self.message)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes; the forms macro renders it as a fieldset with a legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def role_choices() -> list[SelectChoice]:
+    """Return the account roles as choices, labelled in the interface language."""
+    return [SelectChoice(role.value, str(ROLE[role])) for role in Role]
+
+
+ROLE_DESCRIPTION = _l("Deelnemers werken in proeftuinen; begeleiders volgen de proeftuinen van hun programma's; beheerders beheren accounts en programma's.")
+
+
+def _role_field(default=None):
+    return SelectField(
+        _l("Rol"),
+        description=ROLE_DESCRIPTION,
+        choices=role_choices,
+        default=default,
+        invalid_choice_message=_l("Kies een van de rollen."),
+    )
+
+
+def _name_field():
+    return StringField(
+        _l("Naam"),
+        filters=[_clean],
+        validators=[DataRequired(_l("Vul een naam in.")),
+                    Length(max=NAME_MAX_LENGTH,
+                           message=_l("De naam is te lang: gebruik hooguit %(max)d tekens.",
+                                      max=NAME_MAX_LENGTH))],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+def _email_field():
+    return EmailField(
+        _l("E-mailadres"),
+        description=_l("Hiermee logt de persoon in. Elk e-mailadres hoort bij één account."),
+        filters=[_clean],
+        validators=[DataRequired(_l("Vul een e-mailadres in.")),
+                    StopIfLonger(EMAIL_MAX_LENGTH, _l("Dit e-mailadres is te lang.")),
+                    Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class UserFilterForm(Form):
+    """Filter the account list by role and a search term (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    rol = SelectField(
+        _l("Rol"),
+        choices=lambda: [SelectChoice("", str(_l("Alle rollen"))), *role_choices()],
+        default="",
+        invalid_choice_message=_l("Kies een van de rollen."),
+    )
+    q = SearchField(
+        _l("Zoek op naam of e-mailadres"),
+        filters=[_clean],
+        validators=[Length(max=SEARCH_MAX_LENGTH,
+                           message=_l("Maak de zoekterm korter: hooguit %(max)d tekens.",
+                                      max=SEARCH_MAX_LENGTH))],
+    )
+
+    def role(self) -> Role | None:
+        """Return the chosen role, if any and valid."""
+        if self.rol.errors or not self.rol.data:
+            return None
+        return Role(self.rol.data)
+
+
+class NewUserForm(Form):
+    """A new account with an initial password."""
+
+    name = _name_field()
+    email = _email_field()
+    role = _role_field(default=Role.participant.value)
+    password = PasswordField(
+        _l("Eerste wachtwoord"),
+        description=_l("Minstens %(min)d en hooguit %(max)d tekens. Geef het wachtwoord op een veilige manier door; de persoon kan het daarna zelf wijzigen.",
+                       min=MIN_LENGTH, max=MAX_LENGTH),
+        validators=[
+            DataRequired(_l("Kies een eerste wachtwoord.")),
+            StopIfLonger(MAX_LENGTH, _l("Het wachtwoord is te lang: gebruik hooguit %(max)d tekens.",
+                                        max=MAX_LENGTH)),
+            Length(min=MIN_LENGTH,
+                   message=_l("Het wachtwoord is te kort: gebruik minstens %(min)d tekens.",
+                              min=MIN_LENGTH)),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_repeat = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[DataRequired(_l("Vul het wachtwoord nog een keer in.")),
+                    EqualTo("password",
+                            _l("De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _programme_choices(programmes: list[Programme]) -> list[SelectChoice]:
+    return [SelectChoice(p.id, p.name) for p in programmes]
+
+
+class EditUserForm(Form):
+    """An account's name, address, role, whether it may sign in, and its programmes."""
+
+    name = _name_field()
+    email = _email_field()
+    role = _role_field()
+    active = BooleanField(
+        _l("Account actief"),
+        description=_l("Een uitgeschakeld account kan niet meer inloggen en wordt direct overal uitgelogd. Wat de persoon heeft vastgelegd, blijft bewaard."),
+    )
+    programmes = MultiCheckboxField(
+        _l("Programma's (alleen voor begeleiders)"),
+        description=_l("Een begeleider volgt de proeftuinen en aanmeldingen van de aangevinkte programma's."),
+        coerce=int,
+        invalid_value_message=_l("Kies alleen programma's uit de lijst."),
+        invalid_choice_message=_l("Kies alleen programma's uit de lijst."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programmes.choices = _programme_choices(queries.all_programmes())
+
+
+def user_data(user: User) -> dict:
+    """Return the edit form's initial values for this account."""
+    return {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role.value,
+        "active": user.active,
+        "programmes": [p.id for p in user.programmes],
+    }
+
+
+class ProgrammeForm(Form):
+    """A programme: its name, description, whether it takes applications, its facilitators."""
+
+    name = StringField(
+        _l("Naam van het programma"),
+        filters=[_clean],
+        validators=[DataRequired(_l("Vul de naam van het programma in.")),
+                    Length(max=PROGRAMME_NAME_MAX_LENGTH,
+                           message=_l("De naam is te lang: gebruik hooguit %(max)d tekens.",
+                                      max=PROGRAMME_NAME_MAX_LENGTH))],
+    )
+    description = TextAreaField(
+        _l("Beschrijving"),
+        description=_l("Waar het programma over gaat en wie het draagt."),
+        filters=[_clean_multiline],
+        validators=[Length(max=DESCRIPTION_MAX_LENGTH,
+                           message=_l("Maak de beschrijving korter: hooguit %(max)d tekens.",
+                                      max=DESCRIPTION_MAX_LENGTH))],
+    )
+    accepts_applications = BooleanField(
+        _l("Neemt aanmeldingen aan"),
+        description=_l("Zet dit uit wanneer het programma geen nieuwe proeftuinen meer zoekt. Bestaande proeftuinen blijven."),
+        default=True,
+    )
+    facilitators = MultiCheckboxField(
+        _l("Begeleiders"),
+        description=_l("Alle accounts met de rol begeleider. Maak eerst een account aan als iemand ontbreekt."),
+        coerce=int,
+        invalid_value_message=_l("Kies alleen begeleiders uit de lijst."),
+        invalid_choice_message=_l("Kies alleen begeleiders uit de lijst."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.facilitators.choices = [
+            SelectChoice(u.id, u.name if u.active else _("%(name)s (uitgeschakeld)", name=u.name))
+            for u in queries.facilitator_accounts()
+        ]
+
+
+def programme_data(programme: Programme) -> dict:
+    """Return the programme form's initial values."""
+    return {
+        "name": programme.name,
+        "description": programme.description,
+        "accepts_applications": programme.accepts_applications,
+        "facilitators": [u.id for u in programme.facilitators],
+    }

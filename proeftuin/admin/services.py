@@ -1,0 +1,251 @@
+"""Accounts and programmes: each change checks, changes and flushes; the caller commits."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from proeftuin.admin import queries
+from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
+from proeftuin.auth.sessions import revoke_all_sessions
+from proeftuin.extensions import db
+from proeftuin.models import Programme, Role, User
+from proeftuin.slugs import unique_slug
+
+#: as long as the columns they go into
+EMAIL_MAX_LENGTH = 254
+NAME_MAX_LENGTH = 120
+PROGRAMME_NAME_MAX_LENGTH = 160
+
+
+def _text(message) -> str:
+    """Translate a lazy message now; outside a request (the CLI) in the default language."""
+    if has_request_context():
+        return str(message)
+    # The locale selector reads the browser session, which a command does not have.
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
+        return str(message)
+
+
+class AdminError(ValueError):
+    """A change administration refuses; `field` names the form field at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class AccountError(AdminError):
+    """An account that cannot be created or changed like this."""
+
+
+class ProgrammeError(AdminError):
+    """A programme that cannot be created or changed like this."""
+
+
+# Accounts --------------------------------------------------------------------------------
+
+
+def normalize_email(email: str) -> str:
+    """Return the address as accounts store it: trimmed and lower-case."""
+    return (email or "").strip().lower()
+
+
+def _checked_email(email: str, user: User | None = None) -> str:
+    address = normalize_email(email)
+    if not address:
+        raise AccountError(_text(_l("Vul een e-mailadres in.")), "email")
+    if len(address) > EMAIL_MAX_LENGTH:
+        raise AccountError(_text(_l("Dit e-mailadres is te lang.")), "email")
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        raise AccountError(
+            _text(_l("%(email)s is geen geldig e-mailadres.", email=address)), "email"
+        ) from None
+    other = queries.user_by_email(address)
+    if other is not None and (user is None or other.id != user.id):
+        raise AccountError(
+            _text(_l("Er is al een account met het e-mailadres %(email)s.", email=address)),
+            "email",
+        )
+    return address
+
+
+def _checked_name(name: str) -> str:
+    # Control characters have no place in a name; NUL cannot even be stored in PostgreSQL.
+    name = "".join(ch for ch in (name or "") if unicodedata.category(ch) != "Cc").strip()
+    if not name:
+        raise AccountError(_text(_l("Vul een naam in.")), "name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise AccountError(
+            _text(_l("De naam is te lang: gebruik hooguit %(max)d tekens.", max=NAME_MAX_LENGTH)),
+            "name",
+        )
+    return name
+
+
+def _checked_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise AccountError(_text(_l("Kies een van de rollen.")), "role") from None
+
+
+def _checked_password(password: str) -> str:
+    password = password or ""
+    if len(password) < MIN_LENGTH:
+        raise AccountError(
+            _text(_l("Het wachtwoord is te kort: gebruik minstens %(min)d tekens.",
+                     min=MIN_LENGTH)),
+            "password",
+        )
+    if len(password) > MAX_LENGTH:
+        raise AccountError(
+            _text(_l("Het wachtwoord is te lang: gebruik hooguit %(max)d tekens.",
+                     max=MAX_LENGTH)),
+            "password",
+        )
+    return password
+
+
+def _duplicate_email(address: str) -> AccountError:
+    return AccountError(
+        _text(_l("Er is al een account met het e-mailadres %(email)s.", email=address)), "email"
+    )
+
+
+def create_account(email: str, name: str, role: Role | str, password: str) -> User:
+    """Create an active account with an initial password.
+
+    Raises AccountError for an invalid or already used e-mail address (compared without
+    regard to case), an empty name, an unknown role or a password outside 12–128 characters.
+    """
+    address = _checked_email(email)
+    name = _checked_name(name)
+    role = _checked_role(role)
+    password = _checked_password(password)
+    user = User(email=address, name=name, role=role, password_hash=hash_password(password),
+                active=True)
+    try:
+        # A savepoint, so that a request racing for the same address fails cleanly.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise _duplicate_email(address) from None
+    return user
+
+
+def update_account(user: User, by: User, *, name: str, email: str, role: Role | str,
+                   active: bool, programmes: Iterable[Programme] = ()) -> None:
+    """Change an account; deactivating it ends all its sessions at once.
+
+    Admins cannot deactivate or demote themselves, so the site always keeps one admin who
+    knows they are one. Only facilitators are attached to programmes.
+    """
+    role = _checked_role(role)
+    programmes = list(programmes)
+    if user.id == by.id:
+        if not active:
+            raise AccountError(
+                _text(_l("U kunt uw eigen account niet uitschakelen. Laat een andere beheerder dat doen.")),
+                "active",
+            )
+        if user.role is Role.admin and role is not Role.admin:
+            raise AccountError(
+                _text(_l("U kunt uzelf de rol van beheerder niet afnemen. Laat een andere beheerder dat doen.")),
+                "role",
+            )
+    if programmes and role is not Role.facilitator:
+        raise AccountError(
+            _text(_l("Alleen begeleiders horen bij een programma. Vink de programma's uit of kies de rol begeleider.")),
+            "programmes",
+        )
+    name = _checked_name(name)
+    address = _checked_email(email, user)
+    deactivated = user.active and not active
+    try:
+        # Changes inside the savepoint are expired again if it fails, so the page that
+        # reports the error shows what is stored and nothing half-changed gets flushed later.
+        with db.session.begin_nested():
+            user.name = name
+            user.email = address
+            user.role = role
+            user.active = active
+            user.programmes = sorted(programmes, key=lambda p: p.name)
+    except IntegrityError:
+        raise _duplicate_email(address) from None
+    if deactivated:
+        revoke_all_sessions(user)
+
+
+# Programmes ------------------------------------------------------------------------------
+
+
+def _checked_programme_name(name: str, programme: Programme | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ProgrammeError(_text(_l("Vul de naam van het programma in.")), "name")
+    if len(name) > PROGRAMME_NAME_MAX_LENGTH:
+        raise ProgrammeError(
+            _text(_l("De naam is te lang: gebruik hooguit %(max)d tekens.",
+                     max=PROGRAMME_NAME_MAX_LENGTH)),
+            "name",
+        )
+    other = queries.programme_by_name(name)
+    if other is not None and (programme is None or other.id != programme.id):
+        raise ProgrammeError(_text(_l("Er is al een programma met deze naam.")), "name")
+    return name
+
+
+def _checked_facilitators(facilitators: Iterable[User]) -> list[User]:
+    facilitators = list(facilitators)
+    if any(user.role is not Role.facilitator for user in facilitators):
+        raise ProgrammeError(
+            _text(_l("Alleen accounts met de rol begeleider kunnen aan een programma worden gekoppeld.")),
+            "facilitators",
+        )
+    return sorted(facilitators, key=lambda u: (u.name, u.id))
+
+
+def create_programme(name: str, description: str = "", accepts_applications: bool = True,
+                     facilitators: Iterable[User] = ()) -> Programme:
+    """Create a programme with a slug made from its name."""
+    name = _checked_programme_name(name)
+    facilitators = _checked_facilitators(facilitators)
+    programme = Programme(
+        name=name,
+        slug=unique_slug(Programme, name),
+        description=(description or "").strip(),
+        accepts_applications=bool(accepts_applications),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(programme)
+            programme.facilitators = facilitators
+    except IntegrityError:
+        raise ProgrammeError(_text(_l("Er is al een programma met deze naam.")), "name") from None
+    return programme
+
+
+def update_programme(programme: Programme, *, name: str, description: str,
+                     accepts_applications: bool, facilitators: Iterable[User]) -> None:
+    """Change a programme; its slug stays, so links to it keep working."""
+    name = _checked_programme_name(name, programme)
+    facilitators = _checked_facilitators(facilitators)
+    try:
+        with db.session.begin_nested():
+            programme.name = name
+            programme.description = (description or "").strip()
+            programme.accepts_applications = bool(accepts_applications)
+            programme.facilitators = facilitators
+    except IntegrityError:
+        raise ProgrammeError(_text(_l("Er is al een programma met deze naam.")), "name") from None
+

@@ -1,0 +1,34 @@
+"""Read-side selects for the account pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from proeftuin.extensions import db
+from proeftuin.models import Membership, Pilot, Programme, User, programme_facilitator
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """Return the user's memberships with their pilots, by pilot name."""
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .join(Membership.pilot)
+            .options(contains_eager(Membership.pilot))
+            .where(Membership.user_id == user.id)
+            .order_by(Pilot.name, Pilot.id)
+        )
+    )
+
+
+def programmes_facilitated_by(user: User) -> list[Programme]:
+    """Return the programmes the user is a facilitator of, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Programme)
+            .join(programme_facilitator, programme_facilitator.c.programme_id == Programme.id)
+            .where(programme_facilitator.c.user_id == user.id)
+            .order_by(Programme.name)
+        )
+    )

@@ -1,0 +1,173 @@
+"""Read-side selects of the public pilot pages and the application form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import defer, joinedload, selectinload
+
+from proeftuin.extensions import db
+from proeftuin.models import (
+    PUBLIC_STATUSES,
+    CarerQuestion,
+    Discipline,
+    Pilot,
+    PilotDirection,
+    PilotStatus,
+    Programme,
+    Region,
+    SolutionDirection,
+    TargetGroup,
+)
+
+#: Contact details are internal. Public selects refuse to load them, so a template that
+#: tried to show them fails loudly in the tests instead of leaking them.
+WITHOUT_CONTACT = (
+    defer(Pilot.contact_name, raiseload=True),
+    defer(Pilot.contact_email, raiseload=True),
+    defer(Pilot.contact_phone, raiseload=True),
+)
+
+#: what `unique_slug` makes; anything else in a URL cannot be a pilot's slug
+_SLUG = re.compile(r"[A-Za-z0-9_-]{1,120}")
+
+#: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
+_MAX_INT = 2**31 - 1
+
+
+# Reference rows for forms and filters ----------------------------------------------------
+
+
+def regions() -> list[Region]:
+    """Return the regions, Dutch ones first, in reference order."""
+    return list(db.session.scalars(sa.select(Region).order_by(Region.position, Region.id)))
+
+
+def programmes_accepting_applications() -> list[Programme]:
+    """Return the programmes a group can apply to, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Programme)
+            .where(Programme.accepts_applications.is_(True))
+            .order_by(Programme.name)
+        )
+    )
+
+
+def programmes() -> list[Programme]:
+    """Return every programme, by name."""
+    return list(db.session.scalars(sa.select(Programme).order_by(Programme.name)))
+
+
+def disciplines() -> list[Discipline]:
+    """Return the disciplines, the essential ones first."""
+    return list(
+        db.session.scalars(
+            sa.select(Discipline).order_by(Discipline.essential.desc(), Discipline.position)
+        )
+    )
+
+
+def target_groups() -> list[TargetGroup]:
+    """Return the target groups in reference order."""
+    return list(db.session.scalars(sa.select(TargetGroup).order_by(TargetGroup.position)))
+
+
+def carer_questions() -> list[CarerQuestion]:
+    """Return the carer questions by number."""
+    return list(db.session.scalars(sa.select(CarerQuestion).order_by(CarerQuestion.number)))
+
+
+def solution_directions() -> list[SolutionDirection]:
+    """Return the solution directions by number."""
+    return list(
+        db.session.scalars(sa.select(SolutionDirection).order_by(SolutionDirection.number))
+    )
+
+
+# The public list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PilotFilter:
+    """A validated selection of the public pilot list; None means "any"."""
+
+    q: str | None = None
+    region_id: int | None = None
+    programme_slug: str | None = None
+    direction_number: int | None = None
+    question_number: int | None = None
+    target_group_key: str | None = None
+    status: PilotStatus | None = None
+
+
+def _filtered(selection: PilotFilter) -> sa.Select:
+    stmt = sa.select(Pilot).where(Pilot.status.in_(PUBLIC_STATUSES))
+    if selection.q:
+        stmt = stmt.where(
+            sa.or_(
+                Pilot.name.icontains(selection.q, autoescape=True),
+                Pilot.municipality.icontains(selection.q, autoescape=True),
+            )
+        )
+    if selection.region_id is not None:
+        stmt = stmt.where(Pilot.region_id == selection.region_id)
+    if selection.programme_slug:
+        stmt = stmt.where(Pilot.programme.has(Programme.slug == selection.programme_slug))
+    if selection.direction_number is not None:
+        stmt = stmt.where(
+            Pilot.directions.any(PilotDirection.direction_number == selection.direction_number)
+        )
+    if selection.question_number is not None:
+        stmt = stmt.where(Pilot.questions.any(CarerQuestion.number == selection.question_number))
+    if selection.target_group_key:
+        stmt = stmt.where(Pilot.target_groups.any(TargetGroup.key == selection.target_group_key))
+    if selection.status is not None:
+        stmt = stmt.where(Pilot.status == selection.status)
+    return stmt
+
+
+def public_pilots(selection: PilotFilter, page: int, per_page: int) -> Pagination:
+    """Return one page of public pilots matching the selection, by name."""
+    stmt = (
+        _filtered(selection)
+        .options(
+            *WITHOUT_CONTACT,
+            joinedload(Pilot.region),
+            joinedload(Pilot.programme),
+            selectinload(Pilot.directions).joinedload(PilotDirection.direction),
+        )
+        .order_by(Pilot.name, Pilot.id)
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+# One public profile ------------------------------------------------------------------------
+
+
+def public_pilot(slug: str) -> Pilot | None:
+    """Return the public pilot with this slug and all its profile shows, or None."""
+    if not _SLUG.fullmatch(slug):
+        return None
+    return db.session.scalar(
+        sa.select(Pilot)
+        .where(Pilot.slug == slug, Pilot.status.in_(PUBLIC_STATUSES))
+        .options(
+            *WITHOUT_CONTACT,
+            joinedload(Pilot.region),
+            joinedload(Pilot.programme),
+            selectinload(Pilot.questions),
+            selectinload(Pilot.directions).joinedload(PilotDirection.direction),
+            selectinload(Pilot.organisations),
+            selectinload(Pilot.disciplines),
+            selectinload(Pilot.target_groups),
+        )
+    )
+
+
+def fits_integer_column(number: int) -> bool:
+    """Whether a number from a URL can be compared with an integer column at all."""
+    return 0 <= number <= _MAX_INT

@@ -1,0 +1,226 @@
+"""The demo data that `make run` loads: complete, fictional, and loaded only once."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from proeftuin import ROOT, demo
+from proeftuin.auth.passwords import MIN_LENGTH
+from proeftuin.extensions import db
+from proeftuin.models import (
+    PUBLIC_STATUSES,
+    MemberRole,
+    Pilot,
+    PilotStatus,
+    Programme,
+    Role,
+    User,
+)
+
+
+@pytest.fixture
+def seeded(ctx):
+    """Seed the demo data into the fresh test database."""
+    demo.seed_demo()
+    db.session.commit()
+
+
+def _pilots() -> list[Pilot]:
+    return list(db.session.scalars(sa.select(Pilot).order_by(Pilot.name)))
+
+
+def _users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.email)))
+
+
+def test_seed_creates_both_programmes(seeded):
+    names = set(db.session.scalars(sa.select(Programme.name)))
+    assert names == {"In voor mantelzorg – thuis", "Proeftuinen Leven tot het Einde"}
+    for programme in db.session.scalars(sa.select(Programme)):
+        assert programme.description
+        assert programme.facilitators
+        assert programme.pilots
+
+
+def test_seed_has_pilots_in_every_status(seeded):
+    counts = {status: 0 for status in PilotStatus}
+    for pilot in _pilots():
+        counts[pilot.status] += 1
+    assert all(counts.values()), counts
+    assert counts[PilotStatus.applied] >= 2
+    assert counts[PilotStatus.active] >= 3
+
+
+def test_seed_spreads_pilots_over_provinces_and_programmes(seeded):
+    pilots = _pilots()
+    regions = {pilot.region.name for pilot in pilots}
+    assert {"Oost-Vlaanderen", "Groningen", "Gelderland", "Zuid-Holland", "Noord-Brabant",
+            "Limburg"} <= regions
+    assert {pilot.region.country for pilot in pilots} == {"NL", "BE"}
+    for programme in db.session.scalars(sa.select(Programme)):
+        assert len({p.status for p in programme.pilots}) >= 3
+
+
+def test_every_non_applied_pilot_has_coordinator_and_members(seeded):
+    for pilot in _pilots():
+        roles = [m.role for m in pilot.memberships]
+        if pilot.status is PilotStatus.applied:
+            assert roles == []
+            continue
+        assert MemberRole.coordinator in roles, pilot.name
+        assert MemberRole.member in roles, pilot.name
+
+
+def test_non_applied_pilots_are_mapped_to_the_framework(seeded):
+    for pilot in _pilots():
+        if pilot.status is PilotStatus.applied:
+            continue
+        assert pilot.questions, pilot.name
+        assert pilot.directions, pilot.name
+        assert all(d.task and d.desired_outcome for d in pilot.directions), pilot.name
+        assert all(d.direction_number == d.direction.number for d in pilot.directions)
+        assert pilot.organisations and pilot.disciplines and pilot.target_groups, pilot.name
+        assert pilot.agreements, pilot.name
+
+
+def test_active_and_completed_pilots_report_actions_and_results(seeded):
+    for pilot in _pilots():
+        if pilot.status in (PilotStatus.active, PilotStatus.completed):
+            assert pilot.actions and pilot.results, pilot.name
+
+
+def test_applied_pilots_look_like_fresh_applications(seeded):
+    applied = [p for p in _pilots() if p.status is PilotStatus.applied]
+    for pilot in applied:
+        assert pilot.theme and pilot.ambition
+        assert pilot.contact_name and pilot.contact_email.endswith(".example")
+        assert pilot.questions and pilot.directions
+        assert [c.to_status for c in pilot.status_changes] == [PilotStatus.applied]
+        assert pilot.status_changes[0].changed_by is None
+
+
+def test_some_pilots_miss_an_essential_discipline(seeded):
+    missing = [
+        pilot for pilot in _pilots()
+        if pilot.status in PUBLIC_STATUSES
+        and {"gp", "district_nurse", "wmo_consultant", "social_worker"}
+        - {d.key for d in pilot.disciplines}
+    ]
+    assert 1 <= len(missing) < len([p for p in _pilots() if p.status in PUBLIC_STATUSES])
+
+
+def test_status_history_follows_the_lifecycle_in_time_order(seeded):
+    for pilot in _pilots():
+        changes = pilot.status_changes
+        assert changes[0].from_status is None
+        assert changes[0].to_status is PilotStatus.applied
+        assert changes[-1].to_status is pilot.status
+        for before, after in zip(changes, changes[1:], strict=False):
+            assert after.from_status is before.to_status
+            assert before.created_at < after.created_at
+            assert after.changed_by is not None and after.changed_by.is_facilitator
+            assert pilot.programme in after.changed_by.programmes
+        for change in changes:
+            if change.to_status in (PilotStatus.declined, PilotStatus.stopped):
+                assert change.reason
+
+
+def test_facilitators_cover_each_programme_and_one_covers_both(seeded):
+    facilitators = [u for u in _users() if u.role is Role.facilitator]
+    assert len(facilitators) >= 2
+    assert any(len(f.programmes) == 2 for f in facilitators)
+    assert any(len(f.programmes) == 1 for f in facilitators)
+    assert len([u for u in _users() if u.role is Role.admin]) == 1
+
+
+def test_demo_people_are_fictional(seeded):
+    for user in _users():
+        assert user.email.endswith(".example"), user.email
+        assert user.email == user.email.lower()
+    for pilot in _pilots():
+        assert pilot.contact_email.endswith(".example")
+        assert pilot.contact_phone in ("", demo.FAKE_PHONE)
+
+
+def test_demo_password_meets_the_password_rules():
+    assert len(demo.DEMO_PASSWORD) >= MIN_LENGTH
+
+
+def test_every_demo_account_can_sign_in(app, seeded, client, login):
+    app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    users = _users()
+    assert len(users) == len(demo.ACCOUNTS)
+    for user in users:
+        login(user, password=demo.DEMO_PASSWORD)
+        client.post("/logout")
+    db.session.expire_all()
+    assert all(user.last_login_at is not None for user in _users())
+
+
+def test_seeding_twice_is_refused(seeded):
+    with pytest.raises(demo.DemoDataError):
+        demo.seed_demo()
+    db.session.rollback()
+    assert len(_users()) == len(demo.ACCOUNTS)
+
+
+def test_seed_demo_command_loads_an_empty_database(ctx, runner):
+    # The `flask` command line pushes an app context itself; the test runner does not.
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data loaded." in result.output
+    assert "coordinator.groningen@proeftuin.example" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pilot)) == len(demo.PILOTS)
+    assert len(_users()) == len(demo.ACCOUNTS)
+
+
+def test_seed_demo_if_empty_leaves_existing_data_alone(runner, make):
+    existing = make.admin(email="eerste.beheerder@voorbeeld.example")
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "demo data not loaded" in result.output
+    assert "Demo data loaded." not in result.output
+    assert demo.DEMO_PASSWORD in result.output
+    assert "begeleider@proeftuin.example" in result.output
+    db.session.expire_all()
+    assert [u.email for u in _users()] == [existing.email]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pilot)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 0
+
+
+def test_accounts_text_lists_every_account_with_pilot_roles():
+    text = demo.accounts_text()
+    for account in demo.ACCOUNTS:
+        assert account.email in text
+        assert account.name in text
+    assert "Samen Sterk Thuis Groningen (coordinator)" in text
+    assert "Palliatief Netwerk Ede (member)" in text
+    assert text.count(demo.DEMO_PASSWORD) == len(demo.ACCOUNTS)
+
+
+def test_public_pilot_list_hides_applications_and_declined_pilots(seeded, client):
+    html = client.get("/proeftuinen/").get_data(as_text=True)
+    for spec in demo.PILOTS:
+        if spec.status in PUBLIC_STATUSES:
+            if spec.status in (PilotStatus.selected, PilotStatus.active):
+                assert spec.name in html, spec.name
+        else:
+            assert spec.name not in html, spec.name
+
+
+def test_home_page_shows_only_public_demo_pilots(seeded, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert any(spec.name in html for spec in demo.PILOTS if spec.status in PUBLIC_STATUSES)
+    for spec in demo.PILOTS:
+        if spec.status not in PUBLIC_STATUSES:
+            assert spec.name not in html, spec.name
+
+
+def test_readme_lists_the_same_demo_accounts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = demo.accounts_text().split("\n\n", 1)[1]
+    assert table in readme
