@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 
 from proeftuin.extensions import db
 
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
     show_default=True,
 )
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Create an account (the first admin, typically)."""
     from proeftuin.admin.services import AccountError, create_account
@@ -40,6 +42,7 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only seed when there are no accounts yet.")
+@with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load fictional demo programmes, pilots and accounts, and print the accounts."""
     from proeftuin import demo

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from proeftuin import create_app
 from proeftuin.extensions import db
@@ -61,6 +62,14 @@ def app(tmp_path_factory, tmp_path):
         }
     )
     app.instance_path = str(tmp_path)
+
+    @app.url_value_preprocessor
+    def _forget_request_cache(endpoint, values):
+        # The `make` fixture keeps an app context pushed, which the client's requests reuse;
+        # what Flask-Login and Flask-WTF cache in `g` must not leak from request to request.
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
+
     with app.app_context():
         _reset_database()
     yield app

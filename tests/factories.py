@@ -113,6 +113,7 @@ class Factories:
             contact_email=f"contact{n}@voorbeeld.example",
             contact_phone="",
         )
+        db.session.add(pilot)  # before the look-ups below autoflush
         pilot.questions = [self.question(q) for q in questions]
         pilot.directions = [
             PilotDirection(direction=self.direction(d), direction_number=d) for d in directions

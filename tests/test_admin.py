@@ -8,14 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from proeftuin.admin import services
 from proeftuin.auth.passwords import verify_password
 from proeftuin.extensions import db
 from proeftuin.models import (
     MemberRole,
-    Pilot,
     PilotStatus,
     Programme,
     Role,
@@ -30,23 +28,6 @@ NEW_PASSWORD = "een lang genoeg wachtwoord"
 # Helpers ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fresh_user_per_request(app):
-    """Resolve the signed-in user and CSRF token anew on every request.
-
-    The `make` fixture keeps an app context pushed that the client's requests reuse, so what
-    Flask-Login and Flask-WTF cache in `g` would otherwise carry over between requests.
-    """
-
-    @app.url_value_preprocessor
-    def _forget_user(endpoint, values):
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)  # Flask-WTF caches the token per request in `g` too
-
-
-def make_pilot(make, **kwargs) -> Pilot:
-    with db.session.no_autoflush:
-        return make.pilot(**kwargs)
 
 
 def world(make) -> SimpleNamespace:
@@ -55,8 +36,8 @@ def world(make) -> SimpleNamespace:
     other_programme = make.programme(name="Programma Elders")
     facilitator = make.facilitator(programme, name="Begeleider Bram",
                                    email="bram@begeleiding.example")
-    pilot = make_pilot(make, programme=programme, name="Proeftuin Denkstad")
-    make_pilot(make, programme=programme, name="Proeftuin Aanvraag", status=PilotStatus.applied)
+    pilot = make.pilot(programme=programme, name="Proeftuin Denkstad")
+    make.pilot(programme=programme, name="Proeftuin Aanvraag", status=PilotStatus.applied)
     participant = make.member(pilot, role=MemberRole.coordinator, name="Deelnemer Dina",
                               email="dina@denkstad.example")
     admin = make.admin(name="Beheerder Bea", email="bea@beheer.example")
@@ -262,7 +243,7 @@ def test_user_list_does_not_query_per_user(client, make, login, count_queries):
     few = measure()
     programme = db.session.get(Programme, w.programme.id)
     for i in range(12):
-        pilot = make_pilot(make, programme=programme, name=f"Proeftuin {i}")
+        pilot = make.pilot(programme=programme, name=f"Proeftuin {i}")
         make.member(pilot)
         make.facilitator(programme)
     assert measure() == few
@@ -548,7 +529,7 @@ def test_programme_list_does_not_query_per_programme(client, make, login, count_
     for i in range(10):
         programme = make.programme(name=f"Programma {i}")
         make.facilitator(programme)
-        make_pilot(make, programme=programme)
+        make.pilot(programme=programme)
     assert measure() == few
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from flask import g
 
 from proeftuin.auth.passwords import hash_password, needs_rehash, verify_password
 from proeftuin.extensions import db
@@ -16,24 +15,6 @@ NEW_PASSWORD = "een heel nieuw wachtwoord 2024"
 FAILED = "Deze combinatie van e-mailadres en wachtwoord kennen we niet."
 
 
-@pytest.fixture(autouse=True)
-def fresh_user_per_request(app):
-    """Resolve the signed-in user anew on every request.
-
-    The `make` fixture keeps an app context pushed, which the test client's requests
-    reuse, so Flask-Login's cached user in `g` would leak from one request (and one
-    browser) to the next.
-    """
-
-    @app.url_value_preprocessor
-    def _forget_user(endpoint, values):
-        g.pop("_login_user", None)
-
-
-def make_pilot(make, **kwargs):
-    """Create a pilot through the factory without the autoflush warning it triggers."""
-    with db.session.no_autoflush:
-        return make.pilot(**kwargs)
 
 
 def _sessions_of(user_id: int) -> list[UserSession]:
@@ -343,12 +324,12 @@ def test_logout_revokes_the_session_and_the_old_cookie_is_anonymous(client, make
 
 
 def test_account_page_shows_name_email_role_and_pilots(client, make, login):
-    pilot_a = make_pilot(make, name="Proeftuin Aardappel")
-    pilot_b = make_pilot(make, name="Proeftuin Bloemkool")
+    pilot_a = make.pilot(name="Proeftuin Aardappel")
+    pilot_b = make.pilot(name="Proeftuin Bloemkool")
     user = make.coordinator(pilot_b, name="Anna Voorbeeld", email="anna@voorbeeld.example")
     db.session.add(Membership(pilot=pilot_a, user=user, role=MemberRole.member))
     db.session.commit()
-    make_pilot(make, name="Proeftuin Courgette")  # not hers
+    make.pilot(name="Proeftuin Courgette")  # not hers
     login(user)
 
     response = client.get("/account")
@@ -379,14 +360,14 @@ def test_account_page_shows_a_facilitators_programmes(client, make, login):
 
 def test_account_page_queries_do_not_grow_with_memberships(client, make, login, count_queries):
     user = make.user()
-    pilot = make_pilot(make)
+    pilot = make.pilot()
     db.session.add(Membership(pilot=pilot, user=user))
     db.session.commit()
     login(user)
     with count_queries() as one:
         assert client.get("/account").status_code == 200
     for _ in range(4):
-        db.session.add(Membership(pilot=make_pilot(make), user=user))
+        db.session.add(Membership(pilot=make.pilot(), user=user))
     db.session.commit()
     with count_queries() as five:
         assert client.get("/account").status_code == 200

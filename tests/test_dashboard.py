@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from proeftuin.extensions import db
 from proeftuin.models import (
@@ -27,24 +26,6 @@ ALLOWED = {"facilitator", "admin"}
 # Helpers ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fresh_user_per_request(app):
-    """Resolve the signed-in user and CSRF token anew on every request.
-
-    The `make` fixture keeps an app context pushed that the client's requests reuse, so what
-    Flask-Login and Flask-WTF cache in `g` would otherwise carry over between requests.
-    """
-
-    @app.url_value_preprocessor
-    def _forget_user(endpoint, values):
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)  # Flask-WTF caches the token per request in `g` too
-
-
-def make_pilot(make, **kwargs) -> Pilot:
-    """Create a pilot through the factory, without the autoflush warning it triggers."""
-    with db.session.no_autoflush:
-        return make.pilot(**kwargs)
 
 
 def world(make, status: PilotStatus = PilotStatus.applied) -> SimpleNamespace:
@@ -53,9 +34,9 @@ def world(make, status: PilotStatus = PilotStatus.applied) -> SimpleNamespace:
     other_programme = make.programme(name="Programma Elders")
     facilitator = make.facilitator(programme, name="Begeleider Bram")
     other_facilitator = make.facilitator(other_programme, name="Begeleider Elders")
-    pilot = make_pilot(make, programme=programme, status=status, name="Proeftuin Denkstad",
+    pilot = make.pilot(programme=programme, status=status, name="Proeftuin Denkstad",
                        municipality="Denkstad", region="Gelderland")
-    other_pilot = make_pilot(make, programme=other_programme, status=status,
+    other_pilot = make.pilot(programme=other_programme, status=status,
                              name="Proeftuin Elders", municipality="Verweg")
     participant = make.member(pilot, name="Deelnemer Dina")
     return SimpleNamespace(
@@ -212,10 +193,10 @@ def test_navigation_shows_facilitation_only_to_those_who_have_it(client, make, l
 
 def test_overview_shows_counts_per_status_and_the_pilot_table(client, make, login):
     w = world(make)
-    make_pilot(make, programme=w.programme, status=PilotStatus.applied, name="Proeftuin Tweede")
-    make_pilot(make, programme=w.programme, status=PilotStatus.active, name="Proeftuin Actief",
+    make.pilot(programme=w.programme, status=PilotStatus.applied, name="Proeftuin Tweede")
+    make.pilot(programme=w.programme, status=PilotStatus.active, name="Proeftuin Actief",
                municipality="Werkdorp", region="Zeeland")
-    make_pilot(make, programme=w.programme, status=PilotStatus.declined, name="Proeftuin Nee")
+    make.pilot(programme=w.programme, status=PilotStatus.declined, name="Proeftuin Nee")
     # The last status change is the date the table shows.
     db.session.add(PilotStatusChange(
         pilot_id=w.pilot_id, from_status=None, to_status=PilotStatus.applied,
@@ -277,12 +258,12 @@ def test_facilitator_of_two_programmes_sees_both(client, make, login):
 
 def test_queue_lists_only_applications_oldest_first_with_key_fields(client, make, login):
     w = world(make)
-    newer = make_pilot(make, programme=w.programme, status=PilotStatus.applied,
+    newer = make.pilot(programme=w.programme, status=PilotStatus.applied,
                        name="Proeftuin Nieuw")
-    older = make_pilot(make, programme=w.programme, status=PilotStatus.applied,
+    older = make.pilot(programme=w.programme, status=PilotStatus.applied,
                        name="Proeftuin Oud", municipality="Oudewater")
-    make_pilot(make, programme=w.programme, status=PilotStatus.active, name="Proeftuin Bezig")
-    make_pilot(make, programme=w.programme, status=PilotStatus.declined, name="Proeftuin Nee")
+    make.pilot(programme=w.programme, status=PilotStatus.active, name="Proeftuin Bezig")
+    make.pilot(programme=w.programme, status=PilotStatus.declined, name="Proeftuin Nee")
     now = datetime.now(UTC)
     newer.created_at = now - timedelta(days=1)
     older.created_at = now - timedelta(days=30)
@@ -330,7 +311,7 @@ REGIONS = ("Utrecht", "Gelderland", "Zeeland", "Limburg", "Drenthe")
 def _add_pilots(make, programme, number: int) -> None:
     for i in range(number):
         status = PilotStatus.applied if i % 2 else PilotStatus.active
-        make_pilot(make, programme=programme, status=status, region=REGIONS[i % len(REGIONS)],
+        make.pilot(programme=programme, status=status, region=REGIONS[i % len(REGIONS)],
                    name=f"Proeftuin Extra {i}")
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from proeftuin.extensions import db
 from proeftuin.models import PilotStatus
-from tests.test_public_pilots import make_pilot
 
 
 def _page(client, path: str) -> str:
@@ -30,10 +29,10 @@ def _row_count(html: str, href: str) -> int:
 
 def test_index_lists_questions_and_directions_with_public_pilot_counts(client, make):
     programme = make.programme()
-    make_pilot(make, programme, directions=(1, 2), questions=(1,))
-    make_pilot(make, programme, directions=(2,), questions=(1, 3), status=PilotStatus.completed)
-    make_pilot(make, programme, directions=(2, 9), questions=(3,), status=PilotStatus.applied)
-    make_pilot(make, programme, directions=(2,), questions=(2,), status=PilotStatus.declined)
+    make.pilot(programme, directions=(1, 2), questions=(1,))
+    make.pilot(programme, directions=(2,), questions=(1, 3), status=PilotStatus.completed)
+    make.pilot(programme, directions=(2, 9), questions=(3,), status=PilotStatus.applied)
+    make.pilot(programme, directions=(2,), questions=(2,), status=PilotStatus.declined)
 
     html = _page(client, "/kader/")
 
@@ -51,14 +50,14 @@ def test_index_lists_questions_and_directions_with_public_pilot_counts(client, m
 
 def test_direction_page_shows_each_public_pilots_task_and_outcome(client, make):
     programme = make.programme(name="Programma Thuis")
-    open_pilot = make_pilot(make, programme, name="Proeftuin Open", directions=(4,),
+    open_pilot = make.pilot(programme, name="Proeftuin Open", directions=(4,),
                             region="Drenthe")
     open_pilot.directions[0].task = "Een **gedeeld** digitaal zorgplan."
     open_pilot.directions[0].desired_outcome = "Mantelzorgers <script>x</script> zien mee."
     db.session.commit()
-    make_pilot(make, programme, name="Proeftuin Leeg", directions=(4,))
-    make_pilot(make, programme, name="Proeftuin Elders", directions=(5,))
-    make_pilot(make, programme, name="Proeftuin Aangemeld", directions=(4,),
+    make.pilot(programme, name="Proeftuin Leeg", directions=(4,))
+    make.pilot(programme, name="Proeftuin Elders", directions=(5,))
+    make.pilot(programme, name="Proeftuin Aangemeld", directions=(4,),
                status=PilotStatus.applied)
 
     html = _page(client, "/kader/richting/4")
@@ -77,9 +76,9 @@ def test_direction_page_shows_each_public_pilots_task_and_outcome(client, make):
 
 def test_question_page_shows_the_public_pilots_working_on_it(client, make):
     programme = make.programme()
-    make_pilot(make, programme, name="Proeftuin Vraag Twee", questions=(2,), directions=(6,))
-    make_pilot(make, programme, name="Proeftuin Vraag Een", questions=(1,))
-    make_pilot(make, programme, name="Proeftuin Afgewezen", questions=(2,),
+    make.pilot(programme, name="Proeftuin Vraag Twee", questions=(2,), directions=(6,))
+    make.pilot(programme, name="Proeftuin Vraag Een", questions=(1,))
+    make.pilot(programme, name="Proeftuin Afgewezen", questions=(2,),
                status=PilotStatus.declined)
 
     html = _page(client, "/kader/vraag/2")
@@ -92,7 +91,7 @@ def test_question_page_shows_the_public_pilots_working_on_it(client, make):
 
 
 def test_pages_without_public_pilots_say_so(client, make):
-    make_pilot(make, directions=(3,), questions=(3,), status=PilotStatus.applied)
+    make.pilot(directions=(3,), questions=(3,), status=PilotStatus.applied)
 
     assert "Nog geen openbare proeftuin werkt aan deze richting." in _page(client, "/kader/richting/3")
     assert "Nog geen openbare proeftuin werkt aan dit vraagstuk." in _page(client, "/kader/vraag/3")
@@ -109,7 +108,7 @@ def test_unknown_numbers_give_not_found(client, path):
 
 
 def test_english_labels_when_the_language_is_english(client, make):
-    make_pilot(make, name="Proeftuin Engels", directions=(2,), questions=(2,))
+    make.pilot(name="Proeftuin Engels", directions=(2,), questions=(2,))
 
     client.post("/taal", data={"lang": "en", "next": "/kader/"})
     index = _page(client, "/kader/")
@@ -127,13 +126,13 @@ def test_english_labels_when_the_language_is_english(client, make):
 
 def test_framework_pages_do_not_grow_queries_with_pilots(client, make, count_queries):
     programme = make.programme()
-    make_pilot(make, programme, directions=(1,), questions=(1,))
+    make.pilot(programme, directions=(1,), questions=(1,))
     with count_queries() as few_direction:
         client.get("/kader/richting/1")
     with count_queries() as few_question:
         client.get("/kader/vraag/1")
     for _ in range(8):
-        make_pilot(make, make.programme(), directions=(1, 2), questions=(1,), region="Zeeland")
+        make.pilot(make.programme(), directions=(1, 2), questions=(1,), region="Zeeland")
     with count_queries() as many_direction:
         client.get("/kader/richting/1")
     with count_queries() as many_question:

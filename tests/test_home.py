@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from proeftuin.models import PilotStatus
-from tests.test_public_pilots import make_pilot
 
 
 def _home(client) -> str:
@@ -27,11 +26,11 @@ def test_home_explains_and_offers_entry_points(client):
 
 def test_home_counts_public_pilots_per_direction(client, make):
     programme = make.programme()
-    make_pilot(make, programme, directions=(3, 4), municipality="Aardstad")
-    make_pilot(make, programme, directions=(3,), municipality="Beekdorp",
+    make.pilot(programme, directions=(3, 4), municipality="Aardstad")
+    make.pilot(programme, directions=(3,), municipality="Beekdorp",
                status=PilotStatus.stopped)
-    make_pilot(make, programme, directions=(3,), status=PilotStatus.applied)
-    make_pilot(make, programme, directions=(3,), status=PilotStatus.declined)
+    make.pilot(programme, directions=(3,), status=PilotStatus.applied)
+    make.pilot(programme, directions=(3,), status=PilotStatus.declined)
 
     html = _home(client)
 
@@ -50,10 +49,10 @@ def test_home_counts_public_pilots_per_direction(client, make):
 
 def test_home_shows_newest_public_pilots_only(client, make):
     programme = make.programme(name="Programma Thuis")
-    make_pilot(make, programme, name="Proeftuin Oud")
-    make_pilot(make, programme, name="Proeftuin Nieuw", region="Limburg", directions=(7,))
-    hidden = make_pilot(make, programme, name="Proeftuin Aangemeld", status=PilotStatus.applied)
-    make_pilot(make, programme, name="Proeftuin Afgewezen", status=PilotStatus.declined)
+    make.pilot(programme, name="Proeftuin Oud")
+    make.pilot(programme, name="Proeftuin Nieuw", region="Limburg", directions=(7,))
+    hidden = make.pilot(programme, name="Proeftuin Aangemeld", status=PilotStatus.applied)
+    make.pilot(programme, name="Proeftuin Afgewezen", status=PilotStatus.declined)
 
     html = _home(client)
 
@@ -75,11 +74,11 @@ def test_home_shows_english_direction_names(client):
 
 
 def test_home_queries_do_not_grow_with_pilots(client, make, count_queries):
-    make_pilot(make)
+    make.pilot()
     with count_queries() as few:
         _home(client)
     for _ in range(8):
-        make_pilot(make, make.programme(), directions=(1, 2, 3))
+        make.pilot(make.programme(), directions=(1, 2, 3))
     with count_queries() as many:
         _home(client)
 

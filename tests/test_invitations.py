@@ -19,14 +19,13 @@ from proeftuin.auth.passwords import verify_password
 from proeftuin.extensions import db
 from proeftuin.models import Invitation, MemberRole, Membership, Role, User, UserSession, utcnow
 from tests.conftest import PASSWORD
-from tests.test_auth import fresh_user_per_request, make_pilot  # noqa: F401 - autouse fixture
 
 NEW_PASSWORD = "mijn eigen lange wachtwoord"
 
 
 @pytest.fixture
 def pilot(make):
-    return make_pilot(make, name="Proeftuin Zonnebloem")
+    return make.pilot(name="Proeftuin Zonnebloem")
 
 
 @pytest.fixture

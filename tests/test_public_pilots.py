@@ -6,7 +6,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from proeftuin.extensions import db
 from proeftuin.models import (
@@ -19,11 +18,6 @@ from proeftuin.models import (
 
 HIDDEN_STATUSES = [PilotStatus.applied, PilotStatus.declined]
 
-
-def make_pilot(make, programme=None, **kwargs):
-    """Create a pilot through the factory, without the autoflush warning it triggers."""
-    with db.session.no_autoflush:
-        return make.pilot(programme, **kwargs)
 
 
 def _names(html: str) -> list[str]:
@@ -43,7 +37,7 @@ def _list(client, query: str = "") -> str:
 def test_list_shows_only_public_pilots_with_their_details(client, make):
     programme = make.programme(name="In voor mantelzorg")
     for status in PilotStatus:
-        make_pilot(make, programme, status=status, name=f"Proeftuin {status.value}",
+        make.pilot(programme, status=status, name=f"Proeftuin {status.value}",
                    region="Zeeland", directions=(3, 7))
 
     html = _list(client)
@@ -60,7 +54,7 @@ def test_list_shows_only_public_pilots_with_their_details(client, make):
 
 
 def test_list_never_shows_contact_details(client, make):
-    pilot = make_pilot(make, name="Proeftuin Open")
+    pilot = make.pilot(name="Proeftuin Open")
 
     html = _list(client)
 
@@ -70,10 +64,10 @@ def test_list_never_shows_contact_details(client, make):
 
 def test_search_matches_name_or_municipality_ignoring_case(client, make):
     programme = make.programme()
-    make_pilot(make, programme, name="Zorgzaam Oost", municipality="Aardstad")
-    make_pilot(make, programme, name="Samen Thuis", municipality="Zorgdorp")
-    make_pilot(make, programme, name="Ander Plan", municipality="Elders")
-    make_pilot(make, programme, name="Zorgzaam Verborgen", status=PilotStatus.applied)
+    make.pilot(programme, name="Zorgzaam Oost", municipality="Aardstad")
+    make.pilot(programme, name="Samen Thuis", municipality="Zorgdorp")
+    make.pilot(programme, name="Ander Plan", municipality="Elders")
+    make.pilot(programme, name="Zorgzaam Verborgen", status=PilotStatus.applied)
 
     assert sorted(_names(_list(client, "?q=zorg"))) == ["Samen Thuis", "Zorgzaam Oost"]
     assert _names(_list(client, "?q=AARDSTAD")) == ["Zorgzaam Oost"]
@@ -99,13 +93,13 @@ def test_search_matches_name_or_municipality_ignoring_case(client, make):
 )
 def test_filters_work_and_combine(client, make, query, expected):
     programme_a, programme_b = make.programme(), make.programme()
-    make_pilot(make, programme_a, name="Een", region="Utrecht", directions=(1,), questions=(1,))
-    twee = make_pilot(make, programme_a, name="Twee", region="Utrecht", directions=(1, 5))
+    make.pilot(programme_a, name="Een", region="Utrecht", directions=(1,), questions=(1,))
+    twee = make.pilot(programme_a, name="Twee", region="Utrecht", directions=(1, 5))
     twee.target_groups.append(make.target_group("dementia"))
     db.session.commit()
-    make_pilot(make, programme_b, name="Drie", region="Limburg", directions=(5,), questions=(2,),
+    make.pilot(programme_b, name="Drie", region="Limburg", directions=(5,), questions=(2,),
                status=PilotStatus.completed)
-    make_pilot(make, programme_b, name="Vier", region="Utrecht", directions=(5,), questions=(2,),
+    make.pilot(programme_b, name="Vier", region="Utrecht", directions=(5,), questions=(2,),
                status=PilotStatus.applied)
     values = {"utrecht": make.region("Utrecht").id, "programme_b": programme_b.slug}
 
@@ -115,9 +109,9 @@ def test_filters_work_and_combine(client, make, query, expected):
 
 
 def test_filter_on_a_hidden_status_is_ignored(client, make):
-    make_pilot(make, name="Zichtbaar")
-    make_pilot(make, name="Aanmelding", status=PilotStatus.applied)
-    make_pilot(make, name="Afgewezen", status=PilotStatus.declined)
+    make.pilot(name="Zichtbaar")
+    make.pilot(name="Aanmelding", status=PilotStatus.applied)
+    make.pilot(name="Afgewezen", status=PilotStatus.declined)
 
     for status in ("applied", "declined"):
         html = _list(client, f"?status={status}")
@@ -135,7 +129,7 @@ def test_filter_on_a_hidden_status_is_ignored(client, make):
     ],
 )
 def test_invalid_filter_values_are_ignored(client, make, query):
-    make_pilot(make, name="Altijd zichtbaar")
+    make.pilot(name="Altijd zichtbaar")
 
     response = client.get("/proeftuinen/?" + query)
 
@@ -147,8 +141,8 @@ def test_invalid_filter_values_are_ignored(client, make, query):
 
 
 def test_unusable_filter_value_is_dropped_and_the_rest_kept(client, make):
-    make_pilot(make, name="Een", directions=(1,))
-    make_pilot(make, name="Twee", directions=(2,))
+    make.pilot(name="Een", directions=(1,))
+    make.pilot(name="Twee", directions=(2,))
 
     html = _list(client, "?richting=2&regio=onzin")
 
@@ -156,7 +150,7 @@ def test_unusable_filter_value_is_dropped_and_the_rest_kept(client, make):
 
 
 def test_current_selection_is_shown_with_links_to_clear_it(client, make):
-    make_pilot(make, name="Een", region="Utrecht", directions=(4,))
+    make.pilot(name="Een", region="Utrecht", directions=(4,))
     utrecht = make.region("Utrecht").id
 
     html = _list(client, f"?regio={utrecht}&richting=4&q=een")
@@ -175,7 +169,7 @@ def test_current_selection_is_shown_with_links_to_clear_it(client, make):
 
 
 def test_no_results_suggests_removing_a_filter(client, make):
-    make_pilot(make, name="Een", directions=(1,))
+    make.pilot(name="Een", directions=(1,))
 
     html = _list(client, "?richting=9")
 
@@ -187,8 +181,8 @@ def test_list_is_paginated_and_pages_keep_the_filters(app, client, make):
     app.config["PILOTS_PER_PAGE"] = 2
     programme = make.programme()
     for name in ("A", "B", "C", "D", "E"):
-        make_pilot(make, programme, name=f"Proeftuin {name}", directions=(6,))
-    make_pilot(make, programme, name="Proeftuin Z", directions=(1,))
+        make.pilot(programme, name=f"Proeftuin {name}", directions=(6,))
+    make.pilot(programme, name="Proeftuin Z", directions=(1,))
 
     first = _list(client, "?richting=6")
     third = _list(client, "?richting=6&pagina=3")
@@ -205,11 +199,11 @@ def test_list_is_paginated_and_pages_keep_the_filters(app, client, make):
 def test_list_queries_do_not_grow_with_the_number_of_pilots(client, make, count_queries):
     programme = make.programme()
     for _ in range(3):
-        make_pilot(make, programme, directions=(1, 2, 3))
+        make.pilot(programme, directions=(1, 2, 3))
     with count_queries() as few:
         client.get("/proeftuinen/")
     for _ in range(12):
-        make_pilot(make, make.programme(), region="Drenthe", directions=(4, 5))
+        make.pilot(make.programme(), region="Drenthe", directions=(4, 5))
     with count_queries() as many:
         html = _list(client)
 
@@ -222,7 +216,7 @@ def test_list_queries_do_not_grow_with_the_number_of_pilots(client, make, count_
 
 
 def test_profile_shows_the_public_profile(client, make):
-    pilot = make_pilot(make, name="Samen Thuis Noord", region="Fryslân", directions=(2, 8),
+    pilot = make.pilot(name="Samen Thuis Noord", region="Fryslân", directions=(2, 8),
                        questions=(1, 3))
     pilot.actions = "We houden **maandelijks** een casusbespreking."
     pilot.results = "Eerste [verslag](https://voorbeeld.example/verslag)."
@@ -258,7 +252,7 @@ def test_profile_shows_the_public_profile(client, make):
 
 
 def test_profile_never_shows_internal_details(client, make):
-    pilot = make_pilot(make, status=PilotStatus.stopped)
+    pilot = make.pilot(status=PilotStatus.stopped)
     pilot.contact_phone = "06 1234 5678"
     pilot.status_changes.append(
         PilotStatusChange(from_status=PilotStatus.active, to_status=PilotStatus.stopped,
@@ -276,7 +270,7 @@ def test_profile_never_shows_internal_details(client, make):
 
 @pytest.mark.parametrize("status", HIDDEN_STATUSES)
 def test_applied_and_declined_pilots_have_no_profile(client, make, status):
-    pilot = make_pilot(make, status=status)
+    pilot = make.pilot(status=status)
 
     assert client.get(f"/proeftuinen/{pilot.slug}").status_code == 404
 
@@ -286,22 +280,9 @@ def test_unknown_slug_gives_not_found(client, slug):
     assert client.get(f"/proeftuinen/{slug}").status_code == 404
 
 
-@pytest.fixture
-def fresh_user_per_request(app):
-    """Resolve the signed-in user anew on every request.
 
-    The `make` fixture keeps an app context pushed that the client's requests reuse, so
-    Flask-Login's cached user in `g` would otherwise carry over between requests.
-    """
-
-    @app.url_value_preprocessor
-    def _forget_user(endpoint, values):
-        g.pop("_login_user", None)
-
-
-@pytest.mark.usefixtures("fresh_user_per_request")
 def test_profile_links_to_the_workspace_only_for_those_who_may_see_it(client, make, login):
-    pilot = make_pilot(make)
+    pilot = make.pilot()
     outsider = make.user()
     member = make.member(pilot)
     workspace = f'href="/werkplaats/{pilot.slug}/"'
@@ -315,7 +296,7 @@ def test_profile_links_to_the_workspace_only_for_those_who_may_see_it(client, ma
 
 
 def test_profile_shows_english_labels(client, make):
-    pilot = make_pilot(make, directions=(2,))
+    pilot = make.pilot(directions=(2,))
 
     client.post("/taal", data={"lang": "en", "next": "/"})
     html = client.get(f"/proeftuinen/{pilot.slug}").get_data(as_text=True)
@@ -326,7 +307,7 @@ def test_profile_shows_english_labels(client, make):
 
 
 def test_profile_queries_stay_few(client, make, count_queries):
-    pilot = make_pilot(make, directions=(1, 2, 3, 4, 5), questions=(1, 2, 3))
+    pilot = make.pilot(directions=(1, 2, 3, 4, 5), questions=(1, 2, 3))
 
     with count_queries() as n:
         assert client.get(f"/proeftuinen/{pilot.slug}").status_code == 200
@@ -335,7 +316,7 @@ def test_profile_queries_stay_few(client, make, count_queries):
 
 
 def test_database_state_is_untouched_by_browsing(client, make):
-    pilot = make_pilot(make)
+    pilot = make.pilot()
     before = pilot.updated_at
 
     client.get("/proeftuinen/")
@@ -355,7 +336,7 @@ PAGES_WITH_PILOTS = ["/", "/proeftuinen/", "/proeftuinen/?richting=1&vraag=1",
 
 @pytest.mark.parametrize("status", HIDDEN_STATUSES)
 def test_applied_or_declined_pilot_is_on_no_public_page(client, make, status):
-    hidden = make_pilot(make, name="Verborgen Groep", directions=(1, 2), questions=(1,),
+    hidden = make.pilot(name="Verborgen Groep", directions=(1, 2), questions=(1,),
                         status=status)
 
     for path in [*PAGES_WITH_PILOTS, "/kader/"]:
@@ -370,7 +351,7 @@ def test_applied_or_declined_pilot_is_on_no_public_page(client, make, status):
 
 @pytest.mark.parametrize("status", PUBLIC_STATUSES)
 def test_contact_details_appear_on_no_public_page(client, make, status):
-    pilot = make_pilot(make, name="Zichtbare Groep", directions=(1, 2), questions=(1,),
+    pilot = make.pilot(name="Zichtbare Groep", directions=(1, 2), questions=(1,),
                        status=status)
     pilot.contact_phone = "030 765 43 21"
     db.session.commit()

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from proeftuin.extensions import db
 from proeftuin.models import UserSession, utcnow
 from tests.conftest import PASSWORD
-from tests.test_auth import fresh_user_per_request  # noqa: F401 - autouse fixture
 
 
 def _only_session(user_id: int) -> UserSession:

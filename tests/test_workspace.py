@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from proeftuin.extensions import db
 from proeftuin.models import (
@@ -36,23 +35,6 @@ MANAGERS = {"coordinator", "facilitator", "admin"}
 # Helpers ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fresh_user_per_request(app):
-    """Resolve the signed-in user anew on every request.
-
-    The `make` fixture keeps an app context pushed that the client's requests reuse, so
-    Flask-Login's cached user in `g` would otherwise carry over between requests.
-    """
-
-    @app.url_value_preprocessor
-    def _forget_user(endpoint, values):
-        g.pop("_login_user", None)
-
-
-def make_pilot(make, **kwargs) -> Pilot:
-    """Create a pilot through the factory, without the autoflush warning it triggers."""
-    with db.session.no_autoflush:
-        return make.pilot(**kwargs)
 
 
 def world(make, status: PilotStatus = PilotStatus.active) -> SimpleNamespace:
@@ -61,8 +43,8 @@ def world(make, status: PilotStatus = PilotStatus.active) -> SimpleNamespace:
     other_programme = make.programme(name="Programma Elders")
     facilitator = make.facilitator(programme, name="Begeleider Bram")
     other_facilitator = make.facilitator(other_programme, name="Begeleider Elders")
-    pilot = make_pilot(make, programme=programme, status=status, name="Proeftuin Denkstad")
-    other_pilot = make_pilot(make, programme=other_programme, name="Proeftuin Elders")
+    pilot = make.pilot(programme=programme, status=status, name="Proeftuin Denkstad")
+    other_pilot = make.pilot(programme=other_programme, name="Proeftuin Elders")
     w = SimpleNamespace(
         programme=programme,
         other_programme=other_programme,
@@ -160,7 +142,7 @@ def test_anonymous_visitor_is_sent_to_login_for_workspace_list(client):
 
 def test_participant_sees_own_pilots_with_role(client, make, login):
     w = world(make)
-    second = make_pilot(make, programme=w.programme, name="Proeftuin Tweede", status=PilotStatus.selected)
+    second = make.pilot(programme=w.programme, name="Proeftuin Tweede", status=PilotStatus.selected)
     db.session.add(Membership(pilot=second, user=w.member, role=MemberRole.coordinator))
     db.session.commit()
     login(w.member)
@@ -185,8 +167,8 @@ def test_participant_without_pilots_gets_explained_empty_state(client, make, log
 
 def test_facilitator_sees_all_pilots_of_own_programmes_with_status(client, make, login):
     w = world(make)
-    make_pilot(make, programme=w.programme, name="Proeftuin Aanvraag", status=PilotStatus.applied)
-    make_pilot(make, programme=w.programme, name="Proeftuin Afgewezen", status=PilotStatus.declined)
+    make.pilot(programme=w.programme, name="Proeftuin Aanvraag", status=PilotStatus.applied)
+    make.pilot(programme=w.programme, name="Proeftuin Afgewezen", status=PilotStatus.declined)
     login(w.facilitator)
 
     html = html_of(client.get("/werkplaats/"))
@@ -391,7 +373,7 @@ def _grow(pilot: Pilot, make, n: int) -> None:
 
 def test_overview_query_count_does_not_grow_with_rows(client, make, login, count_queries):
     w = world(make)
-    big = make_pilot(make, programme=w.programme, name="Proeftuin Groot")
+    big = make.pilot(programme=w.programme, name="Proeftuin Groot")
     _grow(big, make, 8)
     big_slug = big.slug
     login(w.admin)

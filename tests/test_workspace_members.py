@@ -11,12 +11,10 @@ import sqlalchemy as sa
 from proeftuin.auth.invitations import create_invitation, load_invitation
 from proeftuin.extensions import db
 from proeftuin.models import Invitation, MemberRole, Membership, Pilot, PilotStatus, utcnow
-from tests.test_workspace import (  # noqa: F401 - fresh_user_per_request is an autouse fixture
+from tests.test_workspace import (
     MANAGERS,
     ROLES,
-    fresh_user_per_request,
     html_of,
-    make_pilot,
     sign_in,
     snapshot,
     world,
@@ -384,7 +382,7 @@ def test_application_has_no_members_and_takes_no_invitations(client, make, login
 
 def test_facilitator_invites_first_coordinator_of_selected_pilot(client, make, login):
     w = world(make)
-    pilot = make_pilot(make, programme=w.programme, status=PilotStatus.selected,
+    pilot = make.pilot(programme=w.programme, status=PilotStatus.selected,
                        name="Proeftuin Nieuw")
     slug, pilot_id = pilot.slug, pilot.id
     login(w.facilitator)
@@ -403,7 +401,7 @@ def test_facilitator_invites_first_coordinator_of_selected_pilot(client, make, l
 
 def test_members_page_query_count_does_not_grow_with_rows(client, make, login, count_queries):
     w = world(make)
-    big = make_pilot(make, programme=w.programme, name="Proeftuin Groot")
+    big = make.pilot(programme=w.programme, name="Proeftuin Groot")
     coordinator = make.coordinator(big)
     for _i in range(12):
         make.member(big)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -47,20 +46,6 @@ def _clean_multiline(value):
     return "".join(
         ch for ch in value if ch in "\n\r\t" or unicodedata.category(ch) != "Cc"
     ).strip()
-
-
-class Form(FlaskForm):
-    """A FlaskForm whose error messages are plain text after validation.
-
-    Validators keep lazily translated messages as they are, and the forms macro shows only
-    plain strings beside a field; translating them here makes every message appear there.
-    """
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in self:
-            field.errors = [e if isinstance(e, str | Mapping) else str(e) for e in field.errors]
-        return valid
 
 
 class StopIfLonger:
@@ -128,7 +113,7 @@ def _email_field():
     )
 
 
-class UserFilterForm(Form):
+class UserFilterForm(FlaskForm):
     """Filter the account list by role and a search term (a GET form)."""
 
     class Meta:
@@ -155,7 +140,7 @@ class UserFilterForm(Form):
         return Role(self.rol.data)
 
 
-class NewUserForm(Form):
+class NewUserForm(FlaskForm):
     """A new account with an initial password."""
 
     name = _name_field()
@@ -188,7 +173,7 @@ def _programme_choices(programmes: list[Programme]) -> list[SelectChoice]:
     return [SelectChoice(p.id, p.name) for p in programmes]
 
 
-class EditUserForm(Form):
+class EditUserForm(FlaskForm):
     """An account's name, address, role, whether it may sign in, and its programmes."""
 
     name = _name_field()
@@ -222,7 +207,7 @@ def user_data(user: User) -> dict:
     }
 
 
-class ProgrammeForm(Form):
+class ProgrammeForm(FlaskForm):
     """A programme: its name, description, whether it takes applications, its facilitators."""
 
     name = StringField(

@@ -83,24 +83,6 @@ def str_or_none(value):
     return value or None
 
 
-def _plain_messages(form) -> None:
-    """Turn lazily translated error messages into plain strings, in place.
-
-    The forms macro shows a message beside its field only when it `is string`, which a
-    lazy string is not. Nested row forms share their error lists with the list field, so
-    the lists are changed in place.
-    """
-    for field in form:
-        if isinstance(field, FormField):
-            _plain_messages(field.form)
-        elif isinstance(field, FieldList):
-            for entry in field.entries:
-                if isinstance(entry, FormField):
-                    _plain_messages(entry.form)
-        if isinstance(field.errors, list):
-            field.errors[:] = [e if isinstance(e, dict) else str(e) for e in field.errors]
-
-
 class MultiCheckboxField(SelectMultipleField):
     """A set of checkboxes; the forms macro renders it as a fieldset with a legend."""
 
@@ -332,12 +314,6 @@ class ApplicationForm(FlaskForm):
             SelectChoice(d.number, f"{d.number}. {d.name}")
             for d in queries.solution_directions()
         ]
-
-    def validate(self, extra_validators=None) -> bool:
-        """Validate, then make every message a plain string for the templates."""
-        valid = super().validate(extra_validators)
-        _plain_messages(self)
-        return valid
 
     def validate_organisations(self, field):
         """At least one organisation takes part."""
