@@ -47,7 +47,7 @@ def test_language_choice_switches_to_english_and_back(client):
     client.post("/taal", data={"lang": "en", "next": "/"})
     english = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in english
-    assert "Learning together in home care" in english
+    assert "Learning together in care at home" in english
 
     client.post("/taal", data={"lang": "nl", "next": "/"})
     dutch = client.get("/").get_data(as_text=True)
