@@ -47,6 +47,7 @@ extract-messages: install
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i proeftuin/translations/messages.pot -d proeftuin/translations --no-fuzzy-matching
+	$(BIN)/python scripts/fill_source_catalogue.py proeftuin/translations/nl/LC_MESSAGES/messages.po
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

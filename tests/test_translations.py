@@ -39,7 +39,10 @@ def test_every_interface_string_has_an_english_translation():
 
 def test_dutch_catalogue_knows_every_interface_string():
     dutch = _catalogue("nl")
-    missing = sorted(msgid for msgid in _extracted_ids() if msgid and dutch.get(msgid) is None)
+    missing = sorted(
+        msgid for msgid in _extracted_ids()
+        if msgid and (dutch.get(msgid) is None or not dutch.get(msgid).string)
+    )
     assert missing == [], f"run `make update-messages`: {missing[:5]}"
 
 
