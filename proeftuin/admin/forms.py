@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,61 +12,21 @@ from wtforms import (
     SearchField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from proeftuin.admin import queries
 from proeftuin.admin.services import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PROGRAMME_NAME_MAX_LENGTH
 from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from proeftuin.forms import MultiCheckboxField, StopIfLonger, clean_line, clean_text
 from proeftuin.labels import ROLE
 from proeftuin.models import Programme, Role, User
 
 #: generous, but keeps a pasted book out of the database
 DESCRIPTION_MAX_LENGTH = 20_000
 SEARCH_MAX_LENGTH = 200
-
-
-def _clean(value):
-    """Trim the value and drop control characters, which no name or address needs."""
-    if not isinstance(value, str):
-        return value
-    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
-
-
-def _clean_multiline(value):
-    """Like _clean, but keep line breaks and tabs."""
-    if not isinstance(value, str):
-        return value
-    return "".join(
-        ch for ch in value if ch in "\n\r\t" or unicodedata.category(ch) != "Cc"
-    ).strip()
-
-
-class StopIfLonger:
-    """Stop validating text longer than `max`: one clear message, and nothing slow runs on it.
-
-    Unlike Length it sets no maxlength attribute, so a browser never silently cuts a pasted
-    password to another one than the user thinks.
-    """
-
-    def __init__(self, max: int, message):
-        self.max = max
-        self.message = message
-
-    def __call__(self, form, field):
-        if isinstance(field.data, str) and len(field.data) > self.max:
-            raise StopValidation(self.message)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A set of checkboxes; the forms macro renders it as a fieldset with a legend."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def role_choices() -> list[SelectChoice]:
@@ -92,7 +50,7 @@ def _role_field(default=None):
 def _name_field():
     return StringField(
         _l("Naam"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[DataRequired(_l("Vul een naam in.")),
                     Length(max=NAME_MAX_LENGTH,
                            message=_l("De naam is te lang: gebruik hooguit %(max)d tekens.",
@@ -105,7 +63,7 @@ def _email_field():
     return EmailField(
         _l("E-mailadres"),
         description=_l("Hiermee logt de persoon in. Elk e-mailadres hoort bij één account."),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[DataRequired(_l("Vul een e-mailadres in.")),
                     StopIfLonger(EMAIL_MAX_LENGTH, _l("Dit e-mailadres is te lang.")),
                     Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."))],
@@ -127,7 +85,7 @@ class UserFilterForm(FlaskForm):
     )
     q = SearchField(
         _l("Zoek op naam of e-mailadres"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[Length(max=SEARCH_MAX_LENGTH,
                            message=_l("Maak de zoekterm korter: hooguit %(max)d tekens.",
                                       max=SEARCH_MAX_LENGTH))],
@@ -212,7 +170,7 @@ class ProgrammeForm(FlaskForm):
 
     name = StringField(
         _l("Naam van het programma"),
-        filters=[_clean],
+        filters=[clean_line],
         validators=[DataRequired(_l("Vul de naam van het programma in.")),
                     Length(max=PROGRAMME_NAME_MAX_LENGTH,
                            message=_l("De naam is te lang: gebruik hooguit %(max)d tekens.",
@@ -221,7 +179,7 @@ class ProgrammeForm(FlaskForm):
     description = TextAreaField(
         _l("Beschrijving"),
         description=_l("Waar het programma over gaat en wie het draagt."),
-        filters=[_clean_multiline],
+        filters=[clean_text],
         validators=[Length(max=DESCRIPTION_MAX_LENGTH,
                            message=_l("Maak de beschrijving korter: hooguit %(max)d tekens.",
                                       max=DESCRIPTION_MAX_LENGTH))],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
@@ -15,6 +14,7 @@ from proeftuin.admin import queries
 from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from proeftuin.auth.sessions import revoke_all_sessions
 from proeftuin.extensions import db
+from proeftuin.forms import clean_line
 from proeftuin.models import Programme, Role, User
 from proeftuin.slugs import unique_slug
 
@@ -80,8 +80,7 @@ def _checked_email(email: str, user: User | None = None) -> str:
 
 
 def _checked_name(name: str) -> str:
-    # Control characters have no place in a name; NUL cannot even be stored in PostgreSQL.
-    name = "".join(ch for ch in (name or "") if unicodedata.category(ch) != "Cc").strip()
+    name = clean_line(name or "")
     if not name:
         raise AccountError(_text(_l("Vul een naam in.")), "name")
     if len(name) > NAME_MAX_LENGTH:

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH, verify_password
+from proeftuin.forms import StopIfLonger, clean_line
 
 #: the longest e-mail address there can be (RFC 5321)
 EMAIL_MAX_LENGTH = 254
 #: as long as User.name
 NAME_MAX_LENGTH = 120
-
-
-def clean_text(value):
-    """Trim the value and drop control characters, which no name or address needs."""
-    if not isinstance(value, str):
-        return value
-    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
-
-
-class StopIfLonger:
-    """Stop validating a field whose text is longer than `max`, so nothing slow runs on it."""
-
-    def __init__(self, max: int, message):
-        self.max = max
-        self.message = message
-
-    def __call__(self, form, field):
-        if isinstance(field.data, str) and len(field.data) > self.max:
-            raise StopValidation(self.message)
 
 
 class LongerThan:
@@ -74,7 +54,7 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         _l("E-mailadres"),
-        filters=[clean_text],
+        filters=[clean_line],
         validators=[DataRequired(_l("Vul uw e-mailadres in.")),
                     StopIfLonger(EMAIL_MAX_LENGTH, _l("Dit e-mailadres is te lang.")),
                     Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."))],
@@ -135,7 +115,7 @@ class InvitedAccountForm(FlaskForm):
     name = StringField(
         _l("Uw naam"),
         description=_l("Zoals andere leden van de proeftuin u kennen."),
-        filters=[clean_text],
+        filters=[clean_line],
         validators=[DataRequired(_l("Vul uw naam in.")),
                     Length(max=NAME_MAX_LENGTH,
                            message=_l("Uw naam is te lang: gebruik hooguit %(max)d tekens.",

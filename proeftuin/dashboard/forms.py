@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -10,23 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
+from proeftuin.forms import clean_text
 from proeftuin.models import Pilot, PilotStatus
 from proeftuin.pilots.lifecycle import REASON_REQUIRED, allowed_next
 
 #: long enough for a careful explanation, short enough to stay a reason
 REASON_MAX_LENGTH = 2000
-
-
-def _clean(value):
-    """Trim the text and drop control characters other than line breaks and tabs.
-
-    A NUL byte, for one, cannot be stored in a PostgreSQL text column.
-    """
-    if not isinstance(value, str):
-        return value
-    return "".join(
-        ch for ch in value if ch in "\n\r\t" or unicodedata.category(ch) != "Cc"
-    ).strip()
 
 
 class StatusChangeForm(FlaskForm):
@@ -38,7 +26,7 @@ class StatusChangeForm(FlaskForm):
         validators=[Length(max=REASON_MAX_LENGTH,
                            message=_l("Maak de toelichting korter: hooguit %(max)d tekens.",
                                       max=REASON_MAX_LENGTH))],
-        filters=[_clean],
+        filters=[clean_text],
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -18,7 +17,6 @@ from wtforms import (
     SearchField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
@@ -33,9 +31,9 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from proeftuin import reference
+from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import PUBLIC_STATUSES, PilotStatus
 from proeftuin.pilots import queries
@@ -52,25 +50,6 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
 
-# Control characters have no place in form text, and PostgreSQL refuses NUL outright.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAKS = re.compile(r"[\r\n\t]+")
-
-
-def clean_text(value):
-    """Strip a multi-line text and drop control characters other than line breaks."""
-    if not isinstance(value, str):
-        return value
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def clean_line(value):
-    """Strip a one-line text, turn line breaks into spaces, drop control characters."""
-    if not isinstance(value, str):
-        return value
-    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value)).strip()
-
-
 def int_or_none(value):
     """Coerce a select's value to an int; the empty placeholder becomes None."""
     if value is None or value == "":
@@ -81,13 +60,6 @@ def int_or_none(value):
 def str_or_none(value):
     """Coerce a select's value to a string; the empty placeholder becomes None."""
     return value or None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A set of checkboxes; the forms macro renders it as a fieldset with a legend."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AtLeastOne:

@@ -11,14 +11,13 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from proeftuin import reference
+from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
 from proeftuin.labels import MEMBER_ROLE
 from proeftuin.models import Pilot
 from proeftuin.workspace import queries
@@ -31,17 +30,6 @@ MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met -
 
 def _reference_choices(group: str) -> list[SelectChoice]:
     return [SelectChoice(key, label) for key, label in reference.choices(group)]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A set of checkboxes; the forms macro renders it as a fieldset with a legend."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ActionForm(FlaskForm):
@@ -83,20 +71,20 @@ class DirectionForm(FlaskForm):
         _l("Opgave"),
         description=_l("Wat neemt de proeftuin in deze richting op zich?"),
         validators=[Length(max=MAX_TEXT)],
-        filters=[_strip],
+        filters=[clean_text],
     )
     desired_outcome = TextAreaField(
         _l("Gewenste uitkomst"),
         description=_l("Wat wil de proeftuin in deze richting bereiken?"),
         validators=[Length(max=MAX_TEXT)],
-        filters=[_strip],
+        filters=[clean_text],
     )
 
 
 def _markdown_area(label, description=None):
     hint = f"{description} {MARKDOWN_HINT}" if description else MARKDOWN_HINT
     return TextAreaField(label, description=hint, validators=[Length(max=MAX_TEXT)],
-                         filters=[_strip])
+                         filters=[clean_text])
 
 
 class ProfileForm(FlaskForm):
@@ -105,12 +93,12 @@ class ProfileForm(FlaskForm):
     name = StringField(
         _l("Naam van de proeftuin"),
         validators=[DataRequired(_l("Vul de naam van de proeftuin in.")), Length(max=160)],
-        filters=[_strip],
+        filters=[clean_line],
     )
     municipality = StringField(
         _l("Gemeente"),
         validators=[DataRequired(_l("Vul de gemeente in.")), Length(max=120)],
-        filters=[_strip],
+        filters=[clean_line],
     )
     region_id = SelectField(
         _l("Regio"), coerce=int,
@@ -173,7 +161,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Naam van de organisatie"),
         validators=[DataRequired(_l("Vul de naam van de organisatie in.")), Length(max=160)],
-        filters=[_strip],
+        filters=[clean_line],
     )
     kind = SelectField(_l("Soort organisatie"),
                        validators=[InputRequired(_l("Kies de soort organisatie."))])
@@ -190,13 +178,13 @@ class AgreementForm(FlaskForm):
         _l("Wie"),
         description=_l("Een rol of organisatie, bijvoorbeeld ‘wijkverpleegkundige’ of ‘Welzijn Voorbeeld’."),
         validators=[DataRequired(_l("Vul in wie de afspraak maakt.")), Length(max=160)],
-        filters=[_strip],
+        filters=[clean_line],
     )
     commitment = TextAreaField(
         _l("Wat"),
         description=_l("Wat doet deze partij? U kunt Markdown gebruiken."),
         validators=[DataRequired(_l("Beschrijf wat deze partij doet.")), Length(max=MAX_TEXT)],
-        filters=[_strip],
+        filters=[clean_text],
     )
 
 
@@ -217,7 +205,7 @@ class InvitationForm(FlaskForm):
         _l("E-mailadres"),
         validators=[DataRequired(_l("Vul het e-mailadres in.")),
                     Email(_l("Vul een geldig e-mailadres in.")), Length(max=254)],
-        filters=[_strip],
+        filters=[clean_line],
     )
     role = RadioField(_l("Rol"), choices=_ROLE_CHOICES, default="member",
                       validators=[InputRequired(_l("Kies een rol."))])

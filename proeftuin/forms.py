@@ -1,0 +1,50 @@
+"""Form pieces that every area uses: text clean-up, a length stop and checkbox groups."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms import SelectMultipleField
+from wtforms.validators import StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+# Control characters have no place in form text, and PostgreSQL refuses NUL outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+def clean_text(value):
+    """Strip a multi-line text and drop control characters other than line breaks."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def clean_line(value):
+    """Strip a one-line text, turn line breaks into spaces, drop control characters."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value)).strip()
+
+
+class StopIfLonger:
+    """Stop validating text longer than `max`: one clear message, and nothing slow runs on it.
+
+    Unlike Length it sets no maxlength attribute, so a browser never silently cuts a pasted
+    password to another one than the user thinks.
+    """
+
+    def __init__(self, max: int, message):
+        self.max = max
+        self.message = message
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and len(field.data) > self.max:
+            raise StopValidation(self.message)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes; the forms macro renders it as a fieldset with a legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
