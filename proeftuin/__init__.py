@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +22,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy the client address (for rate limits) and scheme come from
+        # its X-Forwarded-* headers; trust exactly as many hops as there are proxies.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)
@@ -74,10 +82,15 @@ def register_extensions(app: Flask) -> None:
 
         if not request.path.startswith(app.static_url_path or "/static"):
             _ = current_user.is_authenticated
+            if g.pop("session_touched", False):
+                db.session.commit()
 
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
+    from proeftuin.converters import SlugConverter
+
+    app.url_map.converters["slug"] = SlugConverter
     from proeftuin.admin.routes import bp as admin_bp
     from proeftuin.auth.routes import bp as auth_bp
     from proeftuin.dashboard.routes import bp as dashboard_bp

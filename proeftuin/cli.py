@@ -45,8 +45,15 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load fictional demo programmes, pilots and accounts, and print the accounts."""
+    from flask import current_app
+
     from proeftuin import demo
     from proeftuin.models import User
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "Refusing to load demo accounts with a published password into production."
+        )
 
     has_users = db.session.scalar(sa.select(sa.func.count()).select_from(User)) > 0
     if has_users and if_empty:

@@ -37,8 +37,12 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     if key_file.exists():
         return key_file.read_text().strip()
     key = secrets.token_hex(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
     return key
 
 
@@ -75,4 +79,9 @@ def load_config(instance_path: str) -> dict:
         #: public application form submissions per client address
         "APPLY_RATE_LIMIT": os.environ.get("APPLY_RATE_LIMIT", "20 per hour"),
         "PILOTS_PER_PAGE": 20,
+        #: host names this site answers to (comma-separated); links in invitations use them
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
+                          if h.strip()] or None,
+        #: number of reverse proxies in front of the app whose X-Forwarded-* headers count
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0") or 0),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -57,7 +57,12 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if isinstance(error, InternalServerError):
             db.session.rollback()
-        return _render(error.code)
+        response, code = _render(error.code)
+        if error.code == 405 and error.valid_methods:
+            response = make_response(response, code)
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
+        return response, code
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

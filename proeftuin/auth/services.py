@@ -9,12 +9,15 @@ from proeftuin.auth.invitations import InvitationError, accept_invitation
 from proeftuin.auth.passwords import hash_password, needs_rehash, verify_password
 from proeftuin.auth.sessions import revoke_all_sessions
 from proeftuin.extensions import db
+from proeftuin.forms import clean_line
 from proeftuin.models import Invitation, Membership, Role, User
 
 
 def normalize_email(email: str) -> str:
     """Return the address as accounts store it: trimmed and lower-case."""
-    return email.strip().lower()
+    # The same clean-up as the form's, so that the per-account rate-limit key cannot be
+    # varied with control characters the form would strip anyway.
+    return clean_line(email).lower()
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
 
 from proeftuin.extensions import db
@@ -86,10 +86,8 @@ def load_user_for_request(user_id: str) -> User | None:
     if user is None or not user.active:
         return None
     if utcnow() - record.last_seen_at > TOUCH_INTERVAL:
-        # Called from before_request, before the view changes anything, so this commit
-        # holds nothing but the touch.
         record.last_seen_at = utcnow()
-        db.session.commit()
+        g.session_touched = True  # committed by the before_request hook that loaded us
     return user
 
 

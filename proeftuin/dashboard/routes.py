@@ -59,13 +59,13 @@ def _render_pilot(pilot, submitted=None, status_error: str | None = None, code: 
     ), code
 
 
-@bp.get("/proeftuinen/<slug>")
+@bp.get("/proeftuinen/<slug:slug>")
 def pilot(slug: str):
     """Show everything the application holds, its history and the steps it may take."""
     return _render_pilot(load_pilot(slug))
 
 
-@bp.post("/proeftuinen/<slug>/status")
+@bp.post("/proeftuinen/<slug:slug>/status")
 def change_status(slug: str):
     """Move the pilot one step through its lifecycle."""
     pilot = load_pilot(slug, need=can_decide_on_pilot)

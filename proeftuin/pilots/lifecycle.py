@@ -6,8 +6,10 @@ records who made it, when and why.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from proeftuin.extensions import db
-from proeftuin.models import Pilot, PilotStatus, PilotStatusChange, User
+from proeftuin.models import Pilot, PilotStatus, PilotStatusChange, User, utcnow
 
 ALLOWED = {
     PilotStatus.applied: {PilotStatus.selected, PilotStatus.declined},
@@ -41,10 +43,21 @@ def _move(pilot: Pilot, to: PilotStatus, by: User, reason: str = "") -> PilotSta
         raise TransitionError(f"{pilot.status.value} → {to.value} is not allowed")
     if to in REASON_REQUIRED and not reason:
         raise TransitionError(f"{to.value} needs a reason")
+    from_status = pilot.status
+    # Compare-and-set: of two facilitators deciding at the same moment, only one wins.
+    moved = db.session.execute(
+        sa.update(Pilot)
+        .where(Pilot.id == pilot.id, Pilot.status == from_status)
+        .values(status=to, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        db.session.refresh(pilot)
+        raise TransitionError(f"{from_status.value} changed meanwhile")
+    db.session.refresh(pilot, ["status", "updated_at"])
     change = PilotStatusChange(
-        pilot=pilot, from_status=pilot.status, to_status=to, changed_by=by, reason=reason
+        pilot=pilot, from_status=from_status, to_status=to, changed_by=by, reason=reason
     )
-    pilot.status = to
     db.session.add(change)
     db.session.flush()
     return change

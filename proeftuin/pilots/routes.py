@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from proeftuin.extensions import db, limiter
@@ -34,7 +45,7 @@ def index():
     )
 
 
-@bp.get("/proeftuinen/<slug>")
+@bp.get("/proeftuinen/<slug:slug>")
 def show(slug: str):
     """Show a pilot's public profile."""
     pilot = queries.public_pilot(slug)
@@ -49,9 +60,16 @@ def apply():
     """Apply to become a pilot of a programme."""
     form = ApplicationForm()
     if form.validate_on_submit():
-        services.submit_application(form.data)
-        db.session.commit()
-        return redirect(url_for("pilots.applied"), code=303)
+        try:
+            services.submit_application(form.data)
+            db.session.commit()
+        except (services.ApplicationError, sa.exc.IntegrityError):
+            # Form validation rules these out, bar a race (a programme closed or a slug
+            # taken a moment ago): say so and keep what was typed.
+            db.session.rollback()
+            flash(_("Uw aanmelding kon niet worden opgeslagen. Controleer de gegevens en probeer het opnieuw."), "error")
+        else:
+            return redirect(url_for("pilots.applied"), code=303)
     return render_template("pilots/apply.html", form=form)
 
 

@@ -28,7 +28,8 @@ def load_pilot(slug: str, need=can_view_workspace, options=()):
     if pilot is None:
         abort(404)
     if not need(current_user, pilot):
-        abort(403)
+        # Applications and declined groups are not public: an outsider learns nothing of them.
+        abort(403 if pilot.is_public or can_view_workspace(current_user, pilot) else 404)
     return pilot
 
 
@@ -66,7 +67,7 @@ def mine():
     )
 
 
-@bp.get("/<slug>/")
+@bp.get("/<slug:slug>/")
 @login_required
 def overview(slug: str):
     """Show a pilot's status, mapping at a glance, counts and history."""
@@ -79,7 +80,7 @@ def overview(slug: str):
 # Framework mapping ------------------------------------------------------------------------
 
 
-@bp.route("/<slug>/kader", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/kader", methods=["GET", "POST"])
 @login_required
 def framework(slug: str):
     """Show the framework mapping; coordinators choose questions and directions."""
@@ -118,7 +119,7 @@ def framework(slug: str):
     )
 
 
-@bp.route("/<slug>/kader/richting/<int:number>", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/kader/richting/<int:number>", methods=["GET", "POST"])
 @login_required
 def direction(slug: str, number: int):
     """Write the pilot's task and desired outcome in one of its chosen directions."""
@@ -142,7 +143,7 @@ def direction(slug: str, number: int):
 # Profile ----------------------------------------------------------------------------------
 
 
-@bp.route("/<slug>/profiel", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/profiel", methods=["GET", "POST"])
 @login_required
 def profile(slug: str):
     """Show the pilot's profile; coordinators edit it."""
@@ -180,7 +181,7 @@ def profile(slug: str):
 # Organisations ----------------------------------------------------------------------------
 
 
-@bp.route("/<slug>/organisaties", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/organisaties", methods=["GET", "POST"])
 @login_required
 def organisations(slug: str):
     """List the organisations taking part; coordinators add one."""
@@ -197,7 +198,7 @@ def organisations(slug: str):
     return render_template("workspace/organisations.html", pilot=pilot, form=form)
 
 
-@bp.route("/<slug>/organisaties/<int:organisation_id>", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/organisaties/<int:organisation_id>", methods=["GET", "POST"])
 @login_required
 def edit_organisation(slug: str, organisation_id: int):
     """Change an organisation's name or kind."""
@@ -217,7 +218,7 @@ def edit_organisation(slug: str, organisation_id: int):
     )
 
 
-@bp.post("/<slug>/organisaties/<int:organisation_id>/verwijderen")
+@bp.post("/<slug:slug>/organisaties/<int:organisation_id>/verwijderen")
 @login_required
 def remove_organisation(slug: str, organisation_id: int):
     """Take an organisation off the pilot's list."""
@@ -234,7 +235,7 @@ def remove_organisation(slug: str, organisation_id: int):
 # Agreements -------------------------------------------------------------------------------
 
 
-@bp.route("/<slug>/afspraken", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/afspraken", methods=["GET", "POST"])
 @login_required
 def agreements(slug: str):
     """List the collaboration agreements; members add one."""
@@ -251,7 +252,7 @@ def agreements(slug: str):
     return render_template("workspace/agreements.html", pilot=pilot, form=form)
 
 
-@bp.route("/<slug>/afspraken/<int:agreement_id>", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/afspraken/<int:agreement_id>", methods=["GET", "POST"])
 @login_required
 def edit_agreement(slug: str, agreement_id: int):
     """Change who an agreement is with or what it says."""
@@ -268,7 +269,7 @@ def edit_agreement(slug: str, agreement_id: int):
     )
 
 
-@bp.post("/<slug>/afspraken/<int:agreement_id>/verwijderen")
+@bp.post("/<slug:slug>/afspraken/<int:agreement_id>/verwijderen")
 @login_required
 def remove_agreement(slug: str, agreement_id: int):
     """Delete a collaboration agreement."""
@@ -294,7 +295,7 @@ def _invitation_links(invitations: list[Invitation]) -> dict[int, str]:
     }
 
 
-@bp.route("/<slug>/leden", methods=["GET", "POST"])
+@bp.route("/<slug:slug>/leden", methods=["GET", "POST"])
 @login_required
 def members(slug: str):
     """List the members; coordinators and facilitators invite new ones."""
@@ -333,7 +334,7 @@ def members(slug: str):
     )
 
 
-@bp.post("/<slug>/leden/<int:membership_id>/rol")
+@bp.post("/<slug:slug>/leden/<int:membership_id>/rol")
 @login_required
 def change_member_role(slug: str, membership_id: int):
     """Change a member's role."""
@@ -353,7 +354,7 @@ def change_member_role(slug: str, membership_id: int):
     return redirect(url_for("workspace.members", slug=pilot.slug))
 
 
-@bp.post("/<slug>/leden/<int:membership_id>/verwijderen")
+@bp.post("/<slug:slug>/leden/<int:membership_id>/verwijderen")
 @login_required
 def remove_member(slug: str, membership_id: int):
     """Take someone out of the pilot."""
@@ -373,7 +374,7 @@ def remove_member(slug: str, membership_id: int):
     return redirect(url_for("workspace.members", slug=pilot.slug))
 
 
-@bp.post("/<slug>/leden/uitnodigingen/<int:invitation_id>/intrekken")
+@bp.post("/<slug:slug>/leden/uitnodigingen/<int:invitation_id>/intrekken")
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
     """Withdraw an open invitation."""
