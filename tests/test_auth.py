@@ -291,6 +291,19 @@ def test_too_many_attempts_on_one_account_are_limited_from_any_address(app, clie
     assert response.status_code == 302
 
 
+def test_control_characters_do_not_make_a_fresh_rate_limit_key(app, client, make):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    victim = make.user(email="doelwit@voorbeeld.example")
+    for n in range(3):
+        _attempt(client, victim.email + "\x01" * n, address=f"10.0.3.{n}")
+
+    response = _attempt(client, victim.email + "\x01\x02\x03", address="10.0.3.99",
+                        password=PASSWORD)
+
+    assert response.status_code == 429
+    assert not _signed_in(client)
+
+
 def test_the_login_page_itself_is_not_rate_limited(app, client):
     app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
     for _ in range(5):
