@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -66,6 +67,18 @@ def test_upgrade_builds_the_models_schema_and_loads_reference_data(migration_app
     assert counts["discipline"] >= 4
     assert counts["region"] == 18
     assert english == "Informal carers and professionals talk about moral dilemmas in care"
+
+
+def test_migration_reference_data_matches_the_package():
+    from importlib import util
+
+    from proeftuin.reference import reference_rows
+
+    path = next((Path(__file__).parent.parent / "migrations" / "versions").glob("0001_*.py"))
+    spec = util.spec_from_file_location("first_migration", path)
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.REFERENCE_ROWS == reference_rows()
 
 
 def test_downgrade_removes_every_table(migration_app):

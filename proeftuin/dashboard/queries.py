@@ -90,6 +90,8 @@ def overview(user: User) -> list[ProgrammeSummary]:
             PilotStatusChange.pilot_id,
             sa.func.max(PilotStatusChange.created_at).label("changed_at"),
         )
+        .join(Pilot, Pilot.id == PilotStatusChange.pilot_id)
+        .where(Pilot.programme_id.in_(ids))
         .group_by(PilotStatusChange.pilot_id)
         .subquery()
     )
