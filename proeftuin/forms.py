@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # Control characters have no place in form text, and PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+#: planned dates outside these years are typing mistakes
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def clean_text(value):
@@ -48,3 +52,27 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class AtLeastOne:
+    """Require at least one ticked box.
+
+    Unlike DataRequired it sets no `required` flag: that would put `required` on every
+    single checkbox of the group.
+    """
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+def check_year(form, field):
+    """Refuse a date outside the years a pilot can plausibly plan for."""
+    if field.data and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise ValidationError(
+            _l("Kies een datum tussen %(first)d en %(last)d.", first=EARLIEST_YEAR,
+               last=LATEST_YEAR)
+        )

@@ -86,3 +86,40 @@ def test_wrong_method_keeps_the_allow_header(client):
     response = client.get("/logout")
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
+
+
+def test_coordinator_cannot_untick_every_question_and_direction(client, make, login):
+    pilot = make.pilot(directions=(1, 2), questions=(1,))
+    login(make.member(pilot, role=MemberRole.coordinator))
+
+    response = client.post(f"/werkplaats/{pilot.slug}/kader", data={})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Kies ten minste één vraagstuk." in html
+    assert "Kies ten minste één oplossingsrichting." in html
+    db.session.expire_all()
+    assert [d.direction_number for d in db.session.get(Pilot, pilot.id).directions] == [1, 2]
+
+
+def test_profile_refuses_an_implausible_year(client, make, login):
+    pilot = make.pilot()
+    login(make.member(pilot, role=MemberRole.coordinator))
+
+    response = client.post(f"/werkplaats/{pilot.slug}/profiel", data={
+        "name": pilot.name, "municipality": pilot.municipality,
+        "region_id": str(pilot.region_id), "scale": "local", "planned_start": "0001-01-01",
+    })
+
+    assert response.status_code == 200
+    assert "Kies een datum tussen 2000 en 2100." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Pilot, pilot.id).planned_start is None
+
+
+def test_admin_sees_every_pilot_in_their_workspace_list(client, make, login):
+    pilot = make.pilot(name="Proeftuin van niemand anders")
+    login(make.admin())
+    html = client.get("/werkplaats/").get_data(as_text=True)
+    assert "Proeftuin van niemand anders" in html
+    assert pilot.slug in html

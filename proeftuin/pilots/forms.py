@@ -28,12 +28,19 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    StopValidation,
     ValidationError,
 )
 
 from proeftuin import reference
-from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
+from proeftuin.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    AtLeastOne,
+    MultiCheckboxField,
+    check_year,
+    clean_line,
+    clean_text,
+)
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import PUBLIC_STATUSES, PilotStatus
 from proeftuin.pilots import queries
@@ -45,10 +52,9 @@ MAX_TEXT = 20_000
 ORGANISATION_ROWS = 6
 #: rows accepted from a submission, whatever a client sends
 MAX_ORGANISATION_ROWS = 20
-#: planned dates outside these years are typing errors
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
+
 
 def int_or_none(value):
     """Coerce a select's value to an int; the empty placeholder becomes None."""
@@ -60,21 +66,6 @@ def int_or_none(value):
 def str_or_none(value):
     """Coerce a select's value to a string; the empty placeholder becomes None."""
     return value or None
-
-
-class AtLeastOne:
-    """Require at least one ticked box.
-
-    Unlike DataRequired it sets no `required` flag: that would put `required` on every
-    single checkbox of the group.
-    """
-
-    def __init__(self, message):
-        self.message = message
-
-    def __call__(self, form, field):
-        if not field.data:
-            raise StopValidation(self.message)
 
 
 def _region_choices(placeholder) -> list[SelectChoice]:
@@ -124,19 +115,11 @@ class OrganisationRowForm(FlaskForm):
             raise ValidationError(_l("Kies ook de soort van deze organisatie."))
 
 
-def _check_year(form, field):
-    if field.data and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
-        raise ValidationError(
-            _l("Kies een datum tussen %(first)d en %(last)d.", first=EARLIEST_YEAR,
-               last=LATEST_YEAR)
-        )
-
-
 def _date_field(label, description):
     return DateField(
         label,
         description=description,
-        validators=[InputRequired(_l("Vul een datum in, bijvoorbeeld 2026-09-01.")), _check_year],
+        validators=[InputRequired(_l("Vul een datum in, bijvoorbeeld 2026-09-01.")), check_year],
         invalid_value_message=_l("Vul een geldige datum in, bijvoorbeeld 2026-09-01."),
         render_kw={"min": f"{EARLIEST_YEAR}-01-01", "max": f"{LATEST_YEAR}-12-31"},
     )

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from proeftuin import reference
-from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
+from proeftuin.forms import AtLeastOne, MultiCheckboxField, check_year, clean_line, clean_text
 from proeftuin.labels import MEMBER_ROLE
 from proeftuin.models import Pilot
 from proeftuin.workspace import queries
@@ -39,8 +39,14 @@ class ActionForm(FlaskForm):
 class FrameworkForm(FlaskForm):
     """The carer questions and solution directions a pilot works on."""
 
-    questions = MultiCheckboxField(_l("Vraagstukken van de mantelzorger"), coerce=int)
-    directions = MultiCheckboxField(_l("Oplossingsrichtingen"), coerce=int)
+    questions = MultiCheckboxField(
+        _l("Vraagstukken van de mantelzorger"), coerce=int,
+        validators=[AtLeastOne(_l("Kies ten minste één vraagstuk."))],
+    )
+    directions = MultiCheckboxField(
+        _l("Oplossingsrichtingen"), coerce=int,
+        validators=[AtLeastOne(_l("Kies ten minste één oplossingsrichting."))],
+    )
     confirm_loss = BooleanField(
         _l("Ja, verwijder de opgave en gewenste uitkomst van de richtingen die ik uitzet"),
         description=_l("Nodig wanneer u een richting uitzet waarvoor al tekst is geschreven. Die tekst gaat dan verloren."),
@@ -113,11 +119,11 @@ class ProfileForm(FlaskForm):
     actions = _markdown_area(_l("Wat we doen"), _l("Verschijnt op het openbare profiel."))
     results = _markdown_area(_l("Wat we bereikt hebben"), _l("Verschijnt op het openbare profiel."))
     planned_start = DateField(
-        _l("Geplande start"), validators=[Optional()],
+        _l("Geplande start"), validators=[Optional(), check_year],
         description=_l("Bijvoorbeeld 2025-09-01."),
     )
     planned_end = DateField(
-        _l("Gepland einde"), validators=[Optional()],
+        _l("Gepland einde"), validators=[Optional(), check_year],
         description=_l("Na de geplande start."),
     )
     disciplines = MultiCheckboxField(_l("Betrokken disciplines"), coerce=int)

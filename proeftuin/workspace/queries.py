@@ -68,16 +68,16 @@ def memberships_of(user: User) -> list[Membership]:
     )
 
 
-def facilitated_pilots(user: User) -> list[Pilot]:
-    """Return every pilot, in any status, of the programmes the user facilitates."""
+def facilitated_pilots(user: User, every_programme: bool = False) -> list[Pilot]:
+    """Return every pilot, in any status, of the programmes the user facilitates (or all)."""
+    query = sa.select(Pilot).join(Pilot.programme)
+    if not every_programme:
+        query = query.join(
+            programme_facilitator, programme_facilitator.c.programme_id == Pilot.programme_id
+        ).where(programme_facilitator.c.user_id == user.id)
     return list(
         db.session.scalars(
-            sa.select(Pilot)
-            .join(Pilot.programme)
-            .join(programme_facilitator,
-                  programme_facilitator.c.programme_id == Pilot.programme_id)
-            .where(programme_facilitator.c.user_id == user.id)
-            .options(contains_eager(Pilot.programme))
+            query.options(contains_eager(Pilot.programme))
             .order_by(Programme.name, Pilot.name, Pilot.id)
         )
     )

@@ -16,6 +16,7 @@ from proeftuin.permissions import (
     can_facilitate,
     can_manage_members,
     can_view_workspace,
+    is_admin,
 )
 from proeftuin.workspace import forms, queries, services
 
@@ -57,7 +58,10 @@ def _check_action_form() -> None:
 @login_required
 def mine():
     """List the pilots the signed-in user works in or facilitates."""
-    facilitated = queries.facilitated_pilots(current_user) if can_facilitate(current_user) else []
+    facilitated = (
+        queries.facilitated_pilots(current_user, every_programme=is_admin(current_user))
+        if can_facilitate(current_user) else []
+    )
     return render_template(
         "workspace/mine.html",
         memberships=queries.memberships_of(current_user),
