@@ -62,3 +62,10 @@ def test_oversized_request_is_refused_with_413(app):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = app.test_client().post("/taal", data={"lang": "x" * 5000})
     assert response.status_code == 413
+
+
+def test_requests_for_untrusted_hosts_are_refused(app):
+    app.config["TRUSTED_HOSTS"] = ["proeftuin.example"]
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "proeftuin.example"}).status_code == 200
+    assert client.get("/", headers={"Host": "elders.example"}).status_code == 400
