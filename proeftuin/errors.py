@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from proeftuin.extensions import db
 
@@ -55,6 +55,9 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if isinstance(error, SecurityError):
+            # An untrusted Host header: no URL can be built for it, so no site page either.
+            return "Bad request: unknown host.", 400, {"Content-Type": "text/plain"}
         if isinstance(error, InternalServerError):
             db.session.rollback()
         response, code = _render(error.code)
