@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from proeftuin.extensions import db
+from proeftuin.security_log import log_event
 
 
 def _wants_json() -> bool:
@@ -45,6 +46,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
+        log_event("csrf_failed", reason=error.description)
         return _render(
             400,
             _("Formulier verlopen"),
@@ -58,6 +60,8 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, SecurityError):
             # An untrusted Host header: no URL can be built for it, so no site page either.
             return "Bad request: unknown host.", 400, {"Content-Type": "text/plain"}
+        if error.code in (401, 403, 429):
+            log_event({401: "unauthenticated", 403: "access_denied", 429: "rate_limited"}[error.code])
         if isinstance(error, InternalServerError):
             db.session.rollback()
         response, code = _render(error.code)

@@ -28,6 +28,7 @@ from proeftuin.auth.invitations import InvitationError, InvitationState
 from proeftuin.auth.sessions import SESSION_TOKEN_KEY, end_session, start_session
 from proeftuin.extensions import db, limiter
 from proeftuin.navigation import is_safe_url, redirect_next, safe_next
+from proeftuin.security_log import account_fingerprint, log_event
 
 bp = Blueprint("auth", __name__)
 
@@ -60,6 +61,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            log_event("sign_in_failed", account=account_fingerprint(form.email.data))
             # One message for every failure, so it never tells whether the account exists.
             form.password.errors.append(
                 _("Deze combinatie van e-mailadres en wachtwoord kennen we niet. Controleer wat u heeft getypt en probeer het opnieuw.")
@@ -67,6 +69,7 @@ def login():
         else:
             start_session(user)
             db.session.commit()
+            log_event("sign_in", account_id=user.id)
             target = form.next.data if is_safe_url(form.next.data) else url_for("workspace.mine")
             return redirect(target)
     # A session token without a signed-in user: the session expired or was revoked.
@@ -78,6 +81,7 @@ def login():
 @bp.post("/logout")
 def logout():
     """Sign out and revoke this session."""
+    log_event("sign_out")
     end_session()
     db.session.commit()
     flash(_("U bent uitgelogd."), "success")
@@ -108,6 +112,7 @@ def change_password():
         services.change_password(user, form.new_password.data)
         start_session(user)
         db.session.commit()
+        log_event("password_changed", account_id=user.id)
         flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
@@ -154,6 +159,8 @@ def accept_invitation(token: str):
                 return _invitation_gone(invitation, invitations.invitation_state(invitation))
             start_session(membership.user)
             db.session.commit()
+            log_event("account_created_by_invitation", account_id=membership.user.id,
+                      invitation_id=invitation.id)
             flash(_("Welkom! Uw account is aangemaakt en u bent nu lid van %(pilot)s.",
                     pilot=invitation.pilot.name), "success")
             return redirect(url_for("workspace.overview", slug=invitation.pilot.slug))
