@@ -79,6 +79,8 @@ def load_config(instance_path: str) -> dict:
         #: public application form submissions per client address
         "APPLY_RATE_LIMIT": os.environ.get("APPLY_RATE_LIMIT", "20 per hour"),
         "PILOTS_PER_PAGE": 20,
+        #: where visitors send questions about privacy and accessibility; empty hides it
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "").strip(),
         #: host names this site answers to (comma-separated); links in invitations use them
         "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
                           if h.strip()] or None,

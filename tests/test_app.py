@@ -19,3 +19,21 @@ def test_signed_in_user_reaches_workspace_list(client, make, login):
     user = make.user()
     response = login(user)
     assert response.headers["Location"].endswith("/werkplaats/")
+
+
+def test_accessibility_statement_and_privacy_page_are_public_and_linked(client):
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/toegankelijkheid"' in home and 'href="/privacy"' in home
+    statement = client.get("/toegankelijkheid")
+    privacy = client.get("/privacy")
+    assert statement.status_code == privacy.status_code == 200
+    assert "WCAG" in statement.get_data(as_text=True)
+    assert "Contactgegevens bij een aanmelding" in privacy.get_data(as_text=True)
+
+
+def test_contact_address_is_shown_only_when_configured(app, client):
+    assert "mailto:" not in client.get("/privacy").get_data(as_text=True)
+    app.config["CONTACT_EMAIL"] = "privacy@proeftuin.example"
+    assert 'href="mailto:privacy@proeftuin.example"' in client.get("/privacy").get_data(
+        as_text=True
+    )

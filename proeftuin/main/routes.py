@@ -23,6 +23,19 @@ def index():
     )
 
 
+@bp.get("/toegankelijkheid")
+def accessibility():
+    """Show the accessibility statement."""
+    return render_template("main/accessibility.html",
+                           contact_email=current_app.config["CONTACT_EMAIL"])
+
+
+@bp.get("/privacy")
+def privacy():
+    """Say what is stored, why, for how long and whom to ask."""
+    return render_template("main/privacy.html", contact_email=current_app.config["CONTACT_EMAIL"])
+
+
 @bp.post("/taal")
 def set_language():
     """Remember the interface language the visitor chose."""
