@@ -3,23 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
 
 from proeftuin.extensions import db
-from proeftuin.models import Membership, Pilot, Programme, User, programme_facilitator
-
-
-def memberships_of(user: User) -> list[Membership]:
-    """Return the user's memberships with their pilots, by pilot name."""
-    return list(
-        db.session.scalars(
-            sa.select(Membership)
-            .join(Membership.pilot)
-            .options(contains_eager(Membership.pilot))
-            .where(Membership.user_id == user.id)
-            .order_by(Pilot.name, Pilot.id)
-        )
-    )
+from proeftuin.models import Programme, User, programme_facilitator
 
 
 def programmes_facilitated_by(user: User) -> list[Programme]:

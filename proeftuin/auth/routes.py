@@ -29,6 +29,7 @@ from proeftuin.auth.sessions import SESSION_TOKEN_KEY, end_session, start_sessio
 from proeftuin.extensions import db, limiter
 from proeftuin.navigation import is_safe_url, redirect_next, safe_next
 from proeftuin.security_log import account_fingerprint, log_event
+from proeftuin.workspace import queries as workspace_queries
 
 bp = Blueprint("auth", __name__)
 
@@ -96,7 +97,7 @@ def account():
     return render_template(
         "auth/account.html",
         user=user,
-        memberships=queries.memberships_of(user),
+        memberships=workspace_queries.memberships_of(user),
         programmes=queries.programmes_facilitated_by(user) if user.is_facilitator else [],
     )
 

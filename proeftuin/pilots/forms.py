@@ -31,7 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from proeftuin import reference
+from proeftuin import reference, reference_queries
 from proeftuin.forms import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -72,7 +72,7 @@ def _region_choices(placeholder) -> list[SelectChoice]:
     groups = {"NL": _l("Nederland"), "BE": _l("België (Vlaanderen en Brussel)")}
     return [SelectChoice("", placeholder)] + [
         SelectChoice(region.id, region.name, optgroup=str(groups.get(region.country, region.country)))
-        for region in queries.regions()
+        for region in reference_queries.regions()
     ]
 
 
@@ -257,17 +257,17 @@ class ApplicationForm(FlaskForm):
         essential = _("essentieel")
         self.disciplines.choices = [
             SelectChoice(d.id, f"{d.name} ({essential})" if d.essential else d.name)
-            for d in queries.disciplines()
+            for d in reference_queries.disciplines()
         ]
         self.target_groups.choices = [
-            SelectChoice(t.id, t.name) for t in queries.target_groups()
+            SelectChoice(t.id, t.name) for t in reference_queries.target_groups()
         ]
         self.questions.choices = [
-            SelectChoice(q.number, f"{q.number}. {q.name}") for q in queries.carer_questions()
+            SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
         ]
         self.directions.choices = [
             SelectChoice(d.number, f"{d.number}. {d.name}")
-            for d in queries.solution_directions()
+            for d in reference_queries.solution_directions()
         ]
 
     def validate_organisations(self, field):
@@ -311,13 +311,13 @@ class PilotFilterForm(FlaskForm):
         ]
         self.direction.choices = [SelectChoice("", _l("Alle richtingen"))] + [
             SelectChoice(d.number, f"{d.number}. {d.name}")
-            for d in queries.solution_directions()
+            for d in reference_queries.solution_directions()
         ]
         self.question.choices = [SelectChoice("", _l("Alle vraagstukken"))] + [
-            SelectChoice(q.number, f"{q.number}. {q.name}") for q in queries.carer_questions()
+            SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
         ]
         self.target_group.choices = [SelectChoice("", _l("Alle doelgroepen"))] + [
-            SelectChoice(t.key, t.name) for t in queries.target_groups()
+            SelectChoice(t.key, t.name) for t in reference_queries.target_groups()
         ]
         self.status.choices = [SelectChoice("", _l("Alle statussen"))] + [
             SelectChoice(s.value, PILOT_STATUS[s]) for s in PUBLIC_STATUSES

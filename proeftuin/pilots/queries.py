@@ -13,13 +13,10 @@ from proeftuin.extensions import db
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
-    Discipline,
     Pilot,
     PilotDirection,
     PilotStatus,
     Programme,
-    Region,
-    SolutionDirection,
     TargetGroup,
 )
 
@@ -41,11 +38,6 @@ _MAX_INT = 2**31 - 1
 # Reference rows for forms and filters ----------------------------------------------------
 
 
-def regions() -> list[Region]:
-    """Return the regions, Dutch ones first, in reference order."""
-    return list(db.session.scalars(sa.select(Region).order_by(Region.position, Region.id)))
-
-
 def programmes_accepting_applications() -> list[Programme]:
     """Return the programmes a group can apply to, by name."""
     return list(
@@ -60,32 +52,6 @@ def programmes_accepting_applications() -> list[Programme]:
 def programmes() -> list[Programme]:
     """Return every programme, by name."""
     return list(db.session.scalars(sa.select(Programme).order_by(Programme.name)))
-
-
-def disciplines() -> list[Discipline]:
-    """Return the disciplines, the essential ones first."""
-    return list(
-        db.session.scalars(
-            sa.select(Discipline).order_by(Discipline.essential.desc(), Discipline.position)
-        )
-    )
-
-
-def target_groups() -> list[TargetGroup]:
-    """Return the target groups in reference order."""
-    return list(db.session.scalars(sa.select(TargetGroup).order_by(TargetGroup.position)))
-
-
-def carer_questions() -> list[CarerQuestion]:
-    """Return the carer questions by number."""
-    return list(db.session.scalars(sa.select(CarerQuestion).order_by(CarerQuestion.number)))
-
-
-def solution_directions() -> list[SolutionDirection]:
-    """Return the solution directions by number."""
-    return list(
-        db.session.scalars(sa.select(SolutionDirection).order_by(SolutionDirection.number))
-    )
 
 
 # The public list -------------------------------------------------------------------------

@@ -16,11 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from proeftuin import reference
+from proeftuin import reference, reference_queries
 from proeftuin.forms import AtLeastOne, MultiCheckboxField, check_year, clean_line, clean_text
 from proeftuin.labels import MEMBER_ROLE
 from proeftuin.models import Pilot
-from proeftuin.workspace import queries
 
 #: generous, but keeps a pasted book out of the database
 MAX_TEXT = 20_000
@@ -55,10 +54,10 @@ class FrameworkForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions.choices = [
-            SelectChoice(q.number, f"{q.number}. {q.name}") for q in queries.carer_questions()
+            SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
         ]
         self.directions.choices = [
-            SelectChoice(d.number, f"{d.number}. {d.name}") for d in queries.solution_directions()
+            SelectChoice(d.number, f"{d.number}. {d.name}") for d in reference_queries.solution_directions()
         ]
 
 
@@ -131,10 +130,10 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region_id.choices = [SelectChoice(r.id, r.name) for r in queries.regions()]
+        self.region_id.choices = [SelectChoice(r.id, r.name) for r in reference_queries.regions()]
         self.scale.choices = _reference_choices("pilot_scales")
-        self.disciplines.choices = [SelectChoice(d.id, d.name) for d in queries.disciplines()]
-        self.target_groups.choices = [SelectChoice(t.id, t.name) for t in queries.target_groups()]
+        self.disciplines.choices = [SelectChoice(d.id, d.name) for d in reference_queries.disciplines()]
+        self.target_groups.choices = [SelectChoice(t.id, t.name) for t in reference_queries.target_groups()]
 
     def validate_planned_end(self, field):
         """The end lies after the start."""

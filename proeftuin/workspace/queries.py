@@ -8,8 +8,6 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from proeftuin.extensions import db
 from proeftuin.models import (
     Agreement,
-    CarerQuestion,
-    Discipline,
     Invitation,
     MemberRole,
     Membership,
@@ -18,9 +16,6 @@ from proeftuin.models import (
     PilotOrganisation,
     PilotStatusChange,
     Programme,
-    Region,
-    SolutionDirection,
-    TargetGroup,
     User,
     programme_facilitator,
     utcnow,
@@ -159,32 +154,3 @@ def child_of(model, pilot: Pilot, row_id: int):
     )
 
 
-def carer_questions() -> list[CarerQuestion]:
-    """Return the three carer questions in order."""
-    return list(db.session.scalars(sa.select(CarerQuestion).order_by(CarerQuestion.number)))
-
-
-def solution_directions() -> list[SolutionDirection]:
-    """Return the ten solution directions in order."""
-    return list(
-        db.session.scalars(sa.select(SolutionDirection).order_by(SolutionDirection.number))
-    )
-
-
-def regions() -> list[Region]:
-    """Return the regions in reference order."""
-    return list(db.session.scalars(sa.select(Region).order_by(Region.position, Region.id)))
-
-
-def disciplines() -> list[Discipline]:
-    """Return the disciplines, essential ones first."""
-    return list(
-        db.session.scalars(sa.select(Discipline).order_by(Discipline.position, Discipline.id))
-    )
-
-
-def target_groups() -> list[TargetGroup]:
-    """Return the target groups in reference order."""
-    return list(
-        db.session.scalars(sa.select(TargetGroup).order_by(TargetGroup.position, TargetGroup.id))
-    )
