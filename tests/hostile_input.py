@@ -327,26 +327,34 @@ URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
     "lowsrc", "dynsrc", "ping", "cite", "codebase", "manifest", "srcset",
 }
-_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 
 
 def is_script_url(value: str) -> bool:
     """Whether a URL, as a browser reads it, runs script or loads inline markup."""
-    # Browsers strip leading control characters and spaces, and drop tabs and line breaks.
-    normalised = _URL_NOISE.sub("", value).lower()
+    # The URL standard strips leading and trailing C0 controls and spaces, and removes
+    # tabs and line breaks anywhere; a space inside makes "java script:" a relative path.
+    normalised = _URL_TAB_OR_NEWLINE.sub("", value.strip(_URL_EDGES)).lower()
     return normalised.startswith(("javascript:", "vbscript:", "data:", "livescript:"))
 
 
-class _DangerParser(HTMLParser):
-    def __init__(self, allowed_elements: set[str]):
+class _PageParser(HTMLParser):
+    """One pass over a page: what could run script, the text, and the attribute values."""
+
+    def __init__(self, allowed_elements: set[str] | frozenset[str]):
         super().__init__(convert_charrefs=True)
         self.allowed = allowed_elements
         self.found: list[str] = []
+        self.parts: list[str] = []
+        self.attr_values: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in DANGEROUS_ELEMENTS and tag not in self.allowed:
             self.found.append(f"<{tag}> element")
         for name, value in attrs:
+            if value:
+                self.attr_values.append(value)
             if name.startswith("on"):
                 self.found.append(f"{name}= on <{tag}>")
             elif name in ("srcdoc", "style") or name.startswith("xmlns"):
@@ -356,6 +364,30 @@ class _DangerParser(HTMLParser):
 
     handle_startendtag = handle_starttag
 
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+@dataclass
+class PageScan:
+    """A parsed page: `dangers` that could run script, `text` and `attributes` as shown."""
+
+    dangers: list[str]
+    text: str
+    attributes: list[str]
+
+    def shows(self, value: str) -> bool:
+        """Whether a reader sees `value` as typed, as text or as a field's value."""
+        return value in self.text or any(value in a for a in self.attributes)
+
+
+def scan_page(html: str, allowed_elements: set[str] | frozenset[str] = frozenset()) -> PageScan:
+    """Parse a page once; see `dangerous_markup`, `page_text` and `attribute_values`."""
+    parser = _PageParser(allowed_elements)
+    parser.feed(html)
+    parser.close()
+    return PageScan(parser.found, "".join(parser.parts), parser.attr_values)
+
 
 def dangerous_markup(html: str, allowed_elements: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """List the elements, event handlers and script URLs in `html` that could run script.
@@ -363,10 +395,7 @@ def dangerous_markup(html: str, allowed_elements: set[str] | frozenset[str] = fr
     Escaped text such as `&lt;script&gt;` is text to the parser and is not reported. Pass the
     page's own form controls and the like as `allowed_elements` (see `own_elements`).
     """
-    parser = _DangerParser(set(allowed_elements))
-    parser.feed(html)
-    parser.close()
-    return parser.found
+    return scan_page(html, allowed_elements).dangers
 
 
 def own_elements(html: str) -> set[str]:
@@ -375,30 +404,11 @@ def own_elements(html: str) -> set[str]:
             if entry.endswith("element")}
 
 
-class _TextParser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.attr_values: list[str] = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-    def handle_starttag(self, tag, attrs):
-        self.attr_values.extend(v for _, v in attrs if v)
-
-
 def page_text(html: str) -> str:
     """Return the text of a page as a reader sees it, entities decoded (textareas included)."""
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
+    return scan_page(html).text
 
 
 def attribute_values(html: str) -> list[str]:
     """Return every attribute value of a page, entities decoded (input values included)."""
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    return parser.attr_values
+    return scan_page(html).attributes
