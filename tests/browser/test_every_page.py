@@ -1,0 +1,147 @@
+"""Every page of the site, as every kind of user, in Dutch and in English, passes the checks.
+
+A crawler signs in as each role, follows every link it finds and runs the page checks of
+`tests/browser/visitor.py` on each page it reaches, once or twice per route. At the end,
+every GET route of the app's URL map must have been checked, so a new page cannot go
+unchecked: reach it by a link, add a start page below, or exclude it with a reason.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.exceptions import HTTPException
+
+from proeftuin.demo import DEMO_PASSWORD
+from proeftuin.extensions import db
+from tests.browser.visitor import links_on
+
+#: who crawls, and as whom they sign in (None: a visitor who is not signed in)
+ACCOUNTS = {
+    "visitor": None,
+    "participant": "wijkverpleging.groningen@proeftuin.example",
+    "coordinator": "coordinator.groningen@proeftuin.example",
+    "facilitator": "begeleider.mantelzorg@proeftuin.example",
+    "admin": "beheer@proeftuin.example",
+}
+
+#: Every role in Dutch, the default; in English the visitor and the two roles that between
+#: them see every page and every control (each check costs about a second of axe).
+CRAWLS = [(role, "nl") for role in ACCOUNTS] + [
+    ("visitor", "en"), ("coordinator", "en"), ("admin", "en"),
+]
+
+#: public areas: signed in, only their first page is checked (the rest differs only in the
+#: header, which that first check covers); their links are still followed
+PUBLIC_AREAS = ("main.", "pilots.", "framework.")
+
+#: GET routes that are not pages, with the reason they are not checked here
+NOT_PAGES = {
+    "static": "files, not pages",
+    "main.healthz": "a JSON answer for the load balancer",
+}
+
+#: each route is checked this many times per crawl (different objects, same template)
+VISITS_PER_ROUTE = 2
+
+#: endpoint -> crawls that checked it, filled by the crawl tests, read by the coverage test
+REACHED: dict[str, set[tuple[str, str]]] = {}
+
+
+def _open_invitation_path(app) -> str:
+    """An invitation link for a new address, so the invitation page can be reached."""
+    from proeftuin.auth import invitations
+    from proeftuin.models import MemberRole, Pilot, User
+
+    with app.app_context():
+        pilot = db.session.scalar(sa.select(Pilot).where(Pilot.slug.like("%groningen%")))
+        inviter = db.session.scalar(
+            sa.select(User).where(User.email == "coordinator.groningen@proeftuin.example")
+        )
+        invitation = invitations.create_invitation(
+            pilot, "nieuw.lid@proeftuin.example", MemberRole.member, inviter
+        )
+        token = invitations.invitation_token(invitation)
+        db.session.commit()
+        db.session.remove()
+    return f"/uitnodiging/{token}"
+
+
+def _endpoint(adapter, path: str) -> str | None:
+    try:
+        endpoint, _ = adapter.match(path.split("?", 1)[0], method="GET")
+    except HTTPException:
+        return None
+    return endpoint
+
+
+def crawl(visitor, adapter, seeds: list[str], *, signed_in: bool) -> tuple[set[str], list[str]]:
+    """Visit every page reachable from the seeds, checking each route a few times.
+
+    Returns the routes checked and the problems found on all pages, so that one run
+    shows everything there is to mend.
+    """
+    checked: dict[str, int] = {}
+    problems: list[str] = []
+    queue, seen = deque(seeds), set(seeds)
+    while queue:
+        path = queue.popleft()
+        endpoint = _endpoint(adapter, path)
+        if endpoint is None or endpoint in NOT_PAGES:
+            continue
+        limit = 1 if signed_in and endpoint.startswith(PUBLIC_AREAS) else VISITS_PER_ROUTE
+        if checked.get(endpoint, 0) >= limit:
+            continue
+        response = visitor.page.goto(path)
+        if response.status >= 400:
+            if path not in seeds:  # a start page may be closed to this role; a link may not
+                problems.append(f"{path}: a link on the site answers {response.status}")
+            continue
+        problems += visitor.problems()
+        checked[endpoint] = checked.get(endpoint, 0) + 1
+        for link in links_on(visitor.page, visitor.base_url):
+            if link not in seen:
+                seen.add(link)
+                queue.append(link)
+    return set(checked), problems
+
+
+@pytest.fixture(scope="module")
+def invitation_path(site) -> str:
+    return _open_invitation_path(site.app)
+
+
+@pytest.mark.parametrize(("role", "language"), CRAWLS)
+def test_every_page_passes_the_checks(site, open_browser, invitation_path, role, language):
+    visitor = open_browser()
+    visitor.go("/")
+    if language == "en":
+        assert visitor.switch_language() == "en"
+    if ACCOUNTS[role]:
+        visitor.sign_in(ACCOUNTS[role], DEMO_PASSWORD)
+    seeds = ["/", "/aanmelden/bedankt", "/account", "/werkplaats/", "/begeleiding/", "/beheer/",
+             invitation_path]
+    adapter = site.app.url_map.bind("127.0.0.1")
+    checked, problems = crawl(visitor, adapter, seeds, signed_in=bool(ACCOUNTS[role]))
+    for endpoint in checked:
+        REACHED.setdefault(endpoint, set()).add((role, language))
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_every_page_of_the_site_was_checked(site):
+    if {crawl for crawls in REACHED.values() for crawl in crawls} != set(CRAWLS):
+        pytest.skip("run the whole module: this test reads what the crawls reached")
+    pages = {
+        rule.endpoint for rule in site.app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+    }
+    missing = sorted(pages - set(REACHED))
+    assert not missing, (
+        f"These pages were never reached by the crawler, so nobody checked them: {missing}. "
+        "Link to them, add a start page to the crawl, or list them in NOT_PAGES with a reason."
+    )
+    in_english = {endpoint for endpoint, crawls in REACHED.items()
+                  if any(language == "en" for _, language in crawls)}
+    assert not pages - in_english, f"never checked in English: {sorted(pages - in_english)}"

@@ -1,0 +1,222 @@
+"""A person at a browser: opens pages, fills forms and checks every page they see.
+
+Every page a visitor reaches can be checked with `check()`: axe-core's WCAG 2.0, 2.1 and
+2.2 A and AA rules plus its best practices, and what the design asks of every page (one h1,
+landmarks, a skip link to the main content, errors tied to their fields, visible focus).
+The visitor also watches the whole time for script dialogs, script errors, console errors
+(a Content-Security-Policy violation is one) and server errors; `assert_no_trouble()`
+reports them at the end of the test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+
+#: the WCAG levels the site promises; a violation of any of these rules fails the test
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+_axe = Axe()
+
+#: Installed before any page script: records calls a successful XSS payload would make.
+TRAP_SCRIPT = """
+window.__xssHits = [];
+window.__xss = (n) => window.__xssHits.push(String(n));
+for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+  window[name] = (n) => { window.__xssHits.push(name + ':' + String(n)); };
+}
+"""
+
+#: What every page must have beyond axe's rules; returns a list of problems.
+STRUCTURE_SCRIPT = """
+() => {
+  const problems = [];
+  const h1s = document.querySelectorAll('h1');
+  if (h1s.length !== 1) problems.push(`expected one h1, found ${h1s.length}`);
+  if (!document.documentElement.lang) problems.push('no lang on <html>');
+  for (const role of ['main', 'header', 'footer', 'nav']) {
+    if (!document.querySelector(role)) problems.push(`no <${role}> landmark`);
+  }
+  const skip = document.querySelector('body a[href^="#"]');
+  const firstFocusable = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea');
+  if (!skip || skip !== firstFocusable) {
+    problems.push('the first focusable element is not a skip link');
+  } else if (!document.getElementById(skip.getAttribute('href').slice(1))) {
+    problems.push('the skip link points nowhere');
+  }
+  const errors = document.querySelectorAll('.field-error');
+  for (const error of errors) {
+    const tied = error.id && document.querySelector(`[aria-describedby~="${error.id}"]`);
+    if (!tied) problems.push(`error "${error.textContent.trim().slice(0, 60)}" is tied to no field`);
+  }
+  if (errors.length && !document.querySelector('.form-errors')) {
+    problems.push('fields show errors but there is no error summary');
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    problems.push(`page scrolls sideways at ${window.innerWidth}px: ${document.documentElement.scrollWidth}px wide`);
+  }
+  return problems;
+}
+"""
+
+#: Is the focused element visibly marked (outline or box shadow)?
+FOCUS_SCRIPT = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return 'nothing has focus';
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  return outline || shadow ? '' : `no visible focus on <${el.tagName.toLowerCase()}> ${el.textContent.trim().slice(0, 40)}`;
+}
+"""
+
+
+class PageProblem(AssertionError):
+    """A page failed one of the checks every page must pass."""
+
+
+@dataclass
+class Visitor:
+    """One browser context (its own cookies) with one page, and what went wrong in it."""
+
+    context: object
+    page: object
+    base_url: str
+    trouble: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, browser, base_url: str, *, width: int = 1280, height: int = 800,
+             bypass_csp: bool = False, locale: str = "nl-NL") -> Visitor:
+        context = browser.new_context(
+            base_url=base_url, viewport={"width": width, "height": height},
+            locale=locale, bypass_csp=bypass_csp,
+        )
+        context.add_init_script(TRAP_SCRIPT)
+        page = context.new_page()
+        visitor = cls(context=context, page=page, base_url=base_url)
+        page.on("dialog", visitor._on_dialog)
+        page.on("pageerror", lambda error: visitor.trouble.append(f"script error: {error}"))
+        page.on("console", visitor._on_console)
+        page.on("response", visitor._on_response)
+        return visitor
+
+    def _on_dialog(self, dialog) -> None:
+        self.trouble.append(f"a {dialog.type} dialog opened: {dialog.message!r} on {self.page.url}")
+        dialog.dismiss()
+
+    def _on_console(self, message) -> None:
+        # A page answering 403 or 404 is logged as a failed load; responses are checked
+        # on their own (see _on_response), so only other errors count here.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.trouble.append(f"console error on {self.page.url}: {message.text}")
+
+    def _on_response(self, response) -> None:
+        if response.status >= 500:
+            self.trouble.append(f"{response.status} from {response.url}")
+        elif response.status >= 400 and response.request.resource_type != "document":
+            self.trouble.append(f"{response.status} for {response.url} on {self.page.url}")
+
+    # -- getting around ------------------------------------------------------------------
+
+    def go(self, path: str, *, expect: int = 200):
+        response = self.page.goto(path)
+        assert response is not None
+        assert response.status == expect, f"{path}: {response.status}, expected {expect}"
+        return response
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.page.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def click(self, name: str, *, role: str = "button", exact: bool = True) -> None:
+        """Click a button or link by its accessible name, and wait for the next page."""
+        with self.page.expect_navigation():
+            self.page.get_by_role(role, name=name, exact=exact).first.click()
+
+    def fill(self, label: str, value: str, *, exact: bool = True) -> None:
+        self.page.get_by_label(label, exact=exact).first.fill(value)
+
+    def sign_in(self, email: str, password: str) -> None:
+        self.go("/login")
+        self.page.locator("input[name=email]").fill(email)
+        self.page.locator("input[name=password]").fill(password)
+        with self.page.expect_navigation():
+            self.page.locator("main form button[type=submit]").first.click()
+        assert "/login" not in self.page.url, f"sign-in as {email} failed"
+
+    def switch_language(self) -> str:
+        """Press the language switch in the header; return the page's new language."""
+        with self.page.expect_navigation():
+            self.page.locator("form.language-switch button").click()
+        return self.page.locator("html").get_attribute("lang")
+
+    def text(self) -> str:
+        return self.page.locator("main").inner_text()
+
+    # -- checks ------------------------------------------------------------------------
+
+    def check(self, *, focus: bool = True) -> None:
+        """Run axe and the structural checks on the current page; raise on any problem."""
+        problems = self.problems(focus=focus)
+        if problems:
+            raise PageProblem("\n".join(problems))
+
+    def problems(self, *, focus: bool = True) -> list[str]:
+        """What is wrong with the current page, one line per problem (empty when fine)."""
+        where = f"{self.path} [{self.page.locator('html').get_attribute('lang')}]"
+        results = _axe.run(self.page, options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "resultTypes": ["violations"],
+        })
+        problems = [
+            f"{violation['id']}: {violation['help']} at {', '.join(node['target'])}"
+            f" ({(node.get('any') or node.get('all') or node.get('none') or [{}])[0].get('message', '')})"
+            for violation in results.response["violations"]
+            for node in violation["nodes"]
+        ]
+        problems += self.page.evaluate(STRUCTURE_SCRIPT)
+        if focus:
+            problems += self._focus_problems()
+        self.checked.append(where)
+        return [f"{where}: {problem}" for problem in problems]
+
+    def _focus_problems(self) -> list[str]:
+        """Tab to the first few elements: each must show where the focus is."""
+        problems = []
+        self.page.locator("body").focus()
+        for _ in range(3):
+            self.page.keyboard.press("Tab")
+            problem = self.page.evaluate(FOCUS_SCRIPT)
+            if problem:
+                problems.append(problem)
+        self.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        return problems
+
+    def xss_hits(self) -> list[str]:
+        return self.page.evaluate("() => window.__xssHits || []")
+
+    def assert_no_trouble(self) -> None:
+        assert not self.trouble, "\n".join(self.trouble)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def links_on(page, base_url: str) -> list[str]:
+    """Every same-site link on the page, as a path with query, without the fragment."""
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    paths = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != base_url:
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not re.search(r"\.(css|svg|png|ico|js|csv|atom|json|zip|xlsx)$", parts.path):
+            paths.append(path)
+    return paths
