@@ -96,6 +96,7 @@ class Visitor:
             base_url=base_url, viewport={"width": width, "height": height},
             locale=locale, bypass_csp=bypass_csp,
         )
+        context.set_default_timeout(5000)  # a local page that takes longer is broken
         context.add_init_script(TRAP_SCRIPT)
         page = context.new_page()
         visitor = cls(context=context, page=page, base_url=base_url)
@@ -139,7 +140,13 @@ class Visitor:
         with self.page.expect_navigation():
             self.page.get_by_role(role, name=name, exact=exact).first.click()
 
-    def fill(self, label: str, value: str, *, exact: bool = True) -> None:
+    def follow(self, navigation: str, name: str) -> None:
+        """Follow a link in the navigation landmark with this accessible name."""
+        nav = self.page.get_by_role("navigation", name=navigation)
+        with self.page.expect_navigation():
+            nav.get_by_role("link", name=name, exact=True).click()
+
+    def fill(self, label: str, value: str, *, exact: bool = False) -> None:
         self.page.get_by_label(label, exact=exact).first.fill(value)
 
     def sign_in(self, email: str, password: str) -> None:
