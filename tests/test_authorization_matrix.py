@@ -1,0 +1,542 @@
+"""One authorisation matrix over the whole URL map: who gets what from every route.
+
+Every rule in `app.url_map` (bar `static`) and each of its methods (HEAD and OPTIONS aside)
+has one row in `MATRIX_TEXT` below, saying what each of seven people gets back. The rows come
+from DESIGN.md and proeftuin/permissions.py, not from what the app happens to do: a cell
+that disagrees with the app is either a hole in the app or a mistake in the row.
+
+Adding a route? `test_every_route_has_a_row` fails and prints the rows to paste, with `?`
+in the cells you must decide. If its URL takes arguments, add a builder to `URL_VALUES`;
+if a POST should send a form, add it to `POST_DATA` (otherwise an empty form is sent).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import jinja2
+import pytest
+import sqlalchemy as sa
+from flask import Flask, g, session, url_for
+
+from proeftuin.auth.invitations import create_invitation, invitation_token
+from proeftuin.auth.sessions import start_session
+from proeftuin.extensions import db
+from proeftuin.models import (
+    Agreement,
+    MemberRole,
+    Membership,
+    OrganisationKind,
+    PilotOrganisation,
+    PilotStatus,
+)
+from tests.test_admin import edit_user_form, new_user_form, programme_form
+from tests.test_workspace import profile_form
+
+# The people -------------------------------------------------------------------------------
+
+#: column heading in MATRIX → who that is
+ROLES = {
+    "anon": "anonymous visitor",
+    "other": "participant of another pilot",
+    "part": "participant of the pilot",
+    "coord": "coordinator of the pilot",
+    "o-fac": "facilitator of another programme",
+    "fac": "facilitator of the pilot's programme",
+    "admin": "admin",
+}
+
+# The answers ------------------------------------------------------------------------------
+
+#: cell value → what the response must be
+OUTCOMES = {
+    "ok": "2xx, or a redirect that is not to the sign-in page",
+    "login": "redirect to the sign-in page",
+    "403": "forbidden",
+    "404": "not found (the app hides that it exists)",
+    "410": "gone (a link that was real but can no longer be used)",
+}
+
+#: the answers that refuse the request; a refused POST must leave the database as it was
+REFUSALS = {"login", "403", "404", "410"}
+
+# The matrix -------------------------------------------------------------------------------
+#
+# The subject pilot is active (so public) in a programme with its facilitator; "other" and
+# "o-fac" belong to a second programme and pilot. One row per endpoint and method.
+
+MATRIX_TEXT = """
+endpoint                            method  anon   other  part   coord  o-fac  fac    admin
+
+# Public pages: everyone, signed in or not.
+main.index                          GET     ok     ok     ok     ok     ok     ok     ok
+main.accessibility                  GET     ok     ok     ok     ok     ok     ok     ok
+main.privacy                        GET     ok     ok     ok     ok     ok     ok     ok
+main.healthz                        GET     ok     ok     ok     ok     ok     ok     ok
+main.set_language                   POST    ok     ok     ok     ok     ok     ok     ok
+framework.index                     GET     ok     ok     ok     ok     ok     ok     ok
+framework.direction                 GET     ok     ok     ok     ok     ok     ok     ok
+framework.question                  GET     ok     ok     ok     ok     ok     ok     ok
+pilots.index                        GET     ok     ok     ok     ok     ok     ok     ok
+pilots.show                         GET     ok     ok     ok     ok     ok     ok     ok
+pilots.apply                        GET     ok     ok     ok     ok     ok     ok     ok
+pilots.apply                        POST    ok     ok     ok     ok     ok     ok     ok
+pilots.applied                      GET     ok     ok     ok     ok     ok     ok     ok
+
+# Signing in and out, one's own account; an invitation link works for whoever holds it.
+auth.login                          GET     ok     ok     ok     ok     ok     ok     ok
+auth.login                          POST    ok     ok     ok     ok     ok     ok     ok
+auth.logout                         POST    ok     ok     ok     ok     ok     ok     ok
+auth.account                        GET     login  ok     ok     ok     ok     ok     ok
+auth.change_password                GET     login  ok     ok     ok     ok     ok     ok
+auth.change_password                POST    login  ok     ok     ok     ok     ok     ok
+auth.accept_invitation              GET     ok     ok     ok     ok     ok     ok     ok
+auth.accept_invitation              POST    ok     ok     ok     ok     ok     ok     ok
+
+# The workspace: members, the programme's facilitators and admins see it (can_view_workspace).
+workspace.mine                      GET     login  ok     ok     ok     ok     ok     ok
+workspace.overview                  GET     login  403    ok     ok     403    ok     ok
+workspace.framework                 GET     login  403    ok     ok     403    ok     ok
+workspace.profile                   GET     login  403    ok     ok     403    ok     ok
+workspace.organisations             GET     login  403    ok     ok     403    ok     ok
+workspace.agreements                GET     login  403    ok     ok     403    ok     ok
+workspace.members                   GET     login  403    ok     ok     403    ok     ok
+# Coordinators and admins edit the profile, the framework mapping and the organisations
+# (can_edit_pilot); facilitators follow, they do not edit.
+workspace.framework                 POST    login  403    403    ok     403    403    ok
+workspace.direction                 GET     login  403    403    ok     403    403    ok
+workspace.direction                 POST    login  403    403    ok     403    403    ok
+workspace.profile                   POST    login  403    403    ok     403    403    ok
+workspace.organisations             POST    login  403    403    ok     403    403    ok
+workspace.edit_organisation         GET     login  403    403    ok     403    403    ok
+workspace.edit_organisation         POST    login  403    403    ok     403    403    ok
+workspace.remove_organisation       POST    login  403    403    ok     403    403    ok
+# Every member keeps the agreements up to date (can_edit_agreements).
+workspace.agreements                POST    login  403    ok     ok     403    403    ok
+workspace.edit_agreement            GET     login  403    ok     ok     403    403    ok
+workspace.edit_agreement            POST    login  403    ok     ok     403    403    ok
+workspace.remove_agreement          POST    login  403    ok     ok     403    403    ok
+# Coordinators, the programme's facilitators and admins manage members (can_manage_members).
+workspace.members                   POST    login  403    403    ok     403    ok     ok
+workspace.change_member_role        POST    login  403    403    ok     403    ok     ok
+workspace.remove_member             POST    login  403    403    ok     403    ok     ok
+workspace.revoke_invitation         POST    login  403    403    ok     403    ok     ok
+
+# Facilitation: facilitators and admins (can_facilitate); a pilot's own page and its
+# lifecycle only for its programme's facilitators (can_view_application, can_decide_on_pilot).
+dashboard.index                     GET     login  403    403    403    ok     ok     ok
+dashboard.applications              GET     login  403    403    403    ok     ok     ok
+dashboard.pilot                     GET     login  403    403    403    403    ok     ok
+dashboard.change_status             POST    login  403    403    403    403    ok     ok
+
+# Administration: admins only (can_administer).
+admin.index                         GET     login  403    403    403    403    403    ok
+admin.users                         GET     login  403    403    403    403    403    ok
+admin.new_user                      GET     login  403    403    403    403    403    ok
+admin.new_user                      POST    login  403    403    403    403    403    ok
+admin.edit_user                     GET     login  403    403    403    403    403    ok
+admin.edit_user                     POST    login  403    403    403    403    403    ok
+admin.programmes                    GET     login  403    403    403    403    403    ok
+admin.new_programme                 GET     login  403    403    403    403    403    ok
+admin.new_programme                 POST    login  403    403    403    403    403    ok
+admin.edit_programme                GET     login  403    403    403    403    403    ok
+admin.edit_programme                POST    login  403    403    403    403    403    ok
+"""
+
+IGNORED_ENDPOINTS = {"static"}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+#: requests within one endpoint's test run in this order, so a POST never spoils a GET
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, str]]:
+    """Read MATRIX_TEXT into {(endpoint, method): {role: outcome}}; refuse a malformed row."""
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    lines = [
+        (number, line.split()) for number, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    (_, header), *body = lines
+    assert header == ["endpoint", "method", *ROLES], (
+        f"MATRIX_TEXT's heading must be: endpoint method {' '.join(ROLES)}"
+    )
+    for number, cells in body:
+        where = f"MATRIX_TEXT line {number} ({' '.join(cells)})"
+        assert len(cells) == 2 + len(ROLES), f"{where}: needs endpoint, method and 7 cells"
+        endpoint, method, *outcomes = cells
+        assert method.isupper(), f"{where}: write the method in capitals"
+        unknown = sorted(set(outcomes) - set(OUTCOMES))
+        assert not unknown, f"{where}: unknown outcome {unknown}; use one of {list(OUTCOMES)}"
+        assert (endpoint, method) not in rows, f"{where}: this endpoint and method appear twice"
+        rows[(endpoint, method)] = dict(zip(ROLES, outcomes, strict=True))
+    return rows
+
+
+MATRIX = parse_matrix(MATRIX_TEXT)
+
+
+# The world --------------------------------------------------------------------------------
+
+
+_invitation_counter = itertools.count(1)
+
+
+class World:
+    """A pilot with one person in every role around it, and what its URLs point at.
+
+    The `new_*` methods make a fresh row for each request, so a role that deletes or moves
+    something does not leave the next role facing a 404 or a finished pilot.
+    """
+
+    def __init__(self, make):
+        self.make = make
+        self.programme = make.programme(name="Programma Thuis")
+        self.other_programme = make.programme(name="Programma Elders")
+        self.pilot = make.pilot(programme=self.programme, status=PilotStatus.active,
+                                name="Proeftuin Denkstad")
+        self.other_pilot = make.pilot(programme=self.other_programme, name="Proeftuin Elders")
+        self.users = {
+            "anon": None,
+            "other": make.member(self.other_pilot, name="Buitenstaander Olga"),
+            "part": make.member(self.pilot, name="Deelnemer Dina"),
+            "coord": make.coordinator(self.pilot, name="Coördinator Cor"),
+            "o-fac": make.facilitator(self.other_programme, name="Begeleider Elders"),
+            "fac": make.facilitator(self.programme, name="Begeleider Bram"),
+            "admin": make.admin(name="Beheerder Bea"),
+        }
+        self.slug = self.pilot.slug
+        self.organisation_id = self.pilot.organisations[0].id
+        self.agreement_id = self.new_agreement()
+        #: a participant who holds none of the seven roles, for the admin pages to edit
+        self.account = make.member(self.pilot, name="Deelnemer Daan")
+        self.membership_id = self._membership_id(self.account)
+        self.invitation_token = invitation_token(self._invitation())
+
+    def _membership_id(self, user) -> int:
+        return db.session.scalar(sa.select(Membership.id).where(
+            Membership.pilot_id == self.pilot.id, Membership.user_id == user.id))
+
+    def _invitation(self):
+        n = next(_invitation_counter)
+        invitation = create_invitation(self.pilot, f"genodigde{n}@voorbeeld.example",
+                                       MemberRole.member, by=self.users["coord"])
+        db.session.commit()
+        return invitation
+
+    def new_agreement(self) -> int:
+        agreement = Agreement(pilot=self.pilot, party="Wijkverpleegkundige",
+                              commitment="Belt de mantelzorger na elk overleg.")
+        db.session.add(agreement)
+        db.session.commit()
+        return agreement.id
+
+    def new_organisation(self) -> int:
+        organisation = PilotOrganisation(pilot=self.pilot, name="Welzijn Voorbeeld",
+                                         kind=OrganisationKind.welfare, position=9)
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation.id
+
+    def new_membership(self) -> int:
+        return self._membership_id(self.make.member(self.pilot))
+
+    def new_invitation(self) -> int:
+        return self._invitation().id
+
+    def new_active_pilot(self) -> str:
+        return self.make.pilot(programme=self.programme, status=PilotStatus.active).slug
+
+
+def _pilot(w: World) -> dict:
+    return {"slug": w.slug}
+
+
+#: endpoint → the values its URL needs, built from the world (called once per request)
+URL_VALUES: dict[str, Callable[[World], dict]] = {
+    "pilots.show": _pilot,
+    "framework.direction": lambda w: {"number": 1},
+    "framework.question": lambda w: {"number": 1},
+    "auth.accept_invitation": lambda w: {"token": w.invitation_token},
+    "workspace.overview": _pilot,
+    "workspace.framework": _pilot,
+    "workspace.direction": lambda w: {"slug": w.slug, "number": 1},
+    "workspace.profile": _pilot,
+    "workspace.organisations": _pilot,
+    "workspace.edit_organisation": lambda w: {"slug": w.slug,
+                                              "organisation_id": w.organisation_id},
+    "workspace.remove_organisation": lambda w: {"slug": w.slug,
+                                                "organisation_id": w.new_organisation()},
+    "workspace.agreements": _pilot,
+    "workspace.edit_agreement": lambda w: {"slug": w.slug, "agreement_id": w.agreement_id},
+    "workspace.remove_agreement": lambda w: {"slug": w.slug, "agreement_id": w.new_agreement()},
+    "workspace.members": _pilot,
+    "workspace.change_member_role": lambda w: {"slug": w.slug, "membership_id": w.membership_id},
+    "workspace.remove_member": lambda w: {"slug": w.slug, "membership_id": w.new_membership()},
+    "workspace.revoke_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
+    "dashboard.pilot": _pilot,
+    "dashboard.change_status": lambda w: {"slug": w.new_active_pilot()},
+    "admin.edit_user": lambda w: {"user_id": w.account.id},
+    "admin.edit_programme": lambda w: {"programme_id": w.programme.id},
+}
+
+#: (endpoint, method) → a form that would change something if the role got through, so the
+#: "nothing changed" check on a refused POST means something; any other POST sends nothing
+POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
+    ("main.set_language", "POST"): lambda w: {"lang": "en"},
+    ("workspace.framework", "POST"): lambda w: {"questions": ["2"], "directions": ["3"],
+                                                "confirm_loss": "y"},
+    ("workspace.direction", "POST"): lambda w: {"task": "Nieuwe opgave",
+                                                "desired_outcome": "Nieuw doel"},
+    ("workspace.profile", "POST"): lambda w: profile_form(),
+    ("workspace.organisations", "POST"): lambda w: {"name": "Welzijn Nieuw", "kind": "welfare"},
+    ("workspace.edit_organisation", "POST"): lambda w: {"name": "Zorggroep Hernoemd",
+                                                        "kind": "care"},
+    ("workspace.agreements", "POST"): lambda w: {"party": "Huisarts",
+                                                 "commitment": "Bespreekt de casus."},
+    ("workspace.edit_agreement", "POST"): lambda w: {"party": "Wijkverpleging",
+                                                     "commitment": "Belt wekelijks."},
+    ("workspace.members", "POST"): lambda w: {"email": "gast@voorbeeld.example",
+                                              "role": "member"},
+    ("workspace.change_member_role", "POST"): lambda w: {"role": "coordinator"},
+    ("dashboard.change_status", "POST"): lambda w: {"to": "completed", "reason": ""},
+    ("admin.new_user", "POST"): lambda w: new_user_form(),
+    ("admin.edit_user", "POST"): lambda w: edit_user_form(w.account, role="admin"),
+    ("admin.new_programme", "POST"): lambda w: programme_form(),
+    ("admin.edit_programme", "POST"): lambda w: programme_form(name="Overgenomen"),
+}
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def routes(app: Flask) -> dict[tuple[str, str], str]:
+    """Every (endpoint, method) the app answers, with its rule, static files aside."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in IGNORED_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - IGNORED_METHODS):
+            found[(rule.endpoint, method)] = rule.rule
+    return found
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept across this file's apps (keyed on the source's checksum).
+
+    Every test gets a fresh app, whose Jinja environment would compile each template anew;
+    that alone took a fifth of this file's time.
+    """
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
+def method_rank(method: str) -> int:
+    return METHOD_ORDER.index(method) if method in METHOD_ORDER else len(METHOD_ORDER)
+
+
+def rules_of(app: Flask, endpoint: str) -> list:
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
+
+
+def signed_in_client(app: Flask, user, number: int):
+    """A client of its own for one person, signed in (or anonymous).
+
+    The session is opened with the app's own `start_session`, as the sign-in form does after
+    checking the password: Argon2 is deliberately slow, and six checks per route would make
+    this file take minutes. tests/test_auth.py covers the form itself.
+    """
+    client = app.test_client()
+    # An address per person, so rate limits never count two of them together.
+    client.environ_base["REMOTE_ADDR"] = f"192.0.2.{number + 1}"
+    if user is not None:
+        with app.test_request_context():
+            start_session(user)
+            db.session.commit()
+            cookie = dict(session)
+            g.pop("_login_user", None)  # the app context is shared with the `make` fixture
+        with client.session_transaction() as browser_session:
+            browser_session.update(cookie)
+    return client
+
+
+def classify(response) -> str:
+    """Name a response in the matrix's words; anything unexpected is named by its code."""
+    code = response.status_code
+    if 300 <= code < 400:
+        target = urlsplit(response.headers.get("Location", "")).path
+        return "login" if target == url_for("auth.login") else "ok"
+    if 200 <= code < 300:
+        return "ok"
+    return str(code)
+
+
+def describe(response) -> str:
+    location = response.headers.get("Location")
+    return f"{response.status_code} → {location}" if location else str(response.status_code)
+
+
+#: tables whose rows any request may touch: the session records of who is signed in
+VOLATILE_TABLES = {"user_session"}
+
+
+def database_state() -> dict[str, list[str]]:
+    """Every row of every table, as text, re-read from the database.
+
+    Wider than test_workspace.snapshot, which covers one pilot's workspace: a refused POST
+    here might have touched accounts, programmes or another pilot's status.
+    """
+    db.session.commit()  # end the read transaction, so we see what the requests wrote
+    return {
+        table.name: sorted(repr(tuple(row)) for row in db.session.execute(sa.select(table)))
+        for table in db.metadata.sorted_tables
+        if table.name not in VOLATILE_TABLES
+    }
+
+
+def database_changes(before: dict, after: dict) -> list[str]:
+    changes = []
+    for table in before:
+        added = sorted(set(after[table]) - set(before[table]))
+        removed = sorted(set(before[table]) - set(after[table]))
+        changes += [f"{table}: + {row}" for row in added[:3]]
+        changes += [f"{table}: - {row}" for row in removed[:3]]
+    return changes
+
+
+def row_text(endpoint: str, method: str, cells: dict[str, str]) -> str:
+    """One line as MATRIX_TEXT writes it."""
+    return f"{endpoint:<35} {method:<7} " + " ".join(f"{cells[r]:<6}" for r in ROLES).rstrip()
+
+
+# The tests --------------------------------------------------------------------------------
+
+
+def test_every_route_has_a_row(app):
+    routes_now = routes(app)
+    missing = sorted(set(routes_now) - set(MATRIX))
+    if missing:
+        pytest.fail(
+            f"{len(missing)} route(s) have no row in the authorisation matrix. Add these rows to"
+            f" MATRIX_TEXT in {__name__.replace('.', '/')}.py, replacing each '?' by what DESIGN.md"
+            " and proeftuin/permissions.py say that person should get:\n\n"
+            f"    {row_text('endpoint', 'method', dict(zip(ROLES, ROLES, strict=True)))}\n"
+            + "\n".join(
+                f"    {row_text(endpoint, method, dict.fromkeys(ROLES, '?'))}"
+                f"   # {routes_now[(endpoint, method)]}"
+                for endpoint, method in missing
+            )
+            + "\n\nCells:\n" + "\n".join(f"    {k:<6} {v}" for k, v in OUTCOMES.items())
+            + "\nColumns:\n" + "\n".join(f"    {k:<6} {v}" for k, v in ROLES.items())
+            + "\n\nIf the URL takes arguments, add a builder to URL_VALUES (and, if it points at"
+            " a new kind of row, a method to World that makes one). A POST that would change"
+            " something should send a valid form from POST_DATA, so that a refused POST"
+            " demonstrably changes nothing.",
+            pytrace=False,
+        )
+
+
+def test_every_row_is_a_route(app):
+    routes_now = routes(app)
+    endpoints = {endpoint for endpoint, _ in routes_now}
+    problems = [
+        f"MATRIX_TEXT row '{endpoint} {method}': the app has no such route (or method); delete"
+        " the row, or correct the endpoint name"
+        for endpoint, method in sorted(set(MATRIX) - set(routes_now))
+    ] + [
+        f"URL_VALUES['{endpoint}']: the app has no such endpoint; delete it"
+        for endpoint in sorted(set(URL_VALUES) - endpoints)
+    ] + [
+        f"POST_DATA[{key}]: the app has no such route; delete it"
+        for key in sorted(set(POST_DATA) - set(routes_now))
+    ]
+    if problems:
+        pytest.fail("The authorisation matrix names routes that are gone:\n    "
+                    + "\n    ".join(problems), pytrace=False)
+
+
+def test_every_url_can_be_built(app):
+    problems = []
+    for endpoint in sorted({endpoint for endpoint, _ in routes(app)}):
+        rules = rules_of(app, endpoint)
+        if len(rules) > 1:
+            problems.append(
+                f"{endpoint} has {len(rules)} URL rules ({', '.join(r.rule for r in rules)}),"
+                " but the matrix builds one URL per endpoint: give each rule its own endpoint"
+            )
+        arguments = sorted(set().union(*(rule.arguments for rule in rules)))
+        if arguments and endpoint not in URL_VALUES:
+            problems.append(
+                f"{endpoint} ({rules[0].rule}) needs values for its URL; add to URL_VALUES:\n"
+                f'        "{endpoint}": lambda w: {{'
+                + ", ".join(f'"{name}": ...' for name in arguments) + "},"
+            )
+    if problems:
+        pytest.fail("The authorisation matrix cannot build these URLs:\n    "
+                    + "\n    ".join(problems), pytrace=False)
+
+
+@pytest.mark.parametrize("endpoint", sorted({endpoint for endpoint, _ in MATRIX}))
+def test_route_answers_each_role_as_the_matrix_says(app, make, endpoint):
+    rules = rules_of(app, endpoint)
+    if not rules:
+        pytest.fail(f"{endpoint} is in the authorisation matrix but no longer a route: "
+                    "delete its rows from MATRIX_TEXT.")
+    methods = sorted((m for (e, m) in MATRIX if e == endpoint), key=method_rank)
+    gone = [m for m in methods if m not in rules[0].methods]
+    if gone:
+        pytest.fail(f"{endpoint} no longer answers {', '.join(gone)}: delete those rows from"
+                    " MATRIX_TEXT.", pytrace=False)
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    w = World(make)
+    clients = {role: signed_in_client(app, w.users[role], n) for n, role in enumerate(ROLES)}
+
+    mismatches, actual_rows, urls = [], {}, {}
+    for method in methods:
+        expected = MATRIX[(endpoint, method)]
+        actual_rows[method] = {}
+        for role in ROLES:
+            url = url_for(endpoint, **URL_VALUES.get(endpoint, lambda w: {})(w))
+            urls[method] = url
+            data = POST_DATA.get((endpoint, method), lambda w: {})(w)
+            # Only a refusal is checked for changes (a wrong answer is a mismatch already).
+            refused = expected[role] in REFUSALS
+            before = database_state() if method != "GET" and refused else None
+            response = clients[role].open(url, method=method, data=data)
+            actual = actual_rows[method][role] = classify(response)
+            if actual != expected[role]:
+                mismatches.append(f"  {method:<5} {role:<6} ({ROLES[role]}): expected "
+                                  f"{expected[role]}, got {actual} ({describe(response)})")
+            if before is not None and actual in REFUSALS:
+                changes = database_changes(before, database_state())
+                if changes:
+                    mismatches.append(
+                        f"  {method:<5} {role:<6} ({ROLES[role]}) was refused ({actual}) but "
+                        "the database changed:\n" + "\n".join(f"      {c}" for c in changes))
+
+    if mismatches:
+        pytest.fail(
+            f"{endpoint} does not keep to the authorisation matrix:\n"
+            + "\n".join(mismatches)
+            + "\n\nRows in MATRIX_TEXT, then what the app did:\n"
+            + "\n".join(
+                f"  table: {row_text(endpoint, m, MATRIX[(endpoint, m)])}\n"
+                f"  app:   {row_text(endpoint, m, actual_rows[m])}   # {urls[m]}"
+                for m in methods
+            )
+            + "\n\nIf the app is wrong, fix proeftuin/permissions.py or the route; if the row is"
+            " wrong, correct it from DESIGN.md and permissions.py, not from what the app does.",
+            pytrace=False,
+        )
