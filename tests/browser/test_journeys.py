@@ -18,6 +18,14 @@ PILOT = "Thuis in Verzinbuurt"
 
 
 def apply_for_a_pilot(visitor) -> None:
+    apply_for_a_pilot_with(visitor, lambda _: None)
+
+
+def apply_for_a_pilot_with(visitor, more) -> str:
+    """Apply as a visitor; `more(visitor)` may change the filled form before it is sent.
+
+    Returns the pilot's name as sent.
+    """
     visitor.go("/")
     visitor.click("Aanmelden", role="link")
     assert visitor.path == "/aanmelden"
@@ -47,9 +55,12 @@ def apply_for_a_pilot(visitor) -> None:
     visitor.fill("Naam contactpersoon", "Jet Verzonnen")
     visitor.fill("E-mailadres contactpersoon", "jet@verzinbuurt.example")
     page.get_by_label("Ik geef toestemming", exact=False).check()
+    more(visitor)
+    name = page.locator("[name=name]").input_value()
     visitor.click("Aanmelding versturen")
-    assert visitor.path == "/aanmelden/bedankt"
+    assert visitor.path == "/aanmelden/bedankt", visitor.text()
     visitor.check()
+    return name
 
 
 def select_and_invite(facilitator) -> str:
