@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 CATALOGUES := $(wildcard proeftuin/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
-.PHONY: install run test lint translations extract-messages update-messages clean
+.PHONY: install browser-packages run test lint translations extract-messages update-messages clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -35,9 +35,15 @@ test: install
 	$(BIN)/ruff check .
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL"; \
-		$(BIN)/pytest; \
+		echo "== again on PostgreSQL (the browser tests ran above; they serve their own SQLite)"; \
+		$(BIN)/pytest -m "not browser"; \
 	fi
+
+## browser-packages: Debian's Chromium for the browser tests (needs root or sudo; never a download by Playwright)
+browser-packages:
+	@SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver
 
 lint: install
 	$(BIN)/ruff check .

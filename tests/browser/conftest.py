@@ -36,9 +36,9 @@ CHROMIUM_ARGS = [
 ]
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 INSTALL_HINT = (
-    "Chromium not found at {path}: browser, accessibility and XSS tests were skipped. "
-    "Install Debian's packages to run them: apt-get install chromium chromium-driver "
-    "(or point PROEFTUIN_CHROMIUM at a Chromium binary)."
+    "Chromium not found at {path}, so the browser, accessibility and XSS tests cannot run. "
+    "Install Debian's packages with `make browser-packages` (apt-get install chromium "
+    "chromium-driver), or point PROEFTUIN_CHROMIUM at a Chromium binary."
 )
 
 
@@ -59,6 +59,7 @@ def pytest_collection_modifyitems(config, items):
     hint = INSTALL_HINT.format(path=CHROMIUM)
     if os.environ.get("CI"):
         raise pytest.UsageError("CI requires the browser tests. " + hint)
+    hint = "skipped: " + hint
     skip = pytest.mark.skip(reason=hint)
     for item in items:
         if _in_browser_tests(item):
