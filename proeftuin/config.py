@@ -46,6 +46,18 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
+def _flag(name: str, default: bool) -> bool:
+    """Read a yes/no setting: 1, 0, true or false (any case); empty means the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true"):
+        return True
+    if value in ("0", "false"):
+        return False
+    raise ConfigError(f"{name} must be 1, 0, true or false, not {value!r}.")
+
+
 def load_config(instance_path: str) -> dict:
     """Return the settings for this environment."""
     path = Path(instance_path)
@@ -68,6 +80,12 @@ def load_config(instance_path: str) -> dict:
         #: and this long after its last request
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "INVITATION_LIFETIME": timedelta(days=14),
+        #: facilitators and admins must complete two-factor sign-in (TOTP) to get a session
+        "REQUIRE_TWO_FACTOR": _flag("REQUIRE_TWO_FACTOR", production),
+        #: how long the code step may take after the password was accepted
+        "TWO_FACTOR_PENDING_LIFETIME": timedelta(minutes=5),
+        #: and how long setting up two-factor sign-in during sign-in may take
+        "TWO_FACTOR_ENROL_LIFETIME": timedelta(minutes=15),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",

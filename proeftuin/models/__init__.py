@@ -25,7 +25,7 @@ from proeftuin.models.reference import (
     SolutionDirection,
     TargetGroup,
 )
-from proeftuin.models.user import Invitation, Role, User, UserSession
+from proeftuin.models.user import Invitation, RecoveryCode, Role, User, UserSession
 
 __all__ = [
     "PUBLIC_STATUSES",
@@ -43,6 +43,7 @@ __all__ = [
     "PilotStatus",
     "PilotStatusChange",
     "Programme",
+    "RecoveryCode",
     "Region",
     "Role",
     "SolutionDirection",

@@ -41,6 +41,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: base32 TOTP secret; set while two-factor sign-in is being set up or is on
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(32))
+    #: when two-factor sign-in was confirmed with a first code; empty while it is off
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the TOTP time step of the last accepted code, so no code works twice
+    totp_last_counter: Mapped[int | None] = mapped_column()
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -53,6 +59,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        """Whether sign-in asks for a code from an authenticator app."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def is_admin(self) -> bool:
@@ -80,6 +91,23 @@ class UserSession(db.Model):
     #: updated at most once a minute, to keep writes off ordinary requests
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app, stored only as a hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    #: SHA-256 of the code; the codes are random enough that a plain hash cannot be reversed
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when the code is used; a used code never works again
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
