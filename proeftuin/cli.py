@@ -1,4 +1,4 @@
-"""The `flask` commands: create-user, seed-demo."""
+"""The `flask` commands: create-user, seed-demo, reset-two-factor."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
     """Register the project's commands on the app."""
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(reset_two_factor)
 
 
 @click.command("create-user")
@@ -63,3 +64,29 @@ def seed_demo(if_empty: bool) -> None:
         db.session.commit()
         click.echo("Demo data loaded.")
     click.echo(demo.accounts_text())
+
+
+@click.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor(email: str) -> None:
+    """Turn off an account's two-factor sign-in and end its sessions (a lost phone).
+
+    For when no other admin can do it in the site, such as the only admin.
+    """
+    from proeftuin.admin.services import AccountError
+    from proeftuin.admin.services import reset_two_factor as reset
+    from proeftuin.auth.services import find_user_by_email
+    from proeftuin.security_log import log_event
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email}.")
+    try:
+        reset(user, by=None)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    log_event("two_factor_reset", account_id=user.id, by="command-line")
+    click.echo(f"Two-factor sign-in reset for {user.email}; all its sessions have ended. "
+               "A facilitator or admin sets it up again at the next sign-in.")

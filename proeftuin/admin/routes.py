@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from proeftuin.admin import forms, queries, services
+from proeftuin.auth import two_factor
 from proeftuin.extensions import db
 from proeftuin.models import Role
 from proeftuin.permissions import can_administer
+from proeftuin.security_log import log_event
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -100,7 +102,27 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(_("Het account van %(name)s is opgeslagen.", name=user.name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user)
+    return render_template("admin/user_edit.html", form=form, user=user,
+                           two_factor_required=two_factor.is_required_for(user),
+                           two_factor_resettable=two_factor.has_anything_to_reset(user))
+
+
+@bp.post("/gebruikers/<int:user_id>/tweestapsverificatie-resetten")
+def reset_two_factor(user_id: int):
+    """Turn off an account's two-factor sign-in (lost phone); its sessions end."""
+    user = queries.user_by_id(user_id)
+    if user is None:
+        abort(404)
+    try:
+        services.reset_two_factor(user, by=current_user)
+    except services.AccountError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        log_event("two_factor_reset", account_id=user.id, by=current_user.id)
+        flash(_("De tweestapsverificatie van %(name)s is gereset en overal is %(name)s uitgelogd.",
+                name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 # Programmes ------------------------------------------------------------------------------

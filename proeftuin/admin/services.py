@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from proeftuin.admin import queries
+from proeftuin.auth import two_factor
 from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from proeftuin.auth.sessions import revoke_all_sessions
 from proeftuin.extensions import db
@@ -170,6 +171,7 @@ def update_account(user: User, by: User, *, name: str, email: str, role: Role | 
     name = _checked_name(name)
     address = _checked_email(email, user)
     deactivated = user.active and not active
+    was_required = two_factor.is_required_for(user)
     try:
         # Changes inside the savepoint are expired again if it fails, so the page that
         # reports the error shows what is stored and nothing half-changed gets flushed later.
@@ -181,8 +183,27 @@ def update_account(user: User, by: User, *, name: str, email: str, role: Role | 
             user.programmes = sorted(programmes, key=lambda p: p.name)
     except IntegrityError:
         raise _duplicate_email(address) from None
-    if deactivated:
+    # A new facilitator or admin who signed in with the password alone signs in again,
+    # and so sets up the two-factor sign-in their new role requires.
+    now_required = (two_factor.is_required_for(user) and not was_required
+                    and not user.two_factor_enabled)
+    if deactivated or now_required:
         revoke_all_sessions(user)
+
+
+def reset_two_factor(user: User, by: User | None) -> None:
+    """Turn off a user's two-factor sign-in (lost phone) and end all their sessions.
+
+    `by` is the admin doing it, or None for the command line. Admins do not reset their
+    own: it would sign them out everywhere; another admin or the command does it.
+    """
+    if by is not None and user.id == by.id:
+        raise AccountError(
+            _text(_l("U kunt uw eigen tweestapsverificatie hier niet resetten. Laat een andere beheerder dat doen."))
+        )
+    if not two_factor.has_anything_to_reset(user):
+        raise AccountError(_text(_l("Dit account heeft geen tweestapsverificatie ingesteld.")))
+    two_factor.reset(user)
 
 
 # Programmes ------------------------------------------------------------------------------

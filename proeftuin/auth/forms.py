@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH, verify_password
 from proeftuin.forms import StopIfLonger, clean_line
@@ -14,6 +22,8 @@ from proeftuin.forms import StopIfLonger, clean_line
 EMAIL_MAX_LENGTH = 254
 #: as long as User.name
 NAME_MAX_LENGTH = 120
+#: longer than any code with spaces or dashes typed in; anything longer is not a code
+CODE_MAX_LENGTH = 64
 
 
 class LongerThan:
@@ -134,3 +144,87 @@ class InvitedAccountForm(FlaskForm):
                     EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+# Two-factor sign-in -------------------------------------------------------------------------
+
+
+def compact_code(value):
+    """Drop the spaces and dashes people type or paste inside a code."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in clean_line(value) if not ch.isspace() and ch != "-")
+
+
+def _app_code_field(label=None, required: bool = True):
+    """The six digits from an authenticator app."""
+    first = (DataRequired(_l("Vul de code uit uw authenticator-app in.")) if required
+             else Optional())
+    return StringField(
+        label or _l("Code uit uw app"),
+        description=_l("De zes cijfers die uw authenticator-app nu bij Proeftuin toont."),
+        filters=[compact_code],
+        validators=[first,
+                    StopIfLonger(CODE_MAX_LENGTH, _l("Een code bestaat uit zes cijfers.")),
+                    Regexp(r"^[0-9]{6}$", message=_l("Een code bestaat uit zes cijfers."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+def _recovery_code_field(label=None, required: bool = True):
+    """One of the recovery codes shown when two-factor sign-in was switched on."""
+    first = DataRequired(_l("Vul een van uw herstelcodes in.")) if required else Optional()
+    return StringField(
+        label or _l("Herstelcode"),
+        description=_l("Een van de herstelcodes die u bij het instellen heeft bewaard, "
+                       "bijvoorbeeld abcd-efgh-jkmn-pqrs. Elke code werkt één keer."),
+        filters=[compact_code],
+        validators=[first,
+                    StopIfLonger(CODE_MAX_LENGTH, _l("Dit is geen geldige herstelcode."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The code from the authenticator app (sign-in, setting up, new recovery codes)."""
+
+    code = _app_code_field()
+
+
+class RecoveryCodeForm(FlaskForm):
+    """A recovery code instead of the app's code."""
+
+    code = _recovery_code_field()
+
+
+class DisableTwoFactorForm(FlaskForm):
+    """The password, and a code from the app or a recovery code."""
+
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[DataRequired(_l("Vul uw wachtwoord in.")),
+                    StopIfLonger(MAX_LENGTH, _l("Dit is niet uw wachtwoord."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = _app_code_field(required=False)
+    recovery_code = _recovery_code_field(
+        label=_l("Of: een herstelcode, als u uw app niet meer heeft"), required=False
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user = user
+
+    def validate_password(self, field):
+        if not verify_password(self._user.password_hash, field.data):
+            raise ValidationError(_l("Dit is niet uw wachtwoord."))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.code.errors and not self.recovery_code.errors and not (
+            self.code.data or self.recovery_code.data
+        ):
+            self.code.errors.append(_l("Vul de code uit uw app in, of een herstelcode."))
+            return False
+        return valid

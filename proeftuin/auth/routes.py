@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, the account page, password change and invitations."""
+"""Sign-in (with its two-factor step), sign-out, the account page, password change,
+two-factor settings and invitations."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -13,19 +15,28 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from proeftuin.auth import invitations, queries, services
+from proeftuin.auth import invitations, queries, services, two_factor
 from proeftuin.auth.forms import (
     EMAIL_MAX_LENGTH,
     AcceptInvitationForm,
     ChangePasswordForm,
+    DisableTwoFactorForm,
     InvitedAccountForm,
     LoginForm,
+    RecoveryCodeForm,
+    TwoFactorCodeForm,
 )
 from proeftuin.auth.invitations import InvitationError, InvitationState
-from proeftuin.auth.sessions import SESSION_TOKEN_KEY, end_session, start_session
+from proeftuin.auth.sessions import (
+    SESSION_TOKEN_KEY,
+    end_session,
+    revoke_all_sessions,
+    start_session,
+)
 from proeftuin.extensions import db, limiter
 from proeftuin.navigation import is_safe_url, redirect_next, safe_next
 from proeftuin.security_log import account_fingerprint, log_event
@@ -49,6 +60,20 @@ def _password_change_key() -> str:
     return "password-change:" + (current_user.get_id() or get_remote_address())
 
 
+def _two_factor_key() -> str:
+    """Count attempts to guess a code per account: the pending sign-in's, or the signed-in one."""
+    if current_user.is_authenticated:
+        user_id = current_user.get_id()
+    else:
+        user_id = two_factor.pending_user_id()
+    return "two-factor:" + (str(user_id) if user_id is not None else get_remote_address())
+
+
+#: one budget of code guesses per account, shared by every page that checks a code
+_code_guesses = limiter.shared_limit(_login_limit, scope="two-factor-code", methods=["POST"],
+                                     key_func=_two_factor_key)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
@@ -68,15 +93,159 @@ def login():
                 _("Deze combinatie van e-mailadres en wachtwoord kennen we niet. Controleer wat u heeft getypt en probeer het opnieuw.")
             )
         else:
+            target = form.next.data if is_safe_url(form.next.data) else url_for("workspace.mine")
+            step = two_factor.begin_pending(user, target)
+            if step is not None:
+                # No session yet: the password alone opens nothing.
+                db.session.commit()
+                return redirect(url_for("auth.enrol_two_factor" if step == "enrol"
+                                        else "auth.two_factor_code"))
             start_session(user)
             db.session.commit()
             log_event("sign_in", account_id=user.id)
-            target = form.next.data if is_safe_url(form.next.data) else url_for("workspace.mine")
             return redirect(target)
     # A session token without a signed-in user: the session expired or was revoked.
     # Say so once, then forget the dead token.
     session_ended = request.method == "GET" and bool(session.pop(SESSION_TOKEN_KEY, None))
-    return render_template("auth/login.html", form=form, session_ended=session_ended)
+    return render_template("auth/login.html", form=form, session_ended=session_ended,
+                           two_factor_required=current_app.config["REQUIRE_TWO_FACTOR"])
+
+
+# The second step of signing in ------------------------------------------------------------
+
+
+def _no_store(response):
+    """Keep a page with a secret or recovery codes out of every cache and the back button."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _pending_or_restart():
+    """Return the sign-in waiting for its second step, or a redirect to the password step."""
+    had_marker = two_factor.had_pending_sign_in()
+    pending = two_factor.pending_sign_in()
+    if pending is not None:
+        return pending, None
+    if had_marker:
+        flash(_("Het inloggen duurde te lang of is afgebroken. Log opnieuw in."), "warning")
+    return None, redirect(url_for("auth.login"))
+
+
+def _finish_sign_in(pending: two_factor.PendingSignIn) -> str:
+    """Start the session for a completed second step; return where to go next."""
+    target = pending.next if is_safe_url(pending.next) else url_for("workspace.mine")
+    start_session(pending.user)  # also clears the pending marker
+    return target
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@_code_guesses
+def two_factor_code():
+    """Second sign-in step: the code from the authenticator app."""
+    if current_user.is_authenticated:
+        return redirect(url_for("workspace.mine"))
+    pending, restart = _pending_or_restart()
+    if restart:
+        return restart
+    if not pending.user.two_factor_enabled:
+        return redirect(url_for("auth.enrol_two_factor"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        if two_factor.verify_totp(pending.user, form.code.data):
+            target = _finish_sign_in(pending)
+            db.session.commit()
+            log_event("sign_in", account_id=pending.user.id, second_factor="totp")
+            return redirect(target)
+        log_event("two_factor_failed", account_id=pending.user.id, step="sign_in")
+        form.code.errors.append(_("Deze code klopt niet of is al gebruikt. Vul de code in die uw app nu toont."))
+    return render_template("auth/two_factor_code.html", form=form)
+
+
+@bp.route("/login/herstelcode", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@_code_guesses
+def two_factor_recovery():
+    """Second sign-in step with a recovery code, for when the app is out of reach."""
+    if current_user.is_authenticated:
+        return redirect(url_for("workspace.mine"))
+    pending, restart = _pending_or_restart()
+    if restart:
+        return restart
+    if not pending.user.two_factor_enabled:
+        return redirect(url_for("auth.enrol_two_factor"))
+    form = RecoveryCodeForm()
+    if form.validate_on_submit():
+        if two_factor.use_recovery_code(pending.user, form.code.data):
+            user = pending.user
+            target = _finish_sign_in(pending)
+            remaining = two_factor.remaining_recovery_codes(user)
+            db.session.commit()
+            log_event("recovery_code_used", account_id=user.id, remaining=remaining)
+            log_event("sign_in", account_id=user.id, second_factor="recovery_code")
+            flash(ngettext("U bent ingelogd met een herstelcode. U heeft nog %(num)d herstelcode over.",
+                           "U bent ingelogd met een herstelcode. U heeft nog %(num)d herstelcodes over.",
+                           remaining), "warning" if remaining <= 3 else "success")
+            if remaining <= 3:
+                flash(_("Maak nieuwe herstelcodes aan via Mijn account, zodat u niet zonder komt te zitten."), "warning")
+            return redirect(target)
+        log_event("two_factor_failed", account_id=pending.user.id, step="recovery_code")
+        form.code.errors.append(_("Deze herstelcode klopt niet of is al gebruikt."))
+    return render_template("auth/two_factor_recovery.html", form=form)
+
+
+@bp.route("/login/tweestapsverificatie", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@_code_guesses
+def enrol_two_factor():
+    """Set up two-factor sign-in during sign-in, for staff who must have it."""
+    if current_user.is_authenticated:
+        return redirect(url_for("workspace.mine"))
+    pending, restart = _pending_or_restart()
+    if restart:
+        return restart
+    user = pending.user
+    if user.two_factor_enabled:
+        return redirect(url_for("auth.two_factor_code"))
+    if not user.totp_secret:
+        # Reset by an admin since the password step: start that step again.
+        two_factor.end_pending()
+        flash(_("Het instellen is afgebroken. Log opnieuw in om opnieuw te beginnen."), "warning")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        codes = two_factor.confirm_enrolment(user, form.code.data)
+        if codes is not None:
+            revoke_all_sessions(user)  # any left from before the requirement end too
+            target = _finish_sign_in(pending)
+            db.session.commit()
+            log_event("two_factor_enabled", account_id=user.id)
+            log_event("sign_in", account_id=user.id, second_factor="totp")
+            return _no_store(render_template("auth/recovery_codes.html", codes=codes,
+                                             continue_url=target))
+        log_event("two_factor_failed", account_id=user.id, step="enrol")
+        form.code.errors.append(_("Deze code klopt niet. Controleer of u de QR-code van deze pagina heeft gescand en vul de code in die uw app nu toont."))
+    return _no_store(_setup_page(user, form, forced=True,
+                                 action=url_for("auth.enrol_two_factor"),
+                                 cancel=url_for("auth.login")))
+
+
+def _setup_page(user, form, *, forced: bool, action: str, cancel: str) -> str:
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        forced=forced,
+        action=action,
+        cancel=cancel,
+        account=user.email,
+        issuer=two_factor.ISSUER,
+        secret=two_factor.grouped_secret(user.totp_secret),
+        qr_code=two_factor.qr_code_svg(
+            two_factor.provisioning_uri(user),
+            _("QR-code om Proeftuin aan uw authenticator-app toe te voegen"),
+        ),
+    )
 
 
 @bp.post("/logout")
@@ -99,7 +268,103 @@ def account():
         user=user,
         memberships=workspace_queries.memberships_of(user),
         programmes=queries.programmes_facilitated_by(user) if user.is_facilitator else [],
+        two_factor_required=two_factor.is_required_for(user),
+        can_disable_two_factor=two_factor.can_disable(user),
+        recovery_codes_left=(two_factor.remaining_recovery_codes(user)
+                             if user.two_factor_enabled else 0),
     )
+
+
+# Two-factor settings ----------------------------------------------------------------------
+
+
+@bp.post("/account/tweestapsverificatie/starten")
+@login_required
+def start_two_factor():
+    """Make a new secret to set up two-factor sign-in with, and show it."""
+    user = current_user._get_current_object()
+    if user.two_factor_enabled:
+        flash(_("Tweestapsverificatie staat al aan."), "info")
+        return redirect(url_for("auth.account"))
+    two_factor.start_enrolment(user)
+    db.session.commit()
+    return redirect(url_for("auth.setup_two_factor"))
+
+
+@bp.route("/account/tweestapsverificatie/instellen", methods=["GET", "POST"])
+@_code_guesses
+@login_required
+def setup_two_factor():
+    """Confirm the new secret with a first code; then show the recovery codes once."""
+    user = current_user._get_current_object()
+    if user.two_factor_enabled or not user.totp_secret:
+        return redirect(url_for("auth.account"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        codes = two_factor.confirm_enrolment(user, form.code.data)
+        if codes is not None:
+            # Sessions that began with the password alone end; this browser stays signed in.
+            revoke_all_sessions(user)
+            start_session(user)
+            db.session.commit()
+            log_event("two_factor_enabled", account_id=user.id)
+            return _no_store(render_template("auth/recovery_codes.html", codes=codes,
+                                             continue_url=url_for("auth.account")))
+        log_event("two_factor_failed", account_id=user.id, step="enrol")
+        form.code.errors.append(_("Deze code klopt niet. Controleer of u de QR-code van deze pagina heeft gescand en vul de code in die uw app nu toont."))
+    return _no_store(_setup_page(user, form, forced=False,
+                                 action=url_for("auth.setup_two_factor"),
+                                 cancel=url_for("auth.account")))
+
+
+@bp.route("/account/tweestapsverificatie/herstelcodes", methods=["GET", "POST"])
+@_code_guesses
+@login_required
+def regenerate_recovery_codes():
+    """Replace the recovery codes with new ones, after a current code from the app."""
+    user = current_user._get_current_object()
+    if not user.two_factor_enabled:
+        return redirect(url_for("auth.account"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        if two_factor.verify_totp(user, form.code.data):
+            codes = two_factor.new_recovery_codes(user)
+            db.session.commit()
+            log_event("recovery_codes_regenerated", account_id=user.id)
+            return _no_store(render_template("auth/recovery_codes.html", codes=codes,
+                                             continue_url=url_for("auth.account")))
+        log_event("two_factor_failed", account_id=user.id, step="regenerate")
+        form.code.errors.append(_("Deze code klopt niet of is al gebruikt. Vul de code in die uw app nu toont."))
+    return render_template("auth/recovery_codes_new.html", form=form)
+
+
+@bp.route("/account/tweestapsverificatie/uitzetten", methods=["GET", "POST"])
+@_code_guesses
+@login_required
+def disable_two_factor():
+    """Turn two-factor sign-in off with the password and a code; not when the role needs it."""
+    user = current_user._get_current_object()
+    if not user.two_factor_enabled:
+        return redirect(url_for("auth.account"))
+    if not two_factor.can_disable(user):
+        return render_template("auth/two_factor_disable.html", form=None), 403
+    form = DisableTwoFactorForm(user)
+    if form.validate_on_submit():
+        if form.code.data:
+            accepted = two_factor.verify_totp(user, form.code.data)
+            field = form.code
+        else:
+            accepted = two_factor.use_recovery_code(user, form.recovery_code.data)
+            field = form.recovery_code
+        if accepted:
+            two_factor.disable(user)
+            db.session.commit()
+            log_event("two_factor_disabled", account_id=user.id)
+            flash(_("Tweestapsverificatie staat uit. U logt voortaan in met alleen uw wachtwoord."), "success")
+            return redirect(url_for("auth.account"))
+        log_event("two_factor_failed", account_id=user.id, step="disable")
+        field.errors.append(_("Deze code klopt niet of is al gebruikt."))
+    return render_template("auth/two_factor_disable.html", form=form)
 
 
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
