@@ -94,6 +94,22 @@ auth.change_password                GET     login  ok     ok     ok     ok     o
 auth.change_password                POST    login  ok     ok     ok     ok     ok     ok
 auth.accept_invitation              GET     ok     ok     ok     ok     ok     ok     ok
 auth.accept_invitation              POST    ok     ok     ok     ok     ok     ok     ok
+# The second sign-in step: without a password step waiting for it, back to the sign-in page;
+# once signed in, on to one's workspace.
+auth.two_factor_code                GET     login  ok     ok     ok     ok     ok     ok
+auth.two_factor_code                POST    login  ok     ok     ok     ok     ok     ok
+auth.two_factor_recovery            GET     login  ok     ok     ok     ok     ok     ok
+auth.two_factor_recovery            POST    login  ok     ok     ok     ok     ok     ok
+auth.enrol_two_factor               GET     login  ok     ok     ok     ok     ok     ok
+auth.enrol_two_factor               POST    login  ok     ok     ok     ok     ok     ok
+# Two-factor settings: each signed-in person for their own account only.
+auth.start_two_factor               POST    login  ok     ok     ok     ok     ok     ok
+auth.setup_two_factor               GET     login  ok     ok     ok     ok     ok     ok
+auth.setup_two_factor               POST    login  ok     ok     ok     ok     ok     ok
+auth.regenerate_recovery_codes      GET     login  ok     ok     ok     ok     ok     ok
+auth.regenerate_recovery_codes      POST    login  ok     ok     ok     ok     ok     ok
+auth.disable_two_factor             GET     login  ok     ok     ok     ok     ok     ok
+auth.disable_two_factor             POST    login  ok     ok     ok     ok     ok     ok
 
 # The workspace: members, the programme's facilitators and admins see it (can_view_workspace).
 workspace.mine                      GET     login  ok     ok     ok     ok     ok     ok
@@ -138,6 +154,7 @@ admin.new_user                      GET     login  403    403    403    403    4
 admin.new_user                      POST    login  403    403    403    403    403    ok
 admin.edit_user                     GET     login  403    403    403    403    403    ok
 admin.edit_user                     POST    login  403    403    403    403    403    ok
+admin.reset_two_factor              POST    login  403    403    403    403    403    ok
 admin.programmes                    GET     login  403    403    403    403    403    ok
 admin.new_programme                 GET     login  403    403    403    403    403    ok
 admin.new_programme                 POST    login  403    403    403    403    403    ok
@@ -245,6 +262,15 @@ class World:
     def new_invitation(self) -> int:
         return self._invitation().id
 
+    def new_account_with_two_factor(self) -> int:
+        """An account with two-factor sign-in half set up: something for a reset to undo."""
+        from proeftuin.auth import two_factor  # arrived with its routes; imported with them
+
+        user = self.make.user()
+        two_factor.start_enrolment(user)
+        db.session.commit()
+        return user.id
+
     def new_active_pilot(self) -> str:
         return self.make.pilot(programme=self.programme, status=PilotStatus.active).slug
 
@@ -278,6 +304,7 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "dashboard.pilot": _pilot,
     "dashboard.change_status": lambda w: {"slug": w.new_active_pilot()},
     "admin.edit_user": lambda w: {"user_id": w.account.id},
+    "admin.reset_two_factor": lambda w: {"user_id": w.new_account_with_two_factor()},
     "admin.edit_programme": lambda w: {"programme_id": w.programme.id},
 }
 
