@@ -186,11 +186,12 @@ class FormField:
     values: list[str] = field(default_factory=list)  #: the current value(s)
     options: list[str] = field(default_factory=list)  #: offered values (select, box, radio)
     multiple: bool = False
+    fixed: bool = False  #: hidden or read-only: shown, but not typed by the person
 
     @property
     def is_free_text(self) -> bool:
         """Whether a person types this field's value freely."""
-        return self.kind == "textarea" or self.kind in FREE_TEXT_INPUT_TYPES
+        return not self.fixed and (self.kind == "textarea" or self.kind in FREE_TEXT_INPUT_TYPES)
 
 
 @dataclass
@@ -224,11 +225,12 @@ class _FormParser(HTMLParser):
         self._select: FormField | None = None
         self._option: tuple[str | None, bool, list[str]] | None = None
 
-    def _field(self, name: str, kind: str) -> FormField:
+    def _field(self, name: str, kind: str, attrs: dict | None = None) -> FormField:
         assert self._form is not None
         existing = self._form.fields.get(name)
         if existing is None:
             existing = self._form.fields[name] = FormField(name, kind)
+            existing.fixed = bool(attrs) and ("hidden" in attrs or "readonly" in attrs)
         return existing
 
     def handle_starttag(self, tag, attrs):
@@ -241,7 +243,7 @@ class _FormParser(HTMLParser):
             return
         if tag == "input":
             kind = a.get("type", "text").lower() or "text"
-            f = self._field(a["name"], kind)
+            f = self._field(a["name"], kind, a)
             value = a.get("value", "on" if kind in ("checkbox", "radio") else "")
             if kind in ("checkbox", "radio"):
                 f.options.append(value)
@@ -251,7 +253,7 @@ class _FormParser(HTMLParser):
             elif kind not in ("submit", "button", "reset", "image"):
                 f.values.append(value)
         elif tag == "textarea":
-            self._textarea = self._field(a["name"], "textarea")
+            self._textarea = self._field(a["name"], "textarea", a)
             self._textarea.values.append("")
         elif tag == "select":
             self._select = self._field(a["name"], "select")
@@ -279,7 +281,6 @@ class _FormParser(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "textarea" and self._textarea is not None:
-            # The parser drops the newline that may follow <textarea>, as browsers do.
             self._textarea = None
         elif tag == "option":
             self._close_option()
@@ -300,7 +301,8 @@ def parse_forms(html: str) -> list[Form]:
     for form in parser.forms:
         for f in form.fields.values():
             if f.kind == "textarea":
-                f.values = [v[1:] if v.startswith("\n") else v for v in f.values]
+                # Browsers drop one line break right after <textarea>; WTForms writes "\r\n".
+                f.values = [re.sub(r"^\r?\n", "", v, count=1) for v in f.values]
     return parser.forms
 
 
