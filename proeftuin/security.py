@@ -1,8 +1,8 @@
-"""Response headers that every page carries."""
+"""Response headers that every page carries, and request bodies no page accepts."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -34,3 +34,16 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def register_upload_refusal(app: Flask) -> None:
+    """Refuse a request that carries files: no form takes one.
+
+    Flask-WTF hands uploaded files to the form fields of the same name, and a text field
+    given a file instead of a string fails in its validators with a server error.
+    """
+
+    @app.before_request
+    def _no_files():
+        if request.mimetype == "multipart/form-data" and request.files:
+            abort(400)

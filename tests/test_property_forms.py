@@ -13,6 +13,7 @@ database is put back to the snapshot taken after the crawl, so every example sta
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -406,6 +407,28 @@ def test_every_form_survives_random_input(site):
         form_fuzzer(site, found)()
     # The fuzzing left the site as it found it (and still signed in).
     assert snapshot() == site.before
+
+
+def test_a_file_in_any_field_is_refused_without_a_server_error(site):
+    """Flask-WTF gives uploaded files to the fields of that name; no form takes a file."""
+    for found in site.forms:
+        client = site.admin if found.signed_in else site.visitor
+        valid = {**found.form.data(), **site.valid.get(found.key[0], {})}
+        for name in (n for n in found.form.fields if n != "csrf_token"):
+            data = MultiDict(valid)
+            data.setlist(name, [(io.BytesIO(b"<script>alert(1)</script>"), "a.txt")])
+            response = client.post(found.form.action, data=data,
+                                   content_type="multipart/form-data")
+            assert response.status_code == 400, (found.form.action, name, response.status_code)
+            assert snapshot() == site.before, (found.form.action, name)
+
+
+def test_a_multipart_form_without_files_is_still_accepted(site):
+    response = site.admin.post(f"/werkplaats/{site.active.slug}/afspraken",
+                               data={"party": "Huisarts", "commitment": "Belt."},
+                               content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert snapshot()["agreement"] != site.before["agreement"]
 
 
 # Query parameters ------------------------------------------------------------------------------
