@@ -36,11 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     from proeftuin.errors import register_error_handlers
-    from proeftuin.security import register_security_headers, register_upload_refusal
+    from proeftuin.security import register_body_checks, register_security_headers
 
     register_error_handlers(app)
     register_security_headers(app)
-    register_upload_refusal(app)
+    register_body_checks(app)
     return app
 
 

@@ -36,14 +36,17 @@ def register_security_headers(app: Flask) -> None:
         return response
 
 
-def register_upload_refusal(app: Flask) -> None:
-    """Refuse a request that carries files: no form takes one.
+def register_body_checks(app: Flask) -> None:
+    """Refuse a POST whose body no form can read: one that carries files, or JSON.
 
-    Flask-WTF hands uploaded files to the form fields of the same name, and a text field
-    given a file instead of a string fails in its validators with a server error.
+    Flask-WTF hands uploaded files, and the values of a JSON body, to the form fields of
+    the same name; a text field given a file or a number instead of a string fails in its
+    validators with a server error. No form takes either (the API only answers GET).
     """
 
     @app.before_request
-    def _no_files():
-        if request.mimetype == "multipart/form-data" and request.files:
+    def _form_bodies_only():
+        if request.method != "POST":
+            return
+        if request.is_json or (request.mimetype == "multipart/form-data" and request.files):
             abort(400)

@@ -14,6 +14,7 @@ database is put back to the snapshot taken after the crawl, so every example sta
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -421,6 +422,20 @@ def test_a_file_in_any_field_is_refused_without_a_server_error(site):
                                    content_type="multipart/form-data")
             assert response.status_code == 400, (found.form.action, name, response.status_code)
             assert snapshot() == site.before, (found.form.action, name)
+
+
+def test_a_json_body_is_refused_without_a_server_error(site):
+    """Flask-WTF reads a JSON body as form data, numbers and all; no form takes JSON."""
+    for found in site.forms:
+        client = site.admin if found.signed_in else site.visitor
+        valid = {**found.form.data(), **site.valid.get(found.key[0], {})}
+        for odd in (5, 1.5, True, None, {"a": 1}, ["a", "b"]):
+            body = {name: values[0] if values else "" for name, values in valid.items()}
+            body.update({name: odd for name in found.form.fields if name != "csrf_token"})
+            response = client.post(found.form.action, data=json.dumps(body),
+                                   content_type="application/json")
+            assert response.status_code == 400, (found.form.action, odd, response.status_code)
+    assert snapshot() == site.before
 
 
 def test_a_multipart_form_without_files_is_still_accepted(site):
