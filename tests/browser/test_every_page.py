@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from proeftuin.demo import DEMO_PASSWORD
 from proeftuin.extensions import db
+from tests.browser.test_two_factor_journey import TWO_FACTOR_PAGES
 from tests.browser.visitor import links_on
 
 #: who crawls, and as whom they sign in (None: a visitor who is not signed in)
@@ -41,6 +42,8 @@ PUBLIC_AREAS = ("main.", "pilots.", "framework.")
 NOT_PAGES = {
     "static": "files, not pages",
     "main.healthz": "a JSON answer for the load balancer",
+    **{endpoint: "only mid-sign-in or with two-factor on: test_two_factor_journey.py checks it"
+       for endpoint in TWO_FACTOR_PAGES},
 }
 
 #: each route is checked this many times per crawl (different objects, same template)
