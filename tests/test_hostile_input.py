@@ -14,11 +14,13 @@ stored (`page_text`), and Markdown shown exactly as `render_markdown` sanitises 
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
+from proeftuin.auth.invitations import invitation_token
 from proeftuin.extensions import db
 from proeftuin.forms import clean_line, clean_text
 from proeftuin.models import (
@@ -32,6 +34,7 @@ from proeftuin.models import (
     User,
 )
 from proeftuin.text import render_markdown
+from proeftuin.workspace.services import invite
 from tests.conftest import PASSWORD
 from tests.hostile_input import (
     MARKDOWN_PAYLOADS,
@@ -121,16 +124,10 @@ def world(app, make, login, client):
     app.config["APPLY_RATE_LIMIT"] = "10000 per minute"
     programme = make.programme(name="Programma Thuis")
     pilot = make.pilot(programme=programme)
-    login(make.admin())
-
-    class World:
-        pass
-
-    world = World()
-    world.app, world.make, world.admin = app, make, client
-    world.programme, world.pilot = programme, pilot
-    world.visitor = app.test_client()
-    return world
+    admin_user = make.admin()
+    login(admin_user)
+    return SimpleNamespace(app=app, make=make, admin=client, admin_user=admin_user,
+                           programme=programme, pilot=pilot, visitor=app.test_client())
 
 
 # The corpus itself ------------------------------------------------------------------------
@@ -409,14 +406,11 @@ def test_invitation_refuses_hostile_addresses_and_shows_them_back_safely(world):
 
 
 def test_invited_person_may_give_any_name_and_it_is_shown_escaped(world):
-    from proeftuin.auth.invitations import invitation_token
-    from proeftuin.workspace.services import invite
-
-    pilot, admin_user = world.pilot, db.session.scalar(sa.select(User).where(
-        User.role == "admin"))
+    pilot = world.pilot
     names = []
     for n, payload in enumerate(sample(XSS_PAYLOADS, 20, 11)[:5]):
-        invitation = invite(pilot, f"genodigde{n}@voorbeeld.example", "member", by=admin_user)
+        invitation = invite(pilot, f"genodigde{n}@voorbeeld.example", "member",
+                            by=world.admin_user)
         db.session.commit()
         browser = world.app.test_client()
         response = browser.post(f"/uitnodiging/{invitation_token(invitation)}", data={
@@ -426,6 +420,7 @@ def test_invited_person_may_give_any_name_and_it_is_shown_escaped(world):
             User.email == f"genodigde{n}@voorbeeld.example"))
         assert user.name == clean_line(payload)
         names.append(user.name)
+        check_page(browser, "/account", plain=[user.name])  # signed in as the new account
     check_page(world.admin, f"/werkplaats/{pilot.slug}/leden", plain=names)
 
 
