@@ -280,6 +280,7 @@ def test_wrong_code_is_refused_beside_the_field(client, make, clock):
     for value, message in (("000000", WRONG_CODE_MESSAGE),
                            ("12345", "Een code bestaat uit zes cijfers."),
                            ("abcdef", "Een code bestaat uit zes cijfers."),
+                           ("\u0661\u0662\u0663\u0664\u0665\u0666", "Een code bestaat uit zes cijfers."),
                            ("", "Vul de code uit uw authenticator-app in."),
                            ("1" * 10_000, "Een code bestaat uit zes cijfers.")):
         response = post_code(client, value)

@@ -37,7 +37,7 @@ PENDING_KEY = "two_factor_pending"
 #: the roles that read case notes of many pilots and so must use two-factor sign-in
 STAFF_ROLES = frozenset({Role.admin, Role.facilitator})
 
-_TOTP_CODE = re.compile(r"\d{6}")
+_TOTP_CODE = re.compile(r"[0-9]{6}")  # ASCII only; \d would also match other scripts' digits
 _RECOVERY_CODE = re.compile(f"[{RECOVERY_ALPHABET}]{{{RECOVERY_CODE_LENGTH}}}")
 
 
