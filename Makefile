@@ -52,7 +52,7 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o proeftuin/translations/messages.pot .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i proeftuin/translations/messages.pot -d proeftuin/translations --no-fuzzy-matching --width 100
+	$(BIN)/pybabel update -i proeftuin/translations/messages.pot -d proeftuin/translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/fill_source_catalogue.py proeftuin/translations/nl/LC_MESSAGES/messages.po
 
 clean:
