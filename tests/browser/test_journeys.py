@@ -77,6 +77,11 @@ def select_and_invite(facilitator) -> str:
     facilitator.check()
     facilitator.click(PILOT, role="link")
     facilitator.check()
+    # Declining needs a reason; without one the page says so and nothing changes.
+    with facilitator.page.expect_navigation():
+        facilitator.page.locator("form#actie-declined").get_by_role("button").click()
+    assert "Aangemeld" in facilitator.text()
+    facilitator.check()
     selection = facilitator.page.locator("form#actie-selected")
     selection.get_by_role("textbox").fill("Past goed bij het programma.")
     with facilitator.page.expect_navigation():
