@@ -410,6 +410,22 @@ def classify(response) -> str:
     return str(code)
 
 
+def header_problems(response) -> list[str]:
+    """What the response lacks of the headers and cookie flags every answer must carry."""
+    headers, problems = response.headers, []
+    policy = headers.get("Content-Security-Policy", "")
+    if "frame-ancestors 'none'" not in policy or "unsafe-inline" in policy:
+        problems.append(f"Content-Security-Policy is {policy!r}")
+    for name, value in (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")):
+        if headers.get(name) != value:
+            problems.append(f"{name} is {headers.get(name)!r}, not {value!r}")
+    for cookie in headers.getlist("Set-Cookie"):
+        flags = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")}
+        if "httponly" not in flags or flags.get("samesite", "").lower() != "samesite=lax":
+            problems.append(f"cookie without HttpOnly and SameSite=Lax: {cookie.split('=')[0]}")
+    return problems
+
+
 def describe(response) -> str:
     location = response.headers.get("Location")
     return f"{response.status_code} → {location}" if location else str(response.status_code)
@@ -543,6 +559,9 @@ def test_route_answers_each_role_as_the_matrix_says(app, make, endpoint):
             before = database_state() if method != "GET" and refused else None
             response = clients[role].open(url, method=method, data=data)
             actual = actual_rows[method][role] = classify(response)
+            # Every answer of every route, to everyone, carries the security headers too.
+            mismatches += [f"  {method:<5} {role:<6} ({ROLES[role]}): {problem}"
+                           for problem in header_problems(response)]
             if actual != expected[role]:
                 mismatches.append(f"  {method:<5} {role:<6} ({ROLES[role]}): expected "
                                   f"{expected[role]}, got {actual} ({describe(response)})")

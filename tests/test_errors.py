@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from proeftuin import create_app
 from proeftuin.extensions import db
 from proeftuin.models import Programme
 
@@ -69,3 +70,18 @@ def test_requests_for_untrusted_hosts_are_refused(app):
     client = app.test_client()
     assert client.get("/", headers={"Host": "proeftuin.example"}).status_code == 200
     assert client.get("/", headers={"Host": "elders.example"}).status_code == 400
+
+
+def test_session_cookie_is_secure_httponly_and_lax_outside_development(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROEFTUIN_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-production-secret-for-this-test")
+    monkeypatch.setenv("REQUIRE_TWO_FACTOR", "0")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    response = app.test_client().get("/login")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies, "the sign-in page sets the session cookie (for its CSRF token)"
+    for cookie in cookies:
+        flags = {part.strip().lower() for part in cookie.split(";")}
+        assert {"secure", "httponly", "samesite=lax"} <= flags, cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
