@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import got_request_exception
 from werkzeug.serving import make_server
 
@@ -174,9 +173,3 @@ def open_browser(browser, site):
     for visitor in visitors:
         visitor.assert_no_trouble()
 
-
-def user_id(app, email: str) -> int:
-    from proeftuin.models import User
-
-    with app.app_context():
-        return db.session.scalar(sa.select(User.id).where(User.email == email))
