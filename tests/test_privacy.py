@@ -1,0 +1,316 @@
+"""The personal-data guard: measured on the corpus, and checked per kind of personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proeftuin import privacy
+from proeftuin.privacy import Finding, Kind, fingerprint, scan, scan_fields, unconfirmed
+from tests.privacy_corpus import NEGATIVES, POSITIVES, unmark
+
+MIN_RECALL = 0.95
+MAX_FALSE_POSITIVE_RATE = 0.05
+TODAY = dt.date(2026, 3, 20)
+
+
+def _found(kind: str, snippet: str) -> bool:
+    text, (start, end) = unmark(snippet)
+    return any(f.kind == kind and f.start < end and start < f.end for f in scan(text, today=TODAY))
+
+
+def _measure():
+    found, total, misses = Counter(), Counter(), []
+    for kind, snippet in POSITIVES:
+        total[kind] += 1
+        if _found(kind, snippet):
+            found[kind] += 1
+        else:
+            misses.append((kind, snippet))
+    false_positives = [
+        (text, scan(text, today=TODAY)) for text in NEGATIVES if scan(text, today=TODAY)
+    ]
+    return found, total, misses, false_positives
+
+
+def test_corpus_is_big_enough_and_marked():
+    assert len(POSITIVES) >= 220
+    assert len(NEGATIVES) >= 220
+    assert {kind for kind, _ in POSITIVES} == {k.value for k in Kind}
+    assert len(set(NEGATIVES)) == len(NEGATIVES)
+    for _kind, snippet in POSITIVES:
+        unmark(snippet)
+
+
+def test_recall_and_false_positive_rate_on_the_corpus(capsys):
+    found, total, misses, false_positives = _measure()
+    recall = sum(found.values()) / sum(total.values())
+    fpr = len(false_positives) / len(NEGATIVES)
+    lines = [
+        f"privacy corpus: {sum(total.values())} positives, {len(NEGATIVES)} negatives",
+        f"recall {recall:.3f} (at least {MIN_RECALL}), "
+        f"false-positive rate {fpr:.3f} (at most {MAX_FALSE_POSITIVE_RATE})",
+        *(f"  {kind:17} {found[kind]:3}/{total[kind]:3}" for kind in sorted(total)),
+        *(f"  missed {kind}: {snippet}" for kind, snippet in misses),
+        *(
+            f"  false positive: {text!r} -> {[(f.kind.value, f.text) for f in fs]}"
+            for text, fs in false_positives
+        ),
+    ]
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+    assert recall >= MIN_RECALL, "\n".join(lines)
+    assert fpr <= MAX_FALSE_POSITIVE_RATE, "\n".join(lines)
+
+
+# --- citizen service numbers and national register numbers ---
+
+
+@pytest.mark.parametrize("digits", ["123456782", "111222333", "725763863"])
+def test_bsn_passing_the_11_check_is_valid(digits):
+    assert privacy.bsn_is_valid(digits)
+
+
+@pytest.mark.parametrize("digits", ["123456789", "447712782", "000000000", "12345678", "１２３４５６７８２"])
+def test_bsn_failing_the_11_check_or_length_is_invalid(digits):
+    assert not privacy.bsn_is_valid(digits)
+
+
+@pytest.mark.parametrize("written", ["123456782", "123 456 782", "1234.56.782", "123-456-782"])
+def test_bsn_is_found_with_or_without_separators(written):
+    (finding,) = scan(f"Het nummer {written} stond op de brief.")
+    assert finding.kind is Kind.bsn
+    assert finding.text == written
+
+
+def test_bsn_inside_a_longer_number_is_not_found():
+    assert scan("Referentie 1234567820 en 9123456782.") == []
+
+
+def test_bsn_cue_wins_over_a_belgian_landline_reading():
+    (finding,) = scan("BSN 012345672")
+    assert finding.kind is Kind.bsn
+    (finding,) = scan("bel 012345672")
+    assert finding.kind is Kind.phone
+
+
+@pytest.mark.parametrize(
+    "written", ["41.04.23-620.64", "41042362064", "410423 620 64", "04.01.05-605.44"]
+)
+def test_national_number_with_mod_97_is_found_before_and_after_2000(written):
+    (finding,) = scan(f"Rijksregisternummer {written}.")
+    assert finding.kind is Kind.national_number
+
+
+def test_national_number_check_digits_are_checked():
+    assert privacy.national_number_is_valid("41042362064")
+    assert privacy.national_number_is_valid("04010560544")  # born in 2004: the '2' prefix
+    assert not privacy.national_number_is_valid("41042362065")
+    assert not privacy.national_number_is_valid("41142362064")  # month 14
+
+
+# --- phone numbers ---
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "06-12345678", "0612345678", "06 12 34 56 78", "020-1234567", "(020) 123 45 67",
+        "+31 6 12345678", "+31 (0)6 12345678", "0031 6 12345678", "0031 (0)20 1234567",
+        "+31201234567", "0470 12 34 56", "0476/12.34.56", "09 123 45 67", "02/345.67.89",
+        "+32 470 12 34 56", "+32 (0)9 234 56 78", "0032 477 65 43 21", "+32478123456",
+    ],
+)
+def test_dutch_and_belgian_phone_numbers_are_found(written):
+    (finding,) = scan(f"Bereikbaar op {written} na vijf uur.")
+    assert finding.kind is Kind.phone
+    assert finding.text == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bel 112.", "Gratis: 0800-1234.", "Op 01-03-2026 9 uur.", "Gemeente: 14 020.",
+     "Premium 0900 123 45 67 niet bellen.", "Totaal 12345678 minuten."],
+)
+def test_service_numbers_dates_and_counts_are_not_phone_numbers(text):
+    assert [f for f in scan(text, today=TODAY) if f.kind is Kind.phone] == []
+
+
+def test_a_phone_number_followed_by_a_count_is_still_found():
+    (finding,) = scan("Bel 06 12345678 2 keer per dag.")
+    assert finding.text == "06 12345678"
+
+
+# --- e-mail addresses ---
+
+
+def test_email_address_is_found_whole():
+    (finding,) = scan("Mail naar j.de-vries+zorg@example.nl, dan lezen we mee.")
+    assert finding.kind is Kind.email
+    assert finding.text == "j.de-vries+zorg@example.nl"
+
+
+def test_at_signs_without_an_address_are_not_found():
+    assert scan("Tag @wijkteam in de app, of mail naar info@ de gemeente.") == []
+
+
+# --- postcodes and addresses ---
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["1234 AB 12", "1234AB 12a", "1234 AB, 12", "1234 AB nr. 12", "Kerkstraat 12, 9000 Gent",
+     "Lindenlaan 23, 3742 AB", "Grote Markt 1", "Stationsstraat 88 bus 3, 2800 Mechelen"],
+)
+def test_postcode_with_house_number_and_street_addresses_are_found(written):
+    (finding,) = scan(f"Ze woont op {written}.")
+    assert finding.kind is Kind.postcode_address
+    assert written in finding.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mevrouw woont in 3511.", "In 9000 Gent werkt de thuisverpleging samen.",
+     "Ze woont in de Kerkstraat.", "De postcode 1234 AB hoort bij het buurthuis.",
+     "In 2019 EU-breed onderzocht.", "De Arbeidsmarkt 2026 is krap."],
+)
+def test_areas_bare_postcodes_and_streets_without_number_are_not_found(text):
+    assert scan(text, today=TODAY) == []
+
+
+# --- dates of birth ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["geboren op 3 maart 1941", "geb. 3 mrt. 1941", "geboortedatum 1941-03-03",
+     "° 03/03/1941", "DOB 3/3/41", "geboren 12-05-2012", "Mevrouw, 03-03-1941, woont alleen."],
+)
+def test_full_dates_with_a_birth_cue_or_long_ago_are_dates_of_birth(text):
+    (finding,) = scan(text, today=TODAY)
+    assert finding.kind is Kind.birth_date
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Overleg op 12-03-2026.", "Opname 3 januari 2025.", "geboren in 1941", "Mevrouw van 87.",
+     "Indicatie sinds 1-1-2015.", "Op 03-03-41 was er iets.", "geboren op 31-02-1941",
+     "geboren op 1 januari 2030"],
+)
+def test_recent_dates_years_ages_and_impossible_dates_are_not_dates_of_birth(text):
+    assert scan(text, today=TODAY) == []
+
+
+# --- titles with surnames ---
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mevrouw Jansen belde.", "Mevrouw Jansen"),
+        ("Ik sprak dhr. De Vries.", "dhr. De Vries"),
+        ("Volgens mevrouw van den Berg gaat het goed.", "mevrouw van den Berg"),
+        ("Mw. Van der Meer-de Jong viel.", "Mw. Van der Meer-de Jong"),
+        ("De zoon van meneer 't Hart belde.", "meneer 't Hart"),
+        ("Het was de heer Smit.", "de heer Smit"),
+        ("Dr. Claes stelde de diagnose.", "Dr. Claes"),
+        ("Mevrouw J. de Graaf is bekend.", "Mevrouw J. de Graaf"),
+        ("Bij mevrouw Öztürk was een tolk.", "mevrouw Öztürk"),
+        ("Juffrouw Visser woont alleen.", "Juffrouw Visser"),
+    ],
+)
+def test_a_title_with_a_surname_is_a_named_person(text, name):
+    (finding,) = scan(text)
+    assert finding.kind is Kind.named_person
+    assert finding.text == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mevrouw en haar dochter kwamen.", "De heer des huizes zette koffie.", "Meneer zelf wil.",
+     "Mevrouw belt elke dag.", "Mevrouw de casemanager zat voor.", "We noemen haar mevrouw J.",
+     "Mama en opa Henk kwamen langs.", "Het ging slecht met meneer. Zijn zoon belde.",
+     "Mw. Daarna gingen we verder.", "Mevrouw heeft COPD.", "Dhr. wil niet.",
+     "Mevrouw van de thuiszorg kwam.", "Meneer De casemanager belde."],
+)
+def test_a_title_without_a_surname_is_not_a_named_person(text):
+    assert scan(text) == []
+
+
+# --- the API around findings ---
+
+
+def test_findings_are_sorted_and_explained():
+    text = "Mevrouw Jansen (geb. 3-3-1941) is bereikbaar op 06-12345678 of a.jansen@example.nl."
+    findings = scan(text, today=TODAY)
+    assert [f.kind for f in findings] == [
+        Kind.named_person, Kind.birth_date, Kind.phone, Kind.email,
+    ]
+    for finding in findings:
+        assert text[finding.start:finding.end] == finding.text
+        assert str(finding.explanation)
+        assert str(finding.label)
+
+
+def test_scan_fields_reports_only_fields_with_findings():
+    found = scan_fields({"situation": "Bel 06-12345678.", "advice": "Niets.", "other": None})
+    assert list(found) == ["situation"]
+    assert found["situation"][0].kind is Kind.phone
+
+
+def test_fingerprint_is_stable_over_spelling_and_position():
+    (a,) = scan("Bel 06-12345678.")
+    (b,) = scan("Later: bel 06 12 34 56 78 of niet.")
+    (c,) = scan("Bel +31 6 12345678.")
+    assert fingerprint(a) == fingerprint(b) == fingerprint(c)
+    assert re.fullmatch(r"[0-9a-f]{64}", fingerprint(a))
+    assert "12345678" not in fingerprint(a)
+    (d,) = scan("Mevrouw  Jansen")
+    (e,) = scan("mevrouw Jansen")
+    assert fingerprint(d) == fingerprint(e)
+    assert fingerprint(Finding(Kind.email, 0, 3, "a@b")) != fingerprint(
+        Finding(Kind.named_person, 0, 3, "a@b")
+    )
+    assert fingerprint(a, key=b"secret") != fingerprint(a)
+
+
+def test_unconfirmed_leaves_out_only_what_the_writer_confirmed():
+    findings = scan("Mevrouw Zorgvuldigheid belde vanaf 06-12345678.")
+    name, phone = findings
+    assert unconfirmed(findings, {fingerprint(name)}) == [phone]
+    assert unconfirmed(findings, set()) == findings
+    assert unconfirmed(findings, [fingerprint(name), fingerprint(phone)]) == []
+
+
+# --- robustness ---
+
+
+def test_hostile_input_of_any_length_is_handled():
+    # Each of these would take quadratic or exponential time in a careless pattern; with the
+    # linear patterns the whole test finishes in well under a second.
+    for piece in ["a", "a.", "a@", "@a.", "0", "0 ", "1-", "mevrouw ", "Mevrouw van ", "1234 AB ",
+                  "Kerkstraat ", "+31 ", "12-", "° ", "x" * 63 + "@"]:
+        assert isinstance(scan(piece * (100_000 // len(piece))), list)
+
+
+_ALPHABET = st.sampled_from(list("0123456789 .-/+()@,°'’aAbBeEmMrRvVdDhHjJ\n\x00é€") + [
+    "mevrouw ", "dhr. ", "De ", "van ", "geboren ", "06-", "+31 ", "+32 ", "straat ", "1234 AB ",
+    "@example.nl", "maart ", "1941", "(0)",
+])
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.one_of(st.text(), st.lists(_ALPHABET, max_size=40).map("".join)))
+def test_scan_never_raises_and_findings_are_in_bounds_and_apart(text):
+    findings = scan(text)
+    last_end = 0
+    for finding in findings:
+        assert last_end <= finding.start < finding.end <= len(text)
+        assert text[finding.start:finding.end] == finding.text
+        last_end = finding.end
+    assert all(isinstance(fingerprint(f), str) for f in findings)
