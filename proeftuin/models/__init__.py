@@ -1,5 +1,6 @@
 """The data model, one module per aggregate."""
 
+from proeftuin.models.audit import AuditAction, AuditEvent
 from proeftuin.models.base import utcnow
 from proeftuin.models.pilot import (
     PUBLIC_STATUSES,
@@ -30,6 +31,8 @@ from proeftuin.models.user import Invitation, RecoveryCode, Role, User, UserSess
 __all__ = [
     "PUBLIC_STATUSES",
     "Agreement",
+    "AuditAction",
+    "AuditEvent",
     "CarerQuestion",
     "Discipline",
     "Invitation",

@@ -1,0 +1,41 @@
+"""Writing and reading the audit trail of case discussions and lessons.
+
+Services call `record` in the same transaction as the change they log, so an event exists
+exactly when its change does. Only ids, the action and the role are written, never content.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from proeftuin.extensions import db
+from proeftuin.models import Pilot, User
+from proeftuin.models.audit import AuditAction, AuditEvent
+
+
+def record(action: AuditAction, *, user: User, role: str, record_type: str, record_id: int,
+           pilot: Pilot) -> AuditEvent:
+    """Add one event to the trail; the caller's commit writes it with the change itself."""
+    event = AuditEvent(action=action, user=user, role=role, record_type=record_type,
+                       record_id=record_id, pilot_id=pilot.id)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def trail_of_pilot(pilot: Pilot, *, page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int]:
+    """Return one page of the pilot's events, newest first, and the total number."""
+    page = max(1, page)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.pilot_id == pilot.id)
+    )
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.pilot_id == pilot.id)
+        .options(selectinload(AuditEvent.user))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return events, total
