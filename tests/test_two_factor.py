@@ -273,6 +273,49 @@ def test_forged_pending_marker_is_not_a_sign_in(client, make, clock):
     assert sessions_of(user.id) == []
 
 
+def _copied_marker(client) -> dict:
+    with client.session_transaction() as sess:
+        return dict(sess["two_factor_pending"])
+
+
+def _replay(app, marker: dict, value: str):
+    """Another browser presents a copy of the password-accepted cookie, and a valid code."""
+    thief = app.test_client()
+    with thief.session_transaction() as sess:
+        sess["two_factor_pending"] = marker
+    return post_code(thief, value, address="10.9.9.9")
+
+
+def test_a_copied_pending_marker_is_worthless_once_sign_in_completed(app, make, clock):
+    user = make.user()
+    enable_two_factor(user)
+    owner = app.test_client()
+    password_step(owner, user)
+    marker = _copied_marker(owner)
+    post_code(owner, code(user, clock))
+    assert len(live_sessions_of(user.id)) == 1
+
+    response = _replay(app, marker, code(user, clock, steps=1))
+    assert response.headers["Location"] == "/login"
+    assert len(live_sessions_of(user.id)) == 1
+
+
+def test_a_pending_marker_dies_with_a_password_change(app, make, clock):
+    from proeftuin.auth import services
+
+    user = make.user()
+    enable_two_factor(user)
+    client = app.test_client()
+    password_step(client, user)
+    marker = _copied_marker(client)
+    services.change_password(reload(user.id), "een heel ander lang wachtwoord")
+    db.session.commit()
+
+    response = _replay(app, marker, code(user, clock))
+    assert response.headers["Location"] == "/login"
+    assert sessions_of(user.id) == []
+
+
 def test_wrong_code_is_refused_beside_the_field(client, make, clock):
     user = make.user()
     enable_two_factor(user)
@@ -524,6 +567,14 @@ def test_the_notice_and_the_code_step_are_in_english_too(client, make, clock):
 
 
 def test_the_demo_notice_is_gone_when_two_factor_is_required(client, required):
+    assert "deze demo laat" not in html_of(client.get("/login"))
+
+
+def test_a_production_site_without_the_requirement_does_not_advertise_it(app, client):
+    # Switching the requirement off in production is the operator's choice; the sign-in
+    # page must not tell visitors that staff accounts have no second factor.
+    app.config["ENV_NAME"] = "production"
+    assert app.config["REQUIRE_TWO_FACTOR"] is False
     assert "deze demo laat" not in html_of(client.get("/login"))
 
 

@@ -107,8 +107,12 @@ def login():
     # A session token without a signed-in user: the session expired or was revoked.
     # Say so once, then forget the dead token.
     session_ended = request.method == "GET" and bool(session.pop(SESSION_TOKEN_KEY, None))
+    # Only a development or demo site says that staff get in without a second factor; a
+    # production site that switched the requirement off does not advertise it.
+    demo_without_two_factor = (not current_app.config["REQUIRE_TWO_FACTOR"]
+                               and current_app.config["ENV_NAME"] != "production")
     return render_template("auth/login.html", form=form, session_ended=session_ended,
-                           two_factor_required=current_app.config["REQUIRE_TWO_FACTOR"])
+                           demo_without_two_factor=demo_without_two_factor)
 
 
 # The second step of signing in ------------------------------------------------------------
@@ -207,6 +211,9 @@ def enrol_two_factor():
         return restart
     user = pending.user
     if user.two_factor_enabled:
+        return redirect(url_for("auth.two_factor_code"))
+    if not pending.enrol:
+        # A code-step marker may not switch on a secret set up elsewhere meanwhile.
         return redirect(url_for("auth.two_factor_code"))
     if not user.totp_secret:
         # Reset by an admin since the password step: start that step again.

@@ -8,6 +8,7 @@ code turns it into a session. Each function that changes state flushes; the call
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -243,11 +244,28 @@ def begin_pending(user: User, next_target: str) -> str | None:
         start_enrolment(user)
     session[PENDING_KEY] = {
         "user_id": user.id,
+        "stamp": account_stamp(user),
         "started_at": utcnow().timestamp(),
         "next": next_target,
         "enrol": step == "enrol",
     }
     return step
+
+
+def account_stamp(user: User) -> str:
+    """A keyed digest of what a pending sign-in must not outlive.
+
+    The marker lives in the cookie, where the server cannot delete it; instead it carries
+    this stamp, which changes when the sign-in completes (last_login_at), the password
+    changes, or two-factor sign-in is set up, switched on or reset. A copied marker is then
+    worthless once any of those happened.
+    """
+    state = "|".join(str(value) for value in (
+        user.id, user.password_hash, user.last_login_at, user.totp_secret,
+        user.totp_enabled_at,
+    ))
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"pending-sign-in|" + state.encode(), hashlib.sha256).hexdigest()
 
 
 def _lifetime(enrol: bool) -> timedelta:
@@ -281,7 +299,9 @@ def pending_sign_in() -> PendingSignIn | None:
         end_pending()
         return None
     user = db.session.get(User, user_id)
-    if user is None or not user.active:
+    stamp = marker.get("stamp")
+    if (user is None or not user.active or not isinstance(stamp, str)
+            or not hmac.compare_digest(stamp, account_stamp(user))):
         end_pending()
         return None
     next_target = marker.get("next")
