@@ -234,21 +234,22 @@ def scan_fields(fields: Mapping[str, object], **kwargs) -> dict[str, list[Findin
     return found
 
 
-def fingerprint(finding: Finding, *, key: bytes | None = None) -> str:
-    """Hash the kind and the normalised text, so a confirmation is kept without the text.
+def fingerprint(finding: Finding, *, key: bytes) -> str:
+    """A keyed hash of the kind and the normalised text: a confirmation kept without the text.
 
     Numbers are reduced to their digits (a phone number to its national form) and other text
-    to lowercase words, so the same finding written a little differently matches again. Give
-    a `key` to make the hash a keyed one.
+    to lowercase words, so the same finding written a little differently matches again. The
+    key is required: a plain hash of a BSN or a phone number is undone by trying them all.
+    Callers derive it from the site's secret key.
     """
+    if not key:
+        raise ValueError("a fingerprint needs a key")
     message = f"{finding.kind.value}:{_normalise(finding)}".encode()
-    if key:
-        return hmac.new(key, message, hashlib.sha256).hexdigest()
-    return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def unconfirmed(
-    findings: Iterable[Finding], confirmed_fingerprints: Iterable[str], *, key: bytes | None = None
+    findings: Iterable[Finding], confirmed_fingerprints: Iterable[str], *, key: bytes
 ) -> list[Finding]:
     """Keep the findings the writer has not confirmed as 'not personal data'."""
     confirmed = set(confirmed_fingerprints)

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 13:50:00.000000
+Create Date: 2026-11-30 14:00:00.000000
 
 """
 from alembic import op
@@ -59,6 +59,13 @@ def upgrade():
 
 
 def downgrade():
+    # The trail is evidence; dropping it must be a deliberate act, not a side effect.
+    events = op.get_bind().execute(sa.text("SELECT count(*) FROM audit_event")).scalar()
+    if events:
+        raise RuntimeError(
+            f"audit_event holds {events} events; export and delete them deliberately "
+            "before downgrading below revision 0003."
+        )
     for statement in DROP_APPEND_ONLY_DDL.get(op.get_bind().dialect.name, []):
         op.execute(statement)
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
