@@ -118,6 +118,10 @@ def login():
 # The second step of signing in ------------------------------------------------------------
 
 
+#: from this many recovery codes left, signing in with one urges making new ones
+FEW_RECOVERY_CODES = 3
+
+
 def _no_store(response):
     """Keep a page with a secret or recovery codes out of every cache and the back button."""
     response = make_response(response)
@@ -136,6 +140,18 @@ def _pending_or_restart():
     return None, redirect(url_for("auth.login"))
 
 
+def _code_step():
+    """The sign-in waiting for its code, or the answer that sends the visitor elsewhere."""
+    if current_user.is_authenticated:
+        return None, redirect(url_for("workspace.mine"))
+    pending, restart = _pending_or_restart()
+    if restart:
+        return None, restart
+    if not pending.user.two_factor_enabled:
+        return None, redirect(url_for("auth.enrol_two_factor"))
+    return pending, None
+
+
 def _finish_sign_in(pending: two_factor.PendingSignIn) -> str:
     """Start the session for a completed second step; return where to go next."""
     target = pending.next if is_safe_url(pending.next) else url_for("workspace.mine")
@@ -148,13 +164,9 @@ def _finish_sign_in(pending: two_factor.PendingSignIn) -> str:
 @_code_guesses
 def two_factor_code():
     """Second sign-in step: the code from the authenticator app."""
-    if current_user.is_authenticated:
-        return redirect(url_for("workspace.mine"))
-    pending, restart = _pending_or_restart()
-    if restart:
-        return restart
-    if not pending.user.two_factor_enabled:
-        return redirect(url_for("auth.enrol_two_factor"))
+    pending, elsewhere = _code_step()
+    if elsewhere:
+        return elsewhere
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         if two_factor.verify_totp(pending.user, form.code.data):
@@ -172,13 +184,9 @@ def two_factor_code():
 @_code_guesses
 def two_factor_recovery():
     """Second sign-in step with a recovery code, for when the app is out of reach."""
-    if current_user.is_authenticated:
-        return redirect(url_for("workspace.mine"))
-    pending, restart = _pending_or_restart()
-    if restart:
-        return restart
-    if not pending.user.two_factor_enabled:
-        return redirect(url_for("auth.enrol_two_factor"))
+    pending, elsewhere = _code_step()
+    if elsewhere:
+        return elsewhere
     form = RecoveryCodeForm()
     if form.validate_on_submit():
         if two_factor.use_recovery_code(pending.user, form.code.data):
@@ -190,8 +198,8 @@ def two_factor_recovery():
             log_event("sign_in", account_id=user.id, second_factor="recovery_code")
             flash(ngettext("U bent ingelogd met een herstelcode. U heeft nog %(num)d herstelcode over.",
                            "U bent ingelogd met een herstelcode. U heeft nog %(num)d herstelcodes over.",
-                           remaining), "warning" if remaining <= 3 else "success")
-            if remaining <= 3:
+                           remaining), "warning" if remaining <= FEW_RECOVERY_CODES else "success")
+            if remaining <= FEW_RECOVERY_CODES:
                 flash(_("Maak nieuwe herstelcodes aan via Mijn account, zodat u niet zonder komt te zitten."), "warning")
             return redirect(target)
         log_event("two_factor_failed", account_id=pending.user.id, step="recovery_code")
