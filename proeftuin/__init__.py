@@ -94,13 +94,17 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
     from proeftuin.admin.routes import bp as admin_bp
     from proeftuin.auth.routes import bp as auth_bp
+    from proeftuin.cases.routes import bp as cases_bp
     from proeftuin.dashboard.routes import bp as dashboard_bp
     from proeftuin.framework.routes import bp as framework_bp
+    from proeftuin.lessons.routes import bp as lessons_bp
+    from proeftuin.library.routes import bp as library_bp
     from proeftuin.main.routes import bp as main_bp
     from proeftuin.pilots.routes import bp as pilots_bp
     from proeftuin.workspace.routes import bp as workspace_bp
 
-    for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, framework_bp, dashboard_bp, admin_bp):
+    for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
+               framework_bp, dashboard_bp, admin_bp):
         app.register_blueprint(bp)
 
 
@@ -110,6 +114,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from proeftuin import permissions
     from proeftuin.labels import JINJA_FILTERS
+    from proeftuin.privacy_guard import marked
     from proeftuin.reference import current_language
     from proeftuin.text import render_markdown
 
@@ -117,6 +122,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.filters.update(JINJA_FILTERS)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["privacy_marked"] = marked
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = (
         lambda value, fmt="medium": format_datetime(value, fmt) if value else ""

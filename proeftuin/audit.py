@@ -10,8 +10,27 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from proeftuin.extensions import db
-from proeftuin.models import Pilot, User
+from proeftuin.models import MemberRole, Pilot, Role, User
 from proeftuin.models.audit import AuditAction, AuditEvent
+
+CASE = "case_discussion"
+LESSON = "lesson"
+
+
+def role_in(user: User, pilot: Pilot) -> str:
+    """Name the role the user acts in on this pilot's records."""
+    for membership in user.memberships:
+        if membership.pilot_id == pilot.id:
+            return "coordinator" if membership.role is MemberRole.coordinator else "member"
+    if user.role is Role.facilitator:
+        return "facilitator"
+    return user.role.value
+
+
+def log(action: AuditAction, user: User, record, record_type: str) -> AuditEvent:
+    """Record an action on a case discussion or lesson by this user, in their role."""
+    return record(action, user=user, role=role_in(user, record.pilot), record_type=record_type,
+                  record_id=record.id, pilot=record.pilot)
 
 
 def record(action: AuditAction, *, user: User, role: str, record_type: str, record_id: int,

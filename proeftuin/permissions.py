@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from proeftuin.models import (
     PUBLIC_STATUSES,
+    CaseDiscussion,
+    Lesson,
+    LessonStatus,
     MemberRole,
     Membership,
     Pilot,
@@ -93,6 +96,84 @@ def can_manage_members(user, pilot: Pilot) -> bool:
     if pilot.status in (PilotStatus.applied, PilotStatus.declined):
         return False
     return is_admin(user) or is_coordinator(user, pilot) or facilitates(user, pilot.programme)
+
+
+# Case discussions and lessons -----------------------------------------------------------
+
+#: a pilot writes case discussions and lessons from selection until it has completed; a
+#: stopped pilot (and a completed one, for case discussions) keeps what it has, read-only
+CASE_WRITING_STATUSES = (PilotStatus.selected, PilotStatus.active)
+LESSON_WRITING_STATUSES = (PilotStatus.selected, PilotStatus.active, PilotStatus.completed)
+
+
+def can_read_cases(user, pilot: Pilot) -> bool:
+    """Case discussions are for the pilot's members and its programme's facilitators only.
+
+    Admins are deliberately not included: they run the site, not the care, and have no need
+    to read what a group discussed about a person.
+    """
+    return is_member(user, pilot) or facilitates(user, pilot.programme)
+
+
+def can_write_cases(user, pilot: Pilot) -> bool:
+    """Only members log case discussions, while the pilot is at work."""
+    return pilot.status in CASE_WRITING_STATUSES and is_member(user, pilot)
+
+
+def can_view_case(user, case: CaseDiscussion) -> bool:
+    """Whether the user may read this case discussion."""
+    return can_read_cases(user, case.pilot)
+
+
+def can_edit_case(user, case: CaseDiscussion) -> bool:
+    """Whether the user may change this case discussion."""
+    return can_write_cases(user, case.pilot)
+
+
+def can_read_lessons(user, pilot: Pilot) -> bool:
+    """Working copies of lessons: members, the programme's facilitators and admins."""
+    return is_admin(user) or is_member(user, pilot) or facilitates(user, pilot.programme)
+
+
+def can_write_lessons(user, pilot: Pilot) -> bool:
+    """Only members write lessons, until the pilot has stopped."""
+    return pilot.status in LESSON_WRITING_STATUSES and is_member(user, pilot)
+
+
+def can_view_lesson(user, lesson: Lesson) -> bool:
+    """Whether the user may read this lesson's working copy and history."""
+    return can_read_lessons(user, lesson.pilot)
+
+
+def can_edit_lesson(user, lesson: Lesson) -> bool:
+    """Members edit a lesson unless it waits for review."""
+    return lesson.status is not LessonStatus.submitted and can_write_lessons(user, lesson.pilot)
+
+
+def can_submit_lesson(user, lesson: Lesson) -> bool:
+    """Members submit a draft or returned lesson for review."""
+    return (lesson.status in (LessonStatus.draft, LessonStatus.returned)
+            and can_write_lessons(user, lesson.pilot))
+
+
+def can_review_lessons(user) -> bool:
+    """Whether the user has a review queue: facilitators, for their own programmes."""
+    return _signed_in(user) and user.role is Role.facilitator
+
+
+def can_review_lesson(user, lesson: Lesson) -> bool:
+    """The programme's facilitators publish or return a submitted lesson."""
+    return lesson.status is LessonStatus.submitted and facilitates(user, lesson.pilot.programme)
+
+
+def can_withdraw_lesson(user, lesson: Lesson) -> bool:
+    """The programme's facilitators, and admins, take a public lesson out of the library."""
+    return lesson.is_public and (is_admin(user) or facilitates(user, lesson.pilot.programme))
+
+
+def can_view_audit_trail(user, pilot: Pilot) -> bool:
+    """Who did what to a pilot's case discussions and lessons: facilitators and admins."""
+    return is_admin(user) or facilitates(user, pilot.programme)
 
 
 # Facilitation --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
@@ -11,7 +12,15 @@ from proeftuin.auth.passwords import hash_password
 from proeftuin.extensions import db
 from proeftuin.models import (
     CarerQuestion,
+    CaseDiscussion,
+    CaseStatus,
     Discipline,
+    EvidenceBasis,
+    Lesson,
+    LessonKind,
+    LessonLevel,
+    LessonRevision,
+    LessonStatus,
     MemberRole,
     Membership,
     OrganisationKind,
@@ -136,3 +145,54 @@ class Factories:
 
     def coordinator(self, pilot: Pilot, **kwargs) -> User:
         return self.member(pilot, role=MemberRole.coordinator, **kwargs)
+
+    def case(self, pilot: Pilot, by: User | None = None, *, status: CaseStatus = CaseStatus.final,
+             held_on: date | None = None, title: str | None = None, directions=(1,),
+             questions=(1,), disciplines=("gp", "district_nurse"), **texts) -> CaseDiscussion:
+        """A case discussion of this pilot with fictional, anonymised text."""
+        n = next(_counter)
+        case = CaseDiscussion(
+            pilot=pilot, held_on=held_on or date(2026, 3, 10), title=title or f"Casus {n}",
+            status=status, created_by=by, updated_by=by,
+            presenter_question=texts.pop("presenter_question", "Hoe betrekken we de dochter?"),
+            situation=texts.pop("situation", "Mevrouw J. (84) woont alleen; de zoon zorgt."),
+            **texts,
+        )
+        db.session.add(case)
+        case.directions = [self.direction(d) for d in directions]
+        case.questions = [self.question(q) for q in questions]
+        case.disciplines = [self.discipline(k) for k in disciplines]
+        db.session.commit()
+        return case
+
+    def lesson(self, pilot: Pilot, by: User | None = None, *,
+               status: LessonStatus = LessonStatus.draft, title: str | None = None,
+               directions=(1,), questions=(1,), source_cases=(), **texts) -> Lesson:
+        """A lesson of this pilot; a published one gets its first public revision."""
+        n = next(_counter)
+        lesson = Lesson(
+            pilot=pilot, status=status, title=title or f"Les {n}", created_by=by, updated_by=by,
+            summary=texts.pop("summary", "Vraag de mantelzorger wat die zelf nodig heeft."),
+            body=texts.pop("body", "Een vast aanspreekpunt voorkomt dubbel werk."),
+            kind=texts.pop("kind", LessonKind.success_factor),
+            level=texts.pop("level", LessonLevel.professional),
+            evidence=texts.pop("evidence", EvidenceBasis.several_cases),
+            **texts,
+        )
+        db.session.add(lesson)
+        lesson.directions = [self.direction(d) for d in directions]
+        lesson.questions = [self.question(q) for q in questions]
+        lesson.source_cases = list(source_cases)
+        if status is LessonStatus.published:
+            revision = LessonRevision(
+                lesson=lesson, number=1, title=lesson.title, summary=lesson.summary,
+                context=lesson.context, body=lesson.body, advice=lesson.advice,
+                kind=lesson.kind, level=lesson.level, evidence=lesson.evidence,
+                directions=list(lesson.directions), questions=list(lesson.questions),
+            )
+            db.session.add(revision)
+            db.session.flush()
+            lesson.public_revision = revision
+            lesson.first_published_at = revision.published_at
+        db.session.commit()
+        return lesson

@@ -2,6 +2,30 @@
 
 from proeftuin.models.audit import AuditAction, AuditEvent
 from proeftuin.models.base import utcnow
+from proeftuin.models.case import (
+    CASE_TEXT_FIELDS,
+    CaseDiscussion,
+    CaseFollowUp,
+    CaseStatus,
+    case_direction,
+    case_discipline,
+    case_question,
+)
+from proeftuin.models.lesson import (
+    LESSON_TEXT_FIELDS,
+    EvidenceBasis,
+    Lesson,
+    LessonKind,
+    LessonLevel,
+    LessonReview,
+    LessonRevision,
+    LessonStatus,
+    ReviewDecision,
+    lesson_direction,
+    lesson_question,
+    lesson_source_case,
+    lesson_target_group,
+)
 from proeftuin.models.pilot import (
     PUBLIC_STATUSES,
     Agreement,
@@ -18,6 +42,7 @@ from proeftuin.models.pilot import (
     pilot_question,
     pilot_target_group,
 )
+from proeftuin.models.privacy import PrivacyConfirmation
 from proeftuin.models.programme import Programme, programme_facilitator
 from proeftuin.models.reference import (
     CarerQuestion,
@@ -29,13 +54,25 @@ from proeftuin.models.reference import (
 from proeftuin.models.user import Invitation, RecoveryCode, Role, User, UserSession
 
 __all__ = [
+    "CASE_TEXT_FIELDS",
+    "LESSON_TEXT_FIELDS",
     "PUBLIC_STATUSES",
     "Agreement",
     "AuditAction",
     "AuditEvent",
     "CarerQuestion",
+    "CaseDiscussion",
+    "CaseFollowUp",
+    "CaseStatus",
     "Discipline",
+    "EvidenceBasis",
     "Invitation",
+    "Lesson",
+    "LessonKind",
+    "LessonLevel",
+    "LessonReview",
+    "LessonRevision",
+    "LessonStatus",
     "MemberRole",
     "Membership",
     "OrganisationKind",
@@ -45,14 +82,23 @@ __all__ = [
     "PilotScale",
     "PilotStatus",
     "PilotStatusChange",
+    "PrivacyConfirmation",
     "Programme",
     "RecoveryCode",
     "Region",
+    "ReviewDecision",
     "Role",
     "SolutionDirection",
     "TargetGroup",
     "User",
     "UserSession",
+    "case_direction",
+    "case_discipline",
+    "case_question",
+    "lesson_direction",
+    "lesson_question",
+    "lesson_source_case",
+    "lesson_target_group",
     "pilot_discipline",
     "pilot_question",
     "pilot_target_group",

@@ -1,0 +1,1 @@
+"""Case discussions in a pilot's workspace."""

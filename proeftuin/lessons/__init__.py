@@ -1,0 +1,1 @@
+"""Lessons learned: writing, review and publication."""

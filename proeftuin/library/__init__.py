@@ -1,0 +1,1 @@
+"""The public lessons library."""

@@ -1,0 +1,178 @@
+"""The personal-data guard of a form: scan every free text before it is saved.
+
+A route calls `check(form, record_type, record_id)` once the form validates. When text holds
+findings the writer has not confirmed, the check adds an error to each such field and the route
+shows the form again; the template marks every finding in place (`marked`) with its
+explanation and a box to tick for "this is not personal data". Ticked boxes come back as
+fingerprints in the `not_personal` field; `record_confirmations` stores them with the save, so
+the same finding in the same record is never asked about again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from wtforms import Field, FieldList, FormField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from proeftuin import privacy
+from proeftuin.extensions import db
+from proeftuin.models import PrivacyConfirmation, User
+
+#: a fingerprint is 64 hex digits; more boxes than this in one post is not a person typing
+MAX_CONFIRMATIONS = 200
+
+
+def fingerprint_key() -> bytes:
+    """Derive the fingerprint key from the site's secret, apart from every other use of it."""
+    secret = current_app.config["SECRET_KEY"]
+    if isinstance(secret, str):
+        secret = secret.encode()
+    return hmac.new(secret, b"proeftuin privacy fingerprint", hashlib.sha256).digest()
+
+
+class NotPersonalField(SelectMultipleField):
+    """The fingerprints of findings the writer ticked as 'not personal data'.
+
+    Rendered by the guard's template macro beside each finding, not on its own. Any value is
+    accepted here; only a value that matches a finding in the text as posted counts.
+    """
+
+    def pre_validate(self, form):
+        if len(self.data or ()) > MAX_CONFIRMATIONS:
+            raise ValidationError(_l("Te veel bevestigingen in één keer."))
+
+
+@dataclass
+class Mark:
+    """One finding in one field, with what the form needs to show and confirm it."""
+
+    finding: privacy.Finding
+    fingerprint: str
+    #: confirmed on an earlier save of this record
+    stored: bool
+    #: ticked in the form as posted
+    ticked: bool
+    #: the id of the checkbox that confirms it, unique on the page
+    box_id: str
+
+    @property
+    def confirmed(self) -> bool:
+        return self.stored or self.ticked
+
+
+@dataclass
+class Review:
+    """What the guard found in a form, per field."""
+
+    marks: dict[str, list[Mark]] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> bool:
+        """Whether any finding is neither changed nor confirmed: the text may not be saved."""
+        return any(not m.confirmed for marks in self.marks.values() for m in marks)
+
+    def confirmed_marks(self) -> list[Mark]:
+        return [m for marks in self.marks.values() for m in marks if m.confirmed]
+
+    def for_field(self, form_field: Field) -> list[Mark]:
+        return self.marks.get(form_field.id, [])
+
+
+def text_fields(form) -> Iterator[Field]:
+    """Yield every free-text field of a form, also those inside lists of sub-forms."""
+    for form_field in form:
+        if isinstance(form_field, FieldList):
+            for entry in form_field.entries:
+                if isinstance(entry, FormField):
+                    yield from text_fields(entry.form)
+                elif isinstance(entry, StringField | TextAreaField):
+                    yield entry
+        elif isinstance(form_field, FormField):
+            yield from text_fields(form_field.form)
+        elif isinstance(form_field, StringField | TextAreaField) and form_field.type not in (
+            "CSRFTokenField", "HiddenField", "EmailField", "PasswordField",
+        ):
+            yield form_field
+
+
+def confirmed_fingerprints(record_type: str, record_id: int | None) -> set[str]:
+    """Return the fingerprints already confirmed for this record."""
+    if record_id is None:
+        return set()
+    return set(db.session.scalars(
+        sa.select(PrivacyConfirmation.fingerprint).where(
+            PrivacyConfirmation.record_type == record_type,
+            PrivacyConfirmation.record_id == record_id,
+        )
+    ))
+
+
+def check(form, record_type: str, record_id: int | None = None) -> Review:
+    """Scan the form's free text; add an error to every field with unconfirmed findings."""
+    key = fingerprint_key()
+    confirmed = confirmed_fingerprints(record_type, record_id)
+    ticked = set(form.not_personal.data or ()) if hasattr(form, "not_personal") else set()
+    review = Review()
+    for form_field in text_fields(form):
+        findings = privacy.scan(form_field.data or "")
+        if not findings:
+            continue
+        marks = []
+        for number, finding in enumerate(findings, start=1):
+            print_ = privacy.fingerprint(finding, key=key)
+            marks.append(Mark(finding, print_, stored=print_ in confirmed,
+                              ticked=print_ in ticked, box_id=f"{form_field.id}-finding-{number}"))
+        review.marks[form_field.id] = marks
+        open_ = [m for m in marks if not m.confirmed]
+        if open_:
+            kinds = ", ".join(dict.fromkeys(str(m.finding.label) for m in open_))
+            form_field.errors = [*form_field.errors, _l(
+                "Mogelijk persoonsgegevens: %(kinds)s. Pas de tekst aan, of vink hieronder aan "
+                "dat het geen persoonsgegeven is.", kinds=kinds)]
+    return review
+
+
+def record_confirmations(review: Review, record_type: str, record_id: int,
+                         user: User) -> None:
+    """Store the writer's confirmations that are not stored yet for this record."""
+    known = confirmed_fingerprints(record_type, record_id)
+    for mark in review.confirmed_marks():
+        if mark.fingerprint in known:
+            continue
+        known.add(mark.fingerprint)
+        db.session.add(PrivacyConfirmation(
+            record_type=record_type, record_id=record_id, fingerprint=mark.fingerprint,
+            kind=mark.finding.kind.value, confirmed_by_id=user.id,
+        ))
+    db.session.flush()
+
+
+def marked(text: str, marks: list[Mark]) -> Markup:
+    """The text, escaped, with every finding wrapped in <mark> and named for screen readers."""
+    parts: list[str] = []
+    position = 0
+    for number, mark in enumerate(marks, start=1):
+        finding = mark.finding
+        parts.append(escape(text[position:finding.start]))
+        parts.append(Markup(
+            '<mark id="{id}-text" class="privacy-mark{confirmed}">'
+            '<span class="visually-hidden">{start} </span>{body}'
+            '<span class="visually-hidden"> {end}</span></mark>'
+        ).format(
+            id=mark.box_id, body=finding.text,
+            confirmed=" privacy-mark--confirmed" if mark.confirmed else "",
+            start=_l("[begin vondst %(number)d, %(label)s:", number=number,
+                     label=finding.label),
+            end=_l("einde vondst %(number)d]", number=number),
+        ))
+        position = finding.end
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
