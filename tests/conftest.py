@@ -17,6 +17,7 @@ from flask import g
 from proeftuin import create_app
 from proeftuin.extensions import db
 from proeftuin.reference import reference_rows
+from tests import measurements
 from tests.factories import Factories
 
 _schema_ready: set[str] = set()
@@ -146,3 +147,11 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return _count
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the tests measured, such as the personal-data guard's corpus figures."""
+    if measurements.LINES:
+        terminalreporter.section("measurements")
+        for line in measurements.LINES:
+            terminalreporter.write_line(line)

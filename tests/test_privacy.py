@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from proeftuin import privacy
 from proeftuin.privacy import Finding, Kind, fingerprint, scan, scan_fields, unconfirmed
+from tests.measurements import report
 from tests.privacy_corpus import NEGATIVES, POSITIVES, unmark
 
 #: the key a caller derives from the site's secret key
@@ -65,6 +66,7 @@ def test_recall_and_false_positive_rate_on_the_corpus():
             for text, fs in false_positives
         ),
     ]
+    report(*lines[:2 + len(total)])
     assert recall >= MIN_RECALL, "\n".join(lines)
     assert fpr <= MAX_FALSE_POSITIVE_RATE, "\n".join(lines)
 
