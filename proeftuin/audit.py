@@ -6,11 +6,13 @@ exactly when its change does. Only ids, the action and the role are written, nev
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from proeftuin.extensions import db
-from proeftuin.models import MemberRole, Pilot, Role, User
+from proeftuin.models import MemberRole, Pilot, Role, User, utcnow
 from proeftuin.models.audit import AuditAction, AuditEvent
 
 CASE = "case_discussion"
@@ -27,17 +29,21 @@ def role_in(user: User, pilot: Pilot) -> str:
     return user.role.value
 
 
-def log(action: AuditAction, user: User, record, record_type: str) -> AuditEvent:
+def log(action: AuditAction, user: User, subject, record_type: str,
+        occurred_at: datetime | None = None) -> AuditEvent:
     """Record an action on a case discussion or lesson by this user, in their role."""
-    return record(action, user=user, role=role_in(user, record.pilot), record_type=record_type,
-                  record_id=record.id, pilot=record.pilot)
+    return record(action, user=user, role=role_in(user, subject.pilot), record_type=record_type,
+                  record_id=subject.id, pilot=subject.pilot, occurred_at=occurred_at)
 
 
 def record(action: AuditAction, *, user: User, role: str, record_type: str, record_id: int,
-           pilot: Pilot) -> AuditEvent:
-    """Add one event to the trail; the caller's commit writes it with the change itself."""
+           pilot: Pilot, occurred_at: datetime | None = None) -> AuditEvent:
+    """Add one event to the trail; the caller's commit writes it with the change itself.
+
+    `occurred_at` is for the demo data only: events are written as they happen, never later.
+    """
     event = AuditEvent(action=action, user=user, role=role, record_type=record_type,
-                       record_id=record_id, pilot_id=pilot.id)
+                       record_id=record_id, pilot_id=pilot.id, occurred_at=occurred_at or utcnow())
     db.session.add(event)
     db.session.flush()
     return event

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import click
 import sqlalchemy as sa
 
+from proeftuin import demo_work
 from proeftuin.auth.passwords import hash_password
 from proeftuin.extensions import db
 from proeftuin.models import (
@@ -787,6 +788,7 @@ def seed_demo() -> None:
 
     by_programme = {spec.key: users[spec.lead] for spec in PROGRAMMES}
     accounts = _accounts_by_key()
+    pilots = {}
     for spec in PILOTS:
         applied = spec.history[0]
         if applied.status is not PilotStatus.applied:
@@ -848,6 +850,9 @@ def seed_demo() -> None:
         pilot.results = spec.results
         pilot.updated_at = ago(spec.history[-1].days_ago)
         db.session.flush()
+        pilots[spec.name] = pilot
+
+    demo_work.seed_work(pilots, users, now)
 
 
 def accounts_text() -> str:

@@ -224,3 +224,39 @@ def test_readme_lists_the_same_demo_accounts():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = demo.accounts_text().split("\n\n", 1)[1]
     assert table in readme
+
+
+def test_demo_work_holds_no_personal_data():
+    from proeftuin import demo_work
+    from proeftuin.models import CASE_TEXT_FIELDS, LESSON_TEXT_FIELDS
+    from proeftuin.privacy import scan
+
+    texts = [getattr(case, name) for case in demo_work.CASES
+             for name in ("title", *CASE_TEXT_FIELDS)]
+    texts += [a for case in demo_work.CASES for f in case.follow_ups for a in f[:2]]
+    texts += [getattr(lesson, name) for lesson in demo_work.LESSONS
+              for name in ("title", *LESSON_TEXT_FIELDS, "feedback")]
+    assert [(text, scan(text)) for text in texts if scan(text)] == []
+
+
+def test_demo_work_covers_every_lesson_state_and_only_working_pilots(seeded):
+    from proeftuin.models import CaseDiscussion, Lesson, LessonStatus
+    from proeftuin.models.audit import AuditEvent
+
+    lessons = list(db.session.scalars(sa.select(Lesson)))
+    assert {lesson.status for lesson in lessons} >= {
+        LessonStatus.draft, LessonStatus.submitted, LessonStatus.published, LessonStatus.returned}
+    # One published lesson has an edit waiting: the public still sees revision 1.
+    assert any(lesson.status is LessonStatus.draft and lesson.public_revision is not None
+               for lesson in lessons)
+    for lesson in lessons:
+        assert lesson.pilot.status in (PilotStatus.active, PilotStatus.completed,
+                                       PilotStatus.stopped)
+        assert lesson.source_cases and all(c.pilot_id == lesson.pilot_id
+                                           for c in lesson.source_cases)
+        assert lesson.created_by.memberships
+    cases = list(db.session.scalars(sa.select(CaseDiscussion)))
+    assert len(cases) >= 8
+    assert all(any(m.pilot_id == c.pilot_id for m in c.created_by.memberships) for c in cases)
+    events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert events >= len(cases) + len(lessons)
