@@ -36,7 +36,11 @@ def log(action: AuditAction, user: User, subject, record_type: str,
                   record_id=subject.id, pilot=subject.pilot, occurred_at=occurred_at)
 
 
-def record(action: AuditAction, *, user: User, role: str, record_type: str, record_id: int,
+#: the role of events the application writes on its own, such as the retention purge
+SYSTEM = "system"
+
+
+def record(action: AuditAction, *, user: User | None, role: str, record_type: str, record_id: int,
            pilot: Pilot, occurred_at: datetime | None = None) -> AuditEvent:
     """Add one event to the trail; the caller's commit writes it with the change itself.
 

@@ -81,3 +81,13 @@ def test_the_trail_of_a_pilot_is_its_own_events_newest_first_in_pages(make, coun
 
     # Five events with five users cost what one event does: no query per event.
     assert queries_for(pilot) == queries_for(other)
+
+
+def test_the_system_itself_can_log_a_deletion(make):
+    pilot = make.pilot()
+    event = audit.record(AuditAction.deleted, user=None, role=audit.SYSTEM,
+                         record_type=audit.CASE, record_id=9, pilot=pilot)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(AuditEvent, event.id)
+    assert (stored.user, stored.role, stored.action) == (None, "system", AuditAction.deleted)

@@ -99,3 +99,38 @@ def test_downgrade_removes_every_table(migration_app):
     downgrade(revision="base")
 
     assert _user_tables() == set()
+
+
+def test_the_audit_trail_stays_append_only_after_0004_and_refuses_losing_deletions(
+        migration_app):
+    upgrade()
+    pilot_id = _insert_pilot()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO audit_event (occurred_at, user_id, role, action, record_type, "
+            "record_id, pilot_id) VALUES (CURRENT_TIMESTAMP, NULL, 'system', 'deleted', "
+            "'case_discussion', 1, :pilot)"), {"pilot": pilot_id})
+    with pytest.raises(sa.exc.DatabaseError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE audit_event SET role = 'admin'"))
+
+    # Revision 0003 can hold neither a deletion nor an event without a user; Flask-Migrate
+    # logs the refusal and exits.
+    with pytest.raises(SystemExit):
+        downgrade(revision="0003")
+    with db.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM audit_event")) == 1
+
+
+def _insert_pilot() -> int:
+    with db.engine.begin() as conn:
+        programme = conn.execute(sa.text(
+            "INSERT INTO programme (slug, name, description, accepts_applications, created_at) "
+            "VALUES ('p', 'P', '', true, CURRENT_TIMESTAMP) RETURNING id")).scalar()
+        region = conn.scalar(sa.text("SELECT min(id) FROM region"))
+        return conn.execute(sa.text(
+            "INSERT INTO pilot (slug, name, municipality, region_id, programme_id, scale, "
+            "status, theme, ambition, actions, results, contact_name, contact_email, "
+            "contact_phone, created_at, updated_at) VALUES ('t', 'T', 'Denkstad', :region, "
+            ":programme, 'local', 'active', '', '', '', '', 'Verzonnen', 'a@b.example', '', "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"),
+            {"region": region, "programme": programme}).scalar()

@@ -1,4 +1,4 @@
-"""case discussions, lessons and privacy confirmations
+"""case discussions, lessons and privacy confirmations; deletions in the audit trail
 
 Revision ID: 0004
 Revises: 0003
@@ -14,6 +14,35 @@ revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
+
+OLD_ACTIONS = ('created', 'changed', 'viewed', 'exported', 'submitted', 'published',
+               'returned', 'withdrawn')
+NEW_ACTIONS = OLD_ACTIONS + ('deleted',)
+
+# Frozen copy of the append-only trigger of revision 0003: rebuilding the table on SQLite
+# drops it, so it is made again.
+SQLITE_APPEND_ONLY = (
+    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"
+)
+
+
+def _action_type(actions):
+    return sa.Enum(*actions, name='auditaction', native_enum=False, create_constraint=True,
+                   length=32)
+
+
+def _audit_event(actions, user_nullable):
+    """Let the trail record deletions, and events of the system itself (no user)."""
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    with op.batch_alter_table('audit_event', recreate='always' if sqlite else 'auto') as batch_op:
+        batch_op.alter_column('action', type_=_action_type(actions),
+                              existing_type=_action_type(OLD_ACTIONS if actions == NEW_ACTIONS
+                                                         else NEW_ACTIONS),
+                              existing_nullable=False)
+        batch_op.alter_column('user_id', existing_type=sa.Integer(), nullable=user_nullable)
+    if sqlite:
+        op.execute(SQLITE_APPEND_ONLY)
 
 
 def upgrade():
@@ -232,6 +261,8 @@ def upgrade():
     )
     with op.batch_alter_table('lesson_revision_target_group', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_revision_target_group_target_group_id'), ['target_group_id'], unique=False)
+    _audit_event(NEW_ACTIONS, user_nullable=True)
+
     # lesson and lesson_revision point at each other: the second foreign key comes last.
     with op.batch_alter_table('lesson', schema=None) as batch_op:
         batch_op.create_foreign_key('fk_lesson_public_revision_id_lesson_revision',
@@ -240,6 +271,13 @@ def upgrade():
 
 
 def downgrade():
+    bind = op.get_bind()
+    if bind.execute(sa.text(
+        "SELECT count(*) FROM audit_event WHERE action = 'deleted' OR user_id IS NULL"
+    )).scalar():
+        raise RuntimeError("The audit trail records deletions or system events, which "
+                           "revision 0003 cannot hold; refusing to drop them.")
+    _audit_event(OLD_ACTIONS, user_nullable=False)
     with op.batch_alter_table('lesson', schema=None) as batch_op:
         batch_op.drop_constraint('fk_lesson_public_revision_id_lesson_revision',
                                  type_='foreignkey')

@@ -29,6 +29,7 @@ class AuditAction(enum.Enum):
     published = "published"
     returned = "returned"
     withdrawn = "withdrawn"
+    deleted = "deleted"
 
 
 class AuditEvent(db.Model):
@@ -39,9 +40,10 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: who acted; accounts are deactivated, never deleted, so the reference always holds
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
-    #: the role they acted in: member, coordinator, facilitator or admin
+    #: who acted; empty for the system itself (the retention purge). Accounts are anonymised,
+    #: never deleted, so the reference always holds
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: the role they acted in: member, coordinator, facilitator, admin, or system
     role: Mapped[str] = mapped_column(sa.String(20))
     action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
     #: the kind of record, e.g. "case_discussion" or "lesson", and its id
@@ -50,7 +52,7 @@ class AuditEvent(db.Model):
     #: the pilot the record belongs to, so facilitators can read the trail per pilot
     pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 #: Statements that make the table refuse UPDATE, per database. DELETE stays possible for a
