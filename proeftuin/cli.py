@@ -1,4 +1,4 @@
-"""The `flask` commands: create-user, seed-demo, reset-two-factor."""
+"""The `flask` commands: create-user, seed-demo, reset-two-factor, purge-expired."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(reset_two_factor)
+    app.cli.add_command(purge_expired)
 
 
 @click.command("create-user")
@@ -90,3 +91,33 @@ def reset_two_factor(email: str) -> None:
     log_event("two_factor_reset", account_id=user.id, by="command-line")
     click.echo(f"Two-factor sign-in reset for {user.email}; all its sessions have ended. "
                "A facilitator or admin sets it up again at the next sign-in.")
+
+
+@click.command("purge-expired")
+@click.option("--dry-run", is_flag=True, help="Only list what has expired; delete nothing.")
+@with_appcontext
+def purge_expired(dry_run: bool) -> None:
+    """Delete the case discussions whose retention period has passed.
+
+    A pilot's case discussions expire CASE_RETENTION_DAYS after it completed or stopped.
+    Prints the number per pilot, never what they hold; lessons and the audit trail stay.
+    """
+    from proeftuin import retention
+
+    days = retention.retention_days()
+    on = retention.today()
+    expired = retention.purge_expired(on, dry_run=dry_run)
+    total = sum(row.case_count for row in expired)
+    verb = "would be deleted" if dry_run else "deleted"
+    click.echo(f"Retention period: {days} days after a pilot completed or stopped "
+               f"(today is {on.isoformat()}).")
+    for row in expired:
+        click.echo(f"  {row.pilot.slug}: {row.case_count} case discussion(s) {verb}; "
+                   f"the pilot ended on {row.ended_on.isoformat()}, "
+                   f"its cases expired on {row.expires_on.isoformat()}.")
+    if dry_run:
+        click.echo(f"Dry run: {total} case discussion(s) of {len(expired)} pilot(s) would be "
+                   "deleted. Nothing was changed.")
+        return
+    db.session.commit()
+    click.echo(f"Deleted {total} case discussion(s) of {len(expired)} pilot(s).")

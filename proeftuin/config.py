@@ -58,6 +58,20 @@ def _flag(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 1, 0, true or false, not {value!r}.")
 
 
+def _positive_int(name: str, default: int) -> int:
+    """Read a whole number of at least 1; empty means the default."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+    if number < 1:
+        raise ConfigError(f"{name} must be at least 1, not {number}.")
+    return number
+
+
 def load_config(instance_path: str) -> dict:
     """Return the settings for this environment."""
     path = Path(instance_path)
@@ -80,6 +94,8 @@ def load_config(instance_path: str) -> dict:
         #: and this long after its last request
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "INVITATION_LIFETIME": timedelta(days=14),
+        #: case discussions are removed this many days after their pilot completed or stopped
+        "CASE_RETENTION_DAYS": _positive_int("CASE_RETENTION_DAYS", 730),
         #: facilitators and admins must complete two-factor sign-in (TOTP) to get a session
         "REQUIRE_TWO_FACTOR": _flag("REQUIRE_TWO_FACTOR", production),
         #: how long the code step may take after the password was accepted

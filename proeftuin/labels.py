@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from proeftuin.models import MemberRole, PilotScale, PilotStatus, Role
+from proeftuin.models import AuditAction, MemberRole, PilotScale, PilotStatus, Role
+from proeftuin.personal_data import is_deleted_account
 from proeftuin.reference import label as reference_label
 
 PILOT_STATUS = {
@@ -27,6 +28,38 @@ ROLE = {
     Role.participant: _l("Deelnemer"),
 }
 
+AUDIT_ACTION = {
+    AuditAction.created: _l("Aangemaakt"),
+    AuditAction.changed: _l("Gewijzigd"),
+    AuditAction.viewed: _l("Bekeken"),
+    AuditAction.exported: _l("Geëxporteerd"),
+    AuditAction.submitted: _l("Ingediend"),
+    AuditAction.published: _l("Gepubliceerd"),
+    AuditAction.returned: _l("Teruggestuurd"),
+    AuditAction.withdrawn: _l("Teruggetrokken"),
+    AuditAction.deleted: _l("Verwijderd"),
+}
+
+#: the roles the audit trail records (see `audit.role_in`)
+AUDIT_ROLE = {
+    "member": _l("Deelnemer"),
+    "coordinator": _l("Coördinator"),
+    "facilitator": _l("Begeleider"),
+    "admin": _l("Beheerder"),
+    "participant": _l("Deelnemer"),
+    "system": _l("Systeem"),
+}
+
+#: the kinds of record the audit trail is about
+RECORD_TYPE = {
+    "case_discussion": _l("Casusbespreking"),
+    "lesson": _l("Les"),
+}
+
+DELETED_ACCOUNT = _l("Verwijderd account")
+#: who did it, for events the application wrote on its own (the retention purge)
+SYSTEM_ACTOR = _l("Proeftuin (automatisch)")
+
 
 def status_label(status: PilotStatus) -> str:
     """Return the label of a pilot status."""
@@ -43,6 +76,36 @@ def role_label(role: Role) -> str:
     return str(ROLE[role])
 
 
+def audit_action_label(action: AuditAction) -> str:
+    """Return the label of an action in the audit trail."""
+    return str(AUDIT_ACTION[action])
+
+
+def audit_role_label(role: str) -> str:
+    """Return the label of a role recorded in the audit trail (the stored word if unknown)."""
+    label = AUDIT_ROLE.get(role)
+    return str(label) if label is not None else role
+
+
+def record_type_label(record_type: str) -> str:
+    """Return the label of a kind of record in the audit trail (the stored word if unknown)."""
+    label = RECORD_TYPE.get(record_type)
+    return str(label) if label is not None else record_type
+
+
+def account_name(user) -> str:
+    """Return the name to show for an account: a marker, translated, once it was deleted.
+
+    No account at all (a writer's reference emptied) shows the same marker.
+    """
+    return str(DELETED_ACCOUNT) if user is None or is_deleted_account(user) else user.name
+
+
+def actor_name(user) -> str:
+    """Return who did something in the audit trail: a person, a deleted account, or the system."""
+    return str(SYSTEM_ACTOR) if user is None else account_name(user)
+
+
 def scale_label(scale: PilotScale) -> str:
     """Return the label of a pilot's scale, from the reference data."""
     return reference_label("pilot_scales", scale)
@@ -57,6 +120,12 @@ JINJA_FILTERS = {
     "status_label": status_label,
     "member_role_label": member_role_label,
     "role_label": role_label,
+    "audit_action_label": audit_action_label,
+    "audit_role_label": audit_role_label,
+    "record_type_label": record_type_label,
+    "account_name": account_name,
+    "actor_name": actor_name,
+    "deleted_account": is_deleted_account,
     "scale_label": scale_label,
     "organisation_kind_label": organisation_kind_label,
 }

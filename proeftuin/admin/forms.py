@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from proeftuin.admin import queries
 from proeftuin.admin.services import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PROGRAMME_NAME_MAX_LENGTH
@@ -213,3 +213,28 @@ def programme_data(programme: Programme) -> dict:
         "accepts_applications": programme.accepts_applications,
         "facilitators": [u.id for u in programme.facilitators],
     }
+
+
+class DeleteUserForm(FlaskForm):
+    """Confirm deleting an account by typing its e-mail address."""
+
+    confirm_email = StringField(
+        _l("Typ het e-mailadres van het account ter bevestiging"),
+        description=_l("Zo verwijdert niemand per ongeluk het verkeerde account."),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Typ het e-mailadres van het account om te bevestigen.")),
+                    StopIfLonger(EMAIL_MAX_LENGTH, _l("Dit is niet het e-mailadres van dit account."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_confirm_email(self, field) -> None:
+        """Accept only the account's own address, in any case."""
+        if (field.data or "").strip().lower() != self.user.email.lower():
+            raise ValidationError(
+                _l("Dit is niet het e-mailadres van dit account. Typ %(email)s om te bevestigen.",
+                   email=self.user.email)
+            )

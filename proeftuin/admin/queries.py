@@ -9,7 +9,16 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from proeftuin.extensions import db
-from proeftuin.models import Membership, Pilot, PilotStatus, Programme, Role, User
+from proeftuin.models import (
+    CaseDiscussion,
+    Lesson,
+    Membership,
+    Pilot,
+    PilotStatus,
+    Programme,
+    Role,
+    User,
+)
 
 USERS_PER_PAGE = 50
 #: far beyond any real list, and small enough that the offset stays a 32-bit number
@@ -153,3 +162,31 @@ def programmes_with_counts() -> list[ProgrammeRow]:
 def programme_count() -> int:
     """Return the number of programmes."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Programme))
+
+
+def active_admin_count(excluding: User | None = None) -> int:
+    """Return the number of active admin accounts, leaving out `excluding`."""
+    stmt = sa.select(sa.func.count()).select_from(User).where(
+        User.role == Role.admin, User.active.is_(True)
+    )
+    if excluding is not None:
+        stmt = stmt.where(User.id != excluding.id)
+    return db.session.scalar(stmt)
+
+
+@dataclass
+class AuthoredCounts:
+    """How much an account wrote: what stays, without a name, when it is deleted."""
+
+    lessons: int
+    cases: int
+
+
+def authored_counts(user: User) -> AuthoredCounts:
+    """Return the number of lessons and case discussions the account created."""
+    lessons = sa.select(sa.func.count()).select_from(Lesson).where(
+        Lesson.created_by_id == user.id).scalar_subquery()
+    cases = sa.select(sa.func.count()).select_from(CaseDiscussion).where(
+        CaseDiscussion.created_by_id == user.id).scalar_subquery()
+    row = db.session.execute(sa.select(lessons, cases)).one()
+    return AuthoredCounts(lessons=row[0], cases=row[1])

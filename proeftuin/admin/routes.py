@@ -6,11 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from proeftuin import retention as retention_rules
 from proeftuin.admin import forms, queries, services
 from proeftuin.auth import two_factor
 from proeftuin.extensions import db
 from proeftuin.models import Role
 from proeftuin.permissions import can_administer
+from proeftuin.personal_data import is_deleted_account
 from proeftuin.security_log import log_event
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -88,6 +90,10 @@ def edit_user(user_id: int):
     user = queries.user_by_id(user_id)
     if user is None:
         abort(404)
+    if is_deleted_account(user):
+        # Nothing of a deleted account can be changed back: it only keeps the trail whole.
+        return render_template("admin/user_deleted.html", user=user), (
+            409 if request.method == "POST" else 200)
     form = forms.EditUserForm(data=forms.user_data(user) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -123,6 +129,49 @@ def reset_two_factor(user_id: int):
         flash(_("De tweestapsverificatie van %(name)s is gereset en overal is %(name)s uitgelogd.",
                 name=user.name), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/gebruikers/<int:user_id>/verwijderen", methods=["GET", "POST"])
+def delete_user(user_id: int):
+    """Delete an account after typing its address: it is anonymised, its work stays."""
+    user = queries.user_by_id(user_id)
+    if user is None:
+        abort(404)
+    refusal = services.deletion_refusal(user, current_user)
+    form = forms.DeleteUserForm(user) if refusal is None else None
+    if form is not None and form.validate_on_submit():
+        try:
+            services.delete_account(user, by=current_user)
+        except services.AccountError as error:
+            refusal = error.message
+            form = None
+        else:
+            db.session.commit()
+            log_event("account_deleted", account_id=user.id, by=current_user.id)
+            flash(_("Het account is verwijderd. De naam en het e-mailadres zijn gewist; de lessen en casusbesprekingen die de persoon schreef, blijven bestaan zonder naam."), "success")
+            return redirect(url_for("admin.users"))
+    status = 409 if request.method == "POST" and refusal else 200
+    return render_template(
+        "admin/user_delete.html", user=user, form=form, refusal=refusal,
+        authored=queries.authored_counts(user),
+    ), status
+
+
+# Retention -------------------------------------------------------------------------------
+
+
+@bp.get("/bewaartermijn")
+def retention():
+    """List the ended pilots whose case discussions are, or will be, up for deletion."""
+    today = retention_rules.today()
+    rows = retention_rules.ended_pilots_with_cases()
+    return render_template(
+        "admin/retention.html",
+        expired=[row for row in rows if row.expired(today)],
+        upcoming=[row for row in rows if not row.expired(today)],
+        days=retention_rules.retention_days(),
+        today=today,
+    )
 
 
 # Programmes ------------------------------------------------------------------------------

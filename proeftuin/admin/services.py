@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context
 from flask_babel import force_locale
@@ -16,7 +17,8 @@ from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from proeftuin.auth.sessions import revoke_all_sessions
 from proeftuin.extensions import db
 from proeftuin.forms import clean_line
-from proeftuin.models import Programme, Role, User
+from proeftuin.models import Invitation, Programme, Role, User, UserSession, utcnow
+from proeftuin.personal_data import DELETED_NAME, deleted_email, is_deleted_account
 from proeftuin.slugs import unique_slug
 
 #: as long as the columns they go into
@@ -204,6 +206,63 @@ def reset_two_factor(user: User, by: User | None) -> None:
     if not two_factor.has_anything_to_reset(user):
         raise AccountError(_text(_l("Dit account heeft geen tweestapsverificatie ingesteld.")))
     two_factor.reset(user)
+
+
+#: a password hash no password matches: Argon2 refuses to read it, so every check fails
+UNUSABLE_PASSWORD = "!deleted"  # noqa: S105 - not a password, the absence of one
+
+
+def deletion_refusal(user: User, by: User | None) -> str | None:
+    """Return why this account cannot be deleted by `by`, or None when it can."""
+    if is_deleted_account(user):
+        return _text(_l("Dit account is al verwijderd."))
+    if by is not None and user.id == by.id:
+        return _text(_l("U kunt uw eigen account niet verwijderen. Laat een andere beheerder dat doen."))
+    if user.role is Role.admin and queries.active_admin_count(excluding=user) == 0:
+        return _text(_l("Dit is de laatste beheerder. Maak eerst iemand anders beheerder voordat u dit account verwijdert."))
+    return None
+
+
+def delete_account(user: User, by: User | None) -> None:
+    """Anonymise an account: it stays, for the audit trail, but says nothing about anyone.
+
+    The name and e-mail address make way for markers, the password and two-factor sign-in
+    stop working, and sessions, recovery codes, memberships and programme links go. Open
+    invitations to or from the address are revoked, and those to it forget it. Lessons and
+    case discussions stay: they still point at the account, which now shows no name.
+    Refuses the admin's own account and the last admin (AccountError).
+    """
+    refusal = deletion_refusal(user, by)
+    if refusal is not None:
+        raise AccountError(refusal)
+    old_address = normalize_email(user.email)
+    anonymous_address = deleted_email(user.id)
+    now = utcnow()
+    db.session.execute(
+        sa.update(Invitation)
+        .where(sa.or_(sa.func.lower(Invitation.email) == old_address,
+                      Invitation.created_by_id == user.id),
+               Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(Invitation)
+        .where(sa.func.lower(Invitation.email) == old_address)
+        .values(email=anonymous_address)
+        .execution_options(synchronize_session=False)
+    )
+    two_factor.disable(user)  # the secret and the recovery codes
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+    user.memberships.clear()
+    user.programmes = []
+    user.name = DELETED_NAME
+    user.email = anonymous_address
+    user.password_hash = UNUSABLE_PASSWORD
+    user.role = Role.participant
+    user.active = False
+    user.last_login_at = None
+    db.session.flush()
 
 
 # Programmes ------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ two-factor settings and invitations."""
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     current_app,
@@ -20,6 +22,7 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from proeftuin import personal_data
 from proeftuin.auth import invitations, queries, services, two_factor
 from proeftuin.auth.forms import (
     EMAIL_MAX_LENGTH,
@@ -38,6 +41,7 @@ from proeftuin.auth.sessions import (
     start_session,
 )
 from proeftuin.extensions import db, limiter
+from proeftuin.models import utcnow
 from proeftuin.navigation import is_safe_url, redirect_next, safe_next
 from proeftuin.security_log import account_fingerprint, log_event
 from proeftuin.workspace import queries as workspace_queries
@@ -399,6 +403,37 @@ def change_password():
         flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
+
+
+# Personal data ----------------------------------------------------------------------------
+
+
+@bp.get("/account/mijn-gegevens")
+@login_required
+def my_data():
+    """Explain what the download of one's own data holds, with the button to get it."""
+    data = personal_data.collect(current_user._get_current_object())
+    return render_template("auth/my_data.html", data=data)
+
+
+@bp.get("/account/mijn-gegevens.json")
+@login_required
+def my_data_download():
+    """Download everything the signed-in user wrote, and their account, as JSON."""
+    data = personal_data.collect(current_user._get_current_object())
+    # Built before the commit, which would expire everything just loaded.
+    document = personal_data.document(data)
+    # The case discussions and lessons leave the site: their audit trails say so.
+    personal_data.log_export(data)
+    db.session.commit()
+    log_event("personal_data_exported", account_id=data.user.id)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    response = make_response(body)
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{personal_data.filename(utcnow().date())}"'
+    )
+    return _no_store(response)
 
 
 def _invitation_gone(invitation, state: InvitationState | None):

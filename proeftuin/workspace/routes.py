@@ -1,13 +1,30 @@
-"""A pilot's workspace: profile, framework mapping, organisations, agreements, members."""
+"""A pilot's workspace: profile, framework mapping, organisations, agreements, members and
+the audit trail of its case discussions and lessons."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+import math
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from proeftuin import audit
 from proeftuin.auth.invitations import invitation_token
 from proeftuin.extensions import db
+from proeftuin.labels import actor_name, audit_action_label, audit_role_label, record_type_label
 from proeftuin.models import Agreement, Invitation, Membership, PilotOrganisation
 from proeftuin.permissions import (
     can_administer,
@@ -15,9 +32,11 @@ from proeftuin.permissions import (
     can_edit_pilot,
     can_facilitate,
     can_manage_members,
+    can_view_audit_trail,
     can_view_workspace,
     is_admin,
 )
+from proeftuin.security_log import log_event
 from proeftuin.workspace import forms, queries, services
 
 bp = Blueprint("workspace", __name__, url_prefix="/werkplaats")
@@ -392,3 +411,71 @@ def revoke_invitation(slug: str, invitation_id: int):
     db.session.commit()
     flash(_("De uitnodiging voor %(email)s is ingetrokken.", email=invitation.email), "success")
     return redirect(url_for("workspace.members", slug=pilot.slug))
+
+
+# Audit trail ------------------------------------------------------------------------------
+
+AUDIT_PER_PAGE = 50
+#: events per query while writing the CSV download
+AUDIT_CSV_BATCH = 1000
+#: far beyond any real trail, and small enough that the offset stays a 32-bit number
+AUDIT_MAX_PAGE = 10_000
+
+
+def _no_store(response) -> Response:
+    # Who looked at which record is not for a shared cache or the back button of a shared PC.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<slug:slug>/logboek")
+@login_required
+def audit_trail(slug: str):
+    """Show who did what to the pilot's case discussions and lessons, newest first."""
+    pilot = load_pilot(slug, need=can_view_audit_trail)
+    page = min(max(request.args.get("pagina", 1, type=int), 1), AUDIT_MAX_PAGE)
+    events, total = audit.trail_of_pilot(pilot, page=page, per_page=AUDIT_PER_PAGE)
+    pages = max(1, math.ceil(total / AUDIT_PER_PAGE))
+    return _no_store(Response(render_template(
+        "workspace/audit.html", pilot=pilot, events=events, total=total, page=page,
+        pages=pages, per_page=AUDIT_PER_PAGE,
+    )))
+
+
+def _csv_cell(value: str) -> str:
+    # A spreadsheet runs a cell that starts like a formula; a name must stay a name.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.get("/<slug:slug>/logboek.csv")
+@login_required
+def audit_trail_csv(slug: str):
+    """Download the pilot's whole audit trail as CSV, newest first."""
+    pilot = load_pilot(slug, need=can_view_audit_trail)
+    header = [_("Tijdstip (UTC)"), _("Gebruiker"), _("Rol"), _("Handeling"), _("Soort record"),
+              _("Recordnummer")]
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        page = 1
+        while True:
+            events, total = audit.trail_of_pilot(pilot, page=page, per_page=AUDIT_CSV_BATCH)
+            for event in events:
+                writer.writerow([
+                    event.occurred_at.isoformat(), _csv_cell(actor_name(event.user)),
+                    audit_role_label(event.role), audit_action_label(event.action),
+                    record_type_label(event.record_type), event.record_id,
+                ])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if page * AUDIT_CSV_BATCH >= total or not events:
+                break
+            page += 1
+
+    log_event("audit_trail_exported", pilot=pilot.id)
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="logboek-{pilot.slug}.csv"'
+    return _no_store(response)

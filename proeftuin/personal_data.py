@@ -1,0 +1,233 @@
+"""A person's own data: everything they wrote, as one download; and how a deleted account looks.
+
+The download holds what the person wrote and what the site keeps about their account, never
+a secret (password hash, two-factor secret, recovery codes, session tokens) and nothing
+someone else wrote. Handing out case discussions and lessons is recorded in their audit
+trails as an export.
+
+A deleted account is not removed, because the audit trail must keep pointing at it: its
+name and address are replaced by markers (see `admin.services.delete_account`), and the
+interface shows "Verwijderd account" in its own language wherever the name would be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from proeftuin.audit import CASE, LESSON, role_in
+from proeftuin.extensions import db
+from proeftuin.models import (
+    AuditAction,
+    AuditEvent,
+    CaseDiscussion,
+    Lesson,
+    LessonReview,
+    Membership,
+    PrivacyConfirmation,
+    Programme,
+    User,
+    programme_facilitator,
+    utcnow,
+)
+from proeftuin.models.case import CASE_TEXT_FIELDS
+from proeftuin.models.lesson import LESSON_TEXT_FIELDS
+
+#: what a deleted account's name is stored as; pages show the translation instead
+DELETED_NAME = "Verwijderd account"
+#: the reserved top-level domain ".invalid" can never be a real address (RFC 2606)
+DELETED_EMAIL_DOMAIN = "invalid"
+#: the version of the download's layout, for whoever reads it by program
+FORMAT_VERSION = 1
+
+
+def deleted_email(user_id: int) -> str:
+    """Return the address a deleted account gets: unique, and never a real one."""
+    return f"verwijderd-{user_id}@{DELETED_EMAIL_DOMAIN}"
+
+
+def is_deleted_account(user: User | None) -> bool:
+    """Whether this account was deleted (anonymised)."""
+    return user is not None and user.email == deleted_email(user.id)
+
+
+# Collecting --------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonalData:
+    """Everything the download holds, loaded in a fixed number of queries."""
+
+    user: User
+    memberships: list[Membership]
+    programmes: list[Programme]
+    cases: list[CaseDiscussion]
+    lessons: list[Lesson]
+    reviews: list[LessonReview]
+    confirmations: list[PrivacyConfirmation]
+
+
+def collect(user: User) -> PersonalData:
+    """Load what the user wrote and what their account holds."""
+    memberships = db.session.scalars(
+        sa.select(Membership).where(Membership.user_id == user.id)
+        .options(joinedload(Membership.pilot)).order_by(Membership.created_at, Membership.id)
+    ).all()
+    programmes = db.session.scalars(
+        sa.select(Programme)
+        .join(programme_facilitator, programme_facilitator.c.programme_id == Programme.id)
+        .where(programme_facilitator.c.user_id == user.id).order_by(Programme.name)
+    ).all()
+    cases = db.session.scalars(
+        sa.select(CaseDiscussion).where(CaseDiscussion.created_by_id == user.id)
+        .options(
+            joinedload(CaseDiscussion.pilot),
+            selectinload(CaseDiscussion.disciplines),
+            selectinload(CaseDiscussion.questions),
+            selectinload(CaseDiscussion.directions),
+            selectinload(CaseDiscussion.follow_ups),
+        )
+        .order_by(CaseDiscussion.held_on, CaseDiscussion.id)
+    ).all()
+    lessons = db.session.scalars(
+        sa.select(Lesson).where(Lesson.created_by_id == user.id)
+        .options(
+            joinedload(Lesson.pilot),
+            selectinload(Lesson.questions),
+            selectinload(Lesson.directions),
+            selectinload(Lesson.target_groups),
+            selectinload(Lesson.source_cases),
+        )
+        .order_by(Lesson.created_at, Lesson.id)
+    ).all()
+    reviews = db.session.scalars(
+        sa.select(LessonReview).where(LessonReview.reviewer_id == user.id)
+        .order_by(LessonReview.created_at, LessonReview.id)
+    ).all()
+    confirmations = db.session.scalars(
+        sa.select(PrivacyConfirmation).where(PrivacyConfirmation.confirmed_by_id == user.id)
+        .order_by(PrivacyConfirmation.confirmed_at, PrivacyConfirmation.id)
+    ).all()
+    return PersonalData(user, list(memberships), list(programmes), list(cases), list(lessons),
+                        list(reviews), list(confirmations))
+
+
+def log_export(data: PersonalData) -> None:
+    """Record in the audit trail that these case discussions and lessons were exported."""
+    user = data.user
+    now = utcnow()
+    rows = [
+        {"action": AuditAction.exported, "user_id": user.id, "role": role_in(user, record.pilot),
+         "record_type": record_type, "record_id": record.id, "pilot_id": record.pilot_id,
+         "occurred_at": now}
+        for record_type, records in ((CASE, data.cases), (LESSON, data.lessons))
+        for record in records
+    ]
+    if rows:
+        # One statement for all of them, however many there are.
+        db.session.execute(sa.insert(AuditEvent), rows)
+
+
+# The document ------------------------------------------------------------------------------
+
+
+def _when(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _pilot(pilot) -> dict:
+    return {"slug": pilot.slug, "name": pilot.name}
+
+
+def _numbered(items) -> list[dict]:
+    return [{"number": item.number, "name": item.name} for item in items]
+
+
+def _keyed(items) -> list[dict]:
+    return [{"key": item.key, "name": item.name} for item in items]
+
+
+def _case(case: CaseDiscussion) -> dict:
+    return {
+        "id": case.id,
+        "pilot": _pilot(case.pilot),
+        "held_on": _when(case.held_on),
+        "title": case.title,
+        "status": case.status.value,
+        **{field: getattr(case, field) for field in CASE_TEXT_FIELDS},
+        "disciplines": _keyed(case.disciplines),
+        "carer_questions": _numbered(case.questions),
+        "solution_directions": _numbered(case.directions),
+        "follow_ups": [
+            {"action": f.action, "owner": f.owner, "due_on": _when(f.due_on), "done": f.done}
+            for f in case.follow_ups
+        ],
+        "created_at": _when(case.created_at),
+        "updated_at": _when(case.updated_at),
+    }
+
+
+def _lesson(lesson: Lesson) -> dict:
+    return {
+        "id": lesson.id,
+        "pilot": _pilot(lesson.pilot),
+        "title": lesson.title,
+        "status": lesson.status.value,
+        **{field: getattr(lesson, field) for field in LESSON_TEXT_FIELDS},
+        "kind": lesson.kind.value,
+        "level": lesson.level.value,
+        "evidence": lesson.evidence.value,
+        "carer_questions": _numbered(lesson.questions),
+        "solution_directions": _numbered(lesson.directions),
+        "target_groups": _keyed(lesson.target_groups),
+        # Only the numbers: the source cases may have been written by others.
+        "source_case_ids": [case.id for case in lesson.source_cases],
+        "created_at": _when(lesson.created_at),
+        "updated_at": _when(lesson.updated_at),
+        "submitted_at": _when(lesson.submitted_at),
+        "first_published_at": _when(lesson.first_published_at),
+    }
+
+
+def document(data: PersonalData) -> dict:
+    """Return the download as plain data, ready for JSON."""
+    user = data.user
+    return {
+        "format_version": FORMAT_VERSION,
+        "exported_at": _when(utcnow()),
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "role": user.role.value,
+            "active": user.active,
+            "created_at": _when(user.created_at),
+            "last_login_at": _when(user.last_login_at),
+            "two_factor_enabled": user.two_factor_enabled,
+        },
+        "memberships": [
+            {"pilot": _pilot(m.pilot), "role": m.role.value, "since": _when(m.created_at)}
+            for m in data.memberships
+        ],
+        "facilitated_programmes": [{"slug": p.slug, "name": p.name} for p in data.programmes],
+        "case_discussions": [_case(case) for case in data.cases],
+        "lessons": [_lesson(lesson) for lesson in data.lessons],
+        "lesson_reviews": [
+            # Only the lesson's number: the lesson itself is someone else's writing.
+            {"lesson_id": r.lesson_id, "decision": r.decision.value, "feedback": r.feedback,
+             "created_at": _when(r.created_at)}
+            for r in data.reviews
+        ],
+        "privacy_confirmations": [
+            {"record_type": c.record_type, "record_id": c.record_id, "kind": c.kind,
+             "confirmed_at": _when(c.confirmed_at)}
+            for c in data.confirmations
+        ],
+    }
+
+
+def filename(on: date) -> str:
+    """Return the download's file name."""
+    return f"proeftuin-mijn-gegevens-{on.isoformat()}.json"
