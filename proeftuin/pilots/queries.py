@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from proeftuin.extensions import db
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
+    Lesson,
+    LessonRevision,
     Pilot,
     PilotDirection,
     PilotStatus,
@@ -137,3 +139,18 @@ def public_pilot(slug: str) -> Pilot | None:
 def fits_integer_column(number: int) -> bool:
     """Whether a number from a URL can be compared with an integer column at all."""
     return 0 <= number <= _MAX_INT
+
+
+def published_lessons(pilot: Pilot) -> list[LessonRevision]:
+    """Return the revisions the public sees of the pilot's lessons, latest published first."""
+    return list(
+        db.session.scalars(
+            sa.select(LessonRevision)
+            .join(Lesson, Lesson.public_revision_id == LessonRevision.id)
+            .where(Lesson.pilot_id == pilot.id)
+            .options(load_only(LessonRevision.id, LessonRevision.lesson_id,
+                               LessonRevision.title, LessonRevision.summary,
+                               LessonRevision.published_at))
+            .order_by(Lesson.first_published_at.desc(), Lesson.id.desc())
+        )
+    )

@@ -1,0 +1,248 @@
+"""Forms of lessons: writing one, deciding on one, withdrawing one; and their labels."""
+
+from __future__ import annotations
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+
+from proeftuin import reference, reference_queries
+from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
+from proeftuin.lessons.services import LessonContent
+from proeftuin.models import CaseDiscussion, Lesson, LessonStatus, ReviewDecision
+from proeftuin.privacy_guard import NotPersonalField
+from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
+
+#: a summary is for lists and search results: one or two sentences
+SUMMARY_MAX = 600
+#: long enough for careful feedback, short enough to stay feedback
+FEEDBACK_MAX = 5000
+
+LESSON_STATUS = {
+    LessonStatus.draft: _l("Concept"),
+    LessonStatus.submitted: _l("Ingediend"),
+    LessonStatus.published: _l("Gepubliceerd"),
+    LessonStatus.returned: _l("Teruggegeven"),
+    LessonStatus.withdrawn: _l("Ingetrokken"),
+}
+
+REVIEW_DECISION = {
+    ReviewDecision.published: _l("Gepubliceerd"),
+    ReviewDecision.returned: _l("Teruggegeven met feedback"),
+    ReviewDecision.withdrawn: _l("Ingetrokken"),
+}
+
+#: the labels of a lesson's fields, in the order the form and the pages show them
+FIELD_LABELS = {
+    "title": _l("Titel"),
+    "summary": _l("Samenvatting"),
+    "context": _l("Context"),
+    "body": _l("De les"),
+    "advice": _l("Advies voor anderen"),
+    "kind": _l("Soort les"),
+    "level": _l("Niveau"),
+    "evidence": _l("Onderbouwing"),
+    "questions": _l("Vraagstukken van de mantelzorger"),
+    "directions": _l("Oplossingsrichtingen"),
+    "target_groups": _l("Doelgroepen"),
+}
+
+
+class Checkboxes(MultiCheckboxField):
+    """Checkboxes that refuse a value not on offer with a message of our own."""
+
+    def __init__(self, *args, invalid_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "MultiCheckboxField"  # rendered by the forms macro like any checkbox group
+        self.invalid_message = invalid_message or _l("Kies alleen uit de keuzes in de lijst.")
+
+    def pre_validate(self, form):
+        offered = {choice[0] for choice in self.iter_choices()}
+        if any(value not in offered for value in self.data or ()):
+            raise ValidationError(self.invalid_message)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = []
+            raise ValueError(self.invalid_message) from None
+
+
+def _reference_choices(group: str) -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in reference.choices(group)]
+
+
+def _markdown_area(label, description=None):
+    hint = f"{description} {MARKDOWN_HINT}" if description else MARKDOWN_HINT
+    return TextAreaField(label, description=hint, validators=[Length(max=MAX_TEXT)],
+                         filters=[clean_text])
+
+
+class LessonForm(FlaskForm):
+    """A lesson learned, as its writers fill it in."""
+
+    title = StringField(
+        FIELD_LABELS["title"],
+        validators=[DataRequired(_l("Geef de les een titel.")), Length(max=200)],
+        filters=[clean_line],
+    )
+    summary = TextAreaField(
+        FIELD_LABELS["summary"],
+        description=_l("Een of twee zinnen: wat is de les? Verschijnt in lijsten en zoekresultaten."),
+        validators=[Length(max=SUMMARY_MAX)],
+        filters=[clean_text],
+    )
+    context = _markdown_area(FIELD_LABELS["context"],
+                             _l("In welke situatie heeft de proeftuin dit geleerd?"))
+    body = _markdown_area(FIELD_LABELS["body"], _l("Wat heeft de proeftuin geleerd?"))
+    advice = _markdown_area(FIELD_LABELS["advice"],
+                            _l("Wat raadt de proeftuin anderen aan die dit willen toepassen?"))
+    kind = RadioField(FIELD_LABELS["kind"],
+                      validators=[InputRequired(_l("Kies de soort les."))])
+    level = RadioField(FIELD_LABELS["level"], description=_l("Voor wie is de les bedoeld?"),
+                       validators=[InputRequired(_l("Kies het niveau van de les."))])
+    evidence = RadioField(FIELD_LABELS["evidence"], description=_l("Waarop steunt de les?"),
+                          validators=[InputRequired(_l("Kies waarop de les steunt."))])
+    questions = Checkboxes(FIELD_LABELS["questions"], coerce=int)
+    directions = Checkboxes(FIELD_LABELS["directions"], coerce=int)
+    target_groups = Checkboxes(FIELD_LABELS["target_groups"], coerce=int)
+    source_cases = Checkboxes(
+        _l("Casusbesprekingen waarop de les steunt"), coerce=int,
+        description=_l("Alleen de casusbesprekingen van deze proeftuin. Ze blijven besloten: de openbare les toont ze nooit."),
+        invalid_message=_l("Kies alleen casusbesprekingen van deze proeftuin."),
+    )
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
+
+    def __init__(self, *args, cases: list[CaseDiscussion] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _reference_choices("lesson_kinds")
+        self.level.choices = _reference_choices("lesson_levels")
+        self.evidence.choices = _reference_choices("evidence_bases")
+        self.questions.choices = [
+            SelectChoice(q.number, f"{q.number}. {q.name}")
+            for q in reference_queries.carer_questions()
+        ]
+        self.directions.choices = [
+            SelectChoice(d.number, f"{d.number}. {d.name}")
+            for d in reference_queries.solution_directions()
+        ]
+        self.target_groups.choices = [
+            SelectChoice(t.id, t.name) for t in reference_queries.target_groups()
+        ]
+        self.source_cases.choices = [SelectChoice(c.id, case_label(c)) for c in cases]
+
+
+def case_label(case: CaseDiscussion) -> str:
+    """Name a case discussion by its title and the day it was held."""
+    return f"{case.title} ({format_date(case.held_on, 'long')})"
+
+
+def lesson_data(lesson: Lesson) -> dict:
+    """Return the form's initial values for this lesson."""
+    return {
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "context": lesson.context,
+        "body": lesson.body,
+        "advice": lesson.advice,
+        "kind": lesson.kind.value,
+        "level": lesson.level.value,
+        "evidence": lesson.evidence.value,
+        "questions": [q.number for q in lesson.questions],
+        "directions": [d.number for d in lesson.directions],
+        "target_groups": [t.id for t in lesson.target_groups],
+        "source_cases": [c.id for c in lesson.source_cases],
+    }
+
+
+def data_from_case(case: CaseDiscussion) -> dict:
+    """Return initial values for a new lesson drawn from one case discussion."""
+    return {
+        "source_cases": [case.id],
+        "questions": [q.number for q in case.questions],
+        "directions": [d.number for d in case.directions],
+    }
+
+
+def content_of(form: LessonForm) -> LessonContent:
+    """Return what the valid form holds, as the services take it."""
+    return LessonContent(
+        title=form.title.data,
+        summary=form.summary.data or "",
+        context=form.context.data or "",
+        body=form.body.data or "",
+        advice=form.advice.data or "",
+        kind=form.kind.data,
+        level=form.level.data,
+        evidence=form.evidence.data,
+        question_numbers=form.questions.data or [],
+        direction_numbers=form.directions.data or [],
+        target_group_ids=form.target_groups.data or [],
+        case_ids=form.source_cases.data or [],
+    )
+
+
+class ReviewForm(FlaskForm):
+    """A facilitator's decision: publish, with an optional note, or return with feedback."""
+
+    decision = StringField(_l("Besluit"), validators=[
+        AnyOf(("publish", "return"), message=_l("Kies publiceren of teruggeven.")),
+    ])
+    feedback = TextAreaField(
+        _l("Feedback voor de schrijvers"),
+        description=_l("Verplicht bij teruggeven: wat moet er anders? Bij publiceren kunt u een korte toelichting geven. U kunt Markdown gebruiken."),
+        validators=[Length(max=FEEDBACK_MAX, message=_l(
+            "Maak de feedback korter: hooguit %(max)d tekens.", max=FEEDBACK_MAX))],
+        filters=[clean_text],
+    )
+
+    def validate_feedback(self, field):
+        """Returning a lesson needs feedback."""
+        if self.decision.data == "return" and not (field.data or "").strip():
+            raise ValidationError(_l("Schrijf feedback voor de schrijvers: wat moet er anders voordat de les gepubliceerd kan worden?"))
+
+
+class WithdrawForm(FlaskForm):
+    """Why a public lesson leaves the library."""
+
+    reason = TextAreaField(
+        _l("Reden van het intrekken"),
+        description=_l("De schrijvers lezen deze reden bij hun les."),
+        validators=[
+            InputRequired(_l("Geef een reden op: bij intrekken is die verplicht.")),
+            Length(max=FEEDBACK_MAX, message=_l(
+                "Maak de reden korter: hooguit %(max)d tekens.", max=FEEDBACK_MAX)),
+        ],
+        filters=[clean_text],
+    )
+
+    def validate_reason(self, field):
+        """A reason of only spaces is no reason."""
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Geef een reden op: bij intrekken is die verplicht."))
+
+
+class ActionForm(FlaskForm):
+    """No fields: carries the CSRF token of a POST-only button."""
+
+
+def status_label(status: LessonStatus) -> str:
+    """Return the label of a lesson status."""
+    return str(LESSON_STATUS[status])
+
+
+def decision_label(decision: ReviewDecision) -> str:
+    """Return the label of a review decision."""
+    return str(REVIEW_DECISION[decision])
+
+
+JINJA_FILTERS = {
+    "lesson_status_label": status_label,
+    "review_decision_label": decision_label,
+    "lesson_kind_label": lambda key: reference.label("lesson_kinds", key),
+    "lesson_level_label": lambda key: reference.label("lesson_levels", key),
+    "evidence_label": lambda key: reference.label("evidence_bases", key),
+}

@@ -1,0 +1,260 @@
+"""State changes of lessons: each checks, changes, flushes and writes the audit trail.
+
+The lifecycle is a set of named functions (draft → submitted → published | returned; a
+public lesson can be withdrawn). Each refuses a step the lesson's status does not allow
+with a LessonError, before it changes anything, so a refused step leaves nothing half done.
+Routes commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from proeftuin import audit
+from proeftuin.extensions import db
+from proeftuin.models import (
+    AuditAction,
+    CarerQuestion,
+    CaseDiscussion,
+    EvidenceBasis,
+    Lesson,
+    LessonKind,
+    LessonLevel,
+    LessonReview,
+    LessonRevision,
+    LessonStatus,
+    Pilot,
+    ReviewDecision,
+    SolutionDirection,
+    TargetGroup,
+    User,
+    utcnow,
+)
+
+#: the statuses an edit turns back into a draft: the lesson has to be reviewed again
+BACK_TO_DRAFT = (LessonStatus.published, LessonStatus.returned, LessonStatus.withdrawn)
+SUBMITTABLE = (LessonStatus.draft, LessonStatus.returned)
+
+
+class LessonError(ValueError):
+    """A change the lesson's lifecycle refuses; `field` names the input at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class LessonContent:
+    """What the writers of a lesson fill in."""
+
+    title: str
+    kind: str
+    level: str
+    evidence: str
+    summary: str = ""
+    context: str = ""
+    body: str = ""
+    advice: str = ""
+    question_numbers: list[int] = field(default_factory=list)
+    direction_numbers: list[int] = field(default_factory=list)
+    target_group_ids: list[int] = field(default_factory=list)
+    case_ids: list[int] = field(default_factory=list)
+
+
+def _log(action: AuditAction, user: User, lesson: Lesson) -> None:
+    audit.log(action, user, lesson, audit.LESSON)
+
+
+def _enum(enum_type, value, message: str, field_name: str):
+    try:
+        return enum_type(getattr(value, "value", value))
+    except ValueError:
+        raise LessonError(message, field_name) from None
+
+
+def _rows(model, column, values) -> list:
+    wanted = set(values or ())
+    if not wanted:
+        return []
+    return list(db.session.scalars(sa.select(model).where(column.in_(wanted)).order_by(column)))
+
+
+def _resolved(pilot: Pilot, content: LessonContent) -> dict:
+    """Check everything the content names before anything changes; return what to set."""
+    title = (content.title or "").strip()
+    if not title:
+        raise LessonError(_("Geef de les een titel."), "title")
+    values = {
+        "title": title,
+        "summary": content.summary or "",
+        "context": content.context or "",
+        "body": content.body or "",
+        "advice": content.advice or "",
+        "kind": _enum(LessonKind, content.kind, _("Kies de soort les."), "kind"),
+        "level": _enum(LessonLevel, content.level, _("Kies het niveau van de les."), "level"),
+        "evidence": _enum(EvidenceBasis, content.evidence,
+                          _("Kies waarop de les steunt."), "evidence"),
+        "questions": _rows(CarerQuestion, CarerQuestion.number, content.question_numbers),
+        "directions": _rows(SolutionDirection, SolutionDirection.number,
+                            content.direction_numbers),
+        "target_groups": _rows(TargetGroup, TargetGroup.id, content.target_group_ids),
+    }
+    case_ids = set(content.case_ids or ())
+    cases = list(db.session.scalars(
+        sa.select(CaseDiscussion).where(CaseDiscussion.id.in_(case_ids),
+                                        CaseDiscussion.pilot_id == pilot.id)
+    )) if case_ids else []
+    if len(cases) != len(case_ids):
+        # Only the pilot's own case discussions can be a source: never another pilot's.
+        raise LessonError(_("Kies alleen casusbesprekingen van deze proeftuin."), "source_cases")
+    values["source_cases"] = cases
+    for name, ids in (("questions", content.question_numbers),
+                      ("directions", content.direction_numbers),
+                      ("target_groups", content.target_group_ids)):
+        if len(values[name]) != len(set(ids or ())):
+            raise LessonError(_("Kies alleen uit de keuzes in de lijst."), name)
+    return values
+
+
+def _snapshot(lesson: Lesson) -> tuple:
+    return (
+        lesson.title, lesson.summary, lesson.context, lesson.body, lesson.advice, lesson.kind,
+        lesson.level, lesson.evidence,
+        tuple(sorted(q.id for q in lesson.questions)),
+        tuple(sorted(d.id for d in lesson.directions)),
+        tuple(sorted(t.id for t in lesson.target_groups)),
+        tuple(sorted(c.id for c in lesson.source_cases)),
+    )
+
+
+def _assign(lesson: Lesson, values: dict) -> None:
+    for name, value in values.items():
+        setattr(lesson, name, value)
+
+
+def create_lesson(pilot: Pilot, content: LessonContent, by: User) -> Lesson:
+    """Start a lesson of this pilot as a draft."""
+    values = _resolved(pilot, content)
+    lesson = Lesson(pilot=pilot, status=LessonStatus.draft, created_by=by, updated_by=by)
+    _assign(lesson, values)
+    db.session.add(lesson)
+    db.session.flush()
+    _log(AuditAction.created, by, lesson)
+    return lesson
+
+
+def update_lesson(lesson: Lesson, content: LessonContent, by: User) -> bool:
+    """Save an edit of the working copy; return whether anything changed.
+
+    A lesson that waits for review is not changed. An edit to a published, returned or
+    withdrawn lesson makes it a draft again; the public keeps seeing its last published
+    revision until a facilitator publishes the new one.
+    """
+    if lesson.status is LessonStatus.submitted:
+        raise LessonError(_("Deze les wacht op beoordeling en kan nu niet worden gewijzigd."))
+    values = _resolved(lesson.pilot, content)
+    before = _snapshot(lesson)
+    _assign(lesson, values)
+    if _snapshot(lesson) == before:
+        return False
+    lesson.updated_by = by
+    lesson.updated_at = utcnow()
+    if lesson.status in BACK_TO_DRAFT:
+        lesson.status = LessonStatus.draft
+    db.session.flush()
+    _log(AuditAction.changed, by, lesson)
+    return True
+
+
+def submit_lesson(lesson: Lesson, by: User) -> None:
+    """Offer a draft or returned lesson to the programme's facilitators for review."""
+    if lesson.status not in SUBMITTABLE:
+        raise LessonError(_("Alleen een concept of een teruggegeven les kan worden ingediend."))
+    if not lesson.summary.strip() or not lesson.body.strip():
+        raise LessonError(
+            _("Vul eerst de samenvatting en de les zelf in; daarna kunt u de les indienen.")
+        )
+    lesson.status = LessonStatus.submitted
+    lesson.submitted_at = utcnow()
+    db.session.flush()
+    _log(AuditAction.submitted, by, lesson)
+
+
+def _next_number(lesson: Lesson) -> int:
+    highest = db.session.scalar(
+        sa.select(sa.func.max(LessonRevision.number)).where(LessonRevision.lesson_id == lesson.id)
+    )
+    return (highest or 0) + 1
+
+
+def publish_lesson(lesson: Lesson, by: User, feedback: str = "") -> LessonRevision:
+    """Approve a submitted lesson: its working copy becomes the next public revision."""
+    if lesson.status is not LessonStatus.submitted:
+        raise LessonError(_("Alleen een ingediende les kan worden gepubliceerd."))
+    now = utcnow()
+    revision = LessonRevision(
+        lesson=lesson, number=_next_number(lesson), published_at=now, published_by=by,
+        title=lesson.title, summary=lesson.summary, context=lesson.context, body=lesson.body,
+        advice=lesson.advice, kind=lesson.kind, level=lesson.level, evidence=lesson.evidence,
+        questions=list(lesson.questions), directions=list(lesson.directions),
+        target_groups=list(lesson.target_groups),
+    )
+    db.session.add(revision)
+    db.session.flush()
+    lesson.public_revision = revision
+    lesson.status = LessonStatus.published
+    if lesson.first_published_at is None:
+        lesson.first_published_at = now
+    db.session.add(LessonReview(lesson=lesson, decision=ReviewDecision.published,
+                                feedback=(feedback or "").strip(), reviewer=by, created_at=now))
+    db.session.flush()
+    _log(AuditAction.published, by, lesson)
+    return revision
+
+
+def return_lesson(lesson: Lesson, by: User, feedback: str) -> LessonReview:
+    """Send a submitted lesson back to its writers with the feedback they need."""
+    if lesson.status is not LessonStatus.submitted:
+        raise LessonError(_("Alleen een ingediende les kan worden teruggegeven."))
+    feedback = (feedback or "").strip()
+    if not feedback:
+        raise LessonError(
+            _("Schrijf feedback voor de schrijvers: wat moet er anders voordat de les gepubliceerd kan worden?"),
+            "feedback",
+        )
+    review = LessonReview(lesson=lesson, decision=ReviewDecision.returned, feedback=feedback,
+                          reviewer=by, created_at=utcnow())
+    db.session.add(review)
+    lesson.status = LessonStatus.returned
+    db.session.flush()
+    _log(AuditAction.returned, by, lesson)
+    return review
+
+
+def withdraw_lesson(lesson: Lesson, by: User, reason: str) -> LessonReview:
+    """Take a public lesson out of the library, with the reason its writers read."""
+    if not lesson.is_public:
+        raise LessonError(_("Deze les staat niet (meer) in de bibliotheek."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise LessonError(_("Geef een reden op: bij intrekken is die verplicht."), "reason")
+    review = LessonReview(lesson=lesson, decision=ReviewDecision.withdrawn, feedback=reason,
+                          reviewer=by, created_at=utcnow())
+    db.session.add(review)
+    lesson.public_revision = None
+    lesson.status = LessonStatus.withdrawn
+    db.session.flush()
+    _log(AuditAction.withdrawn, by, lesson)
+    return review
+
+
+def record_view(lesson: Lesson, by: User, cases=()) -> None:
+    """Log that the user opened the lesson, and every case discussion shown beside it."""
+    _log(AuditAction.viewed, by, lesson)
+    for case in cases:
+        audit.log(AuditAction.viewed, by, case, audit.CASE)
