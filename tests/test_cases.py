@@ -760,6 +760,9 @@ def test_deleting_asks_first_then_removes_the_case_and_its_confirmations(client,
     assert response.headers["Location"].endswith(f"{w.base}/")
     assert stored_case(case_id) is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PrivacyConfirmation)) == 0
+    deleted = events(AuditAction.deleted)
+    assert [(e.user_id, e.role, e.record_type, e.record_id) for e in deleted] == [
+        (w.member.id, "member", "case_discussion", case_id)]
 
 
 def test_a_case_that_a_lesson_draws_on_cannot_be_deleted(client, make, login):

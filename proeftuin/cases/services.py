@@ -136,8 +136,8 @@ def record_export(case: CaseDiscussion, by: User) -> None:
 def delete_case(case: CaseDiscussion, by: User) -> None:
     """Delete a case discussion that no lesson names as its source.
 
-    The privacy confirmations of the case go with it. The audit trail keeps the earlier
-    events; it has no action for a deletion yet.
+    The privacy confirmations of the case go with it; the audit trail keeps its events and
+    records the deletion.
     """
     if not can_edit_case(by, case):
         raise NotAllowed("only members of a working pilot delete case discussions")
@@ -148,5 +148,6 @@ def delete_case(case: CaseDiscussion, by: User) -> None:
         PrivacyConfirmation.record_type == audit.CASE,
         PrivacyConfirmation.record_id == case.id,
     ))
+    audit.log(AuditAction.deleted, by, case, audit.CASE)
     db.session.delete(case)
     db.session.flush()
