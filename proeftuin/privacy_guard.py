@@ -137,7 +137,19 @@ def check(form, record_type: str, record_id: int | None = None) -> Review:
             form_field.errors = [*form_field.errors, _l(
                 "Mogelijk persoonsgegevens: %(kinds)s. Pas de tekst aan, of vink hieronder aan "
                 "dat het geen persoonsgegeven is.", kinds=kinds)]
+    _note_row_errors(form)
     return review
+
+
+def _note_row_errors(form) -> None:
+    # A list of sub-forms reports its rows' errors only as validation left them; the error
+    # summary looks into the list only when the list itself says it has errors.
+    for form_field in form:
+        if isinstance(form_field, FieldList):
+            row_errors = [entry.errors for entry in form_field.entries]
+            if any(row_errors):
+                own = [e for e in form_field.errors if isinstance(e, str)]
+                form_field.errors = row_errors + own
 
 
 def record_confirmations(review: Review, record_type: str, record_id: int,

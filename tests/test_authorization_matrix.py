@@ -26,6 +26,8 @@ from proeftuin.auth.sessions import start_session
 from proeftuin.extensions import db
 from proeftuin.models import (
     Agreement,
+    CaseDiscussion,
+    LessonStatus,
     MemberRole,
     Membership,
     OrganisationKind,
@@ -33,6 +35,8 @@ from proeftuin.models import (
     PilotStatus,
 )
 from tests.test_admin import edit_user_form, new_user_form, programme_form
+from tests.test_cases import case_form
+from tests.test_lessons import lesson_form
 from tests.test_workspace import profile_form
 
 # The people -------------------------------------------------------------------------------
@@ -84,6 +88,8 @@ pilots.show                         GET     ok     ok     ok     ok     ok     o
 pilots.apply                        GET     ok     ok     ok     ok     ok     ok     ok
 pilots.apply                        POST    ok     ok     ok     ok     ok     ok     ok
 pilots.applied                      GET     ok     ok     ok     ok     ok     ok     ok
+library.show                        GET     ok     ok     ok     ok     ok     ok     ok
+library.show_without_slug           GET     ok     ok     ok     ok     ok     ok     ok
 
 # Signing in and out, one's own account; an invitation link works for whoever holds it.
 auth.login                          GET     ok     ok     ok     ok     ok     ok     ok
@@ -110,6 +116,9 @@ auth.regenerate_recovery_codes      GET     login  ok     ok     ok     ok     o
 auth.regenerate_recovery_codes      POST    login  ok     ok     ok     ok     ok     ok
 auth.disable_two_factor             GET     login  ok     ok     ok     ok     ok     ok
 auth.disable_two_factor             POST    login  ok     ok     ok     ok     ok     ok
+# Everything one wrote, for oneself.
+auth.my_data                        GET     login  ok     ok     ok     ok     ok     ok
+auth.my_data_download               GET     login  ok     ok     ok     ok     ok     ok
 
 # The workspace: members, the programme's facilitators and admins see it (can_view_workspace).
 workspace.mine                      GET     login  ok     ok     ok     ok     ok     ok
@@ -139,6 +148,41 @@ workspace.members                   POST    login  403    403    ok     403    o
 workspace.change_member_role        POST    login  403    403    ok     403    ok     ok
 workspace.remove_member             POST    login  403    403    ok     403    ok     ok
 workspace.revoke_invitation         POST    login  403    403    ok     403    ok     ok
+# The audit trail of case discussions and lessons: the programme's facilitators and admins
+# (can_view_audit_trail); members do not watch each other.
+workspace.audit_trail               GET     login  403    403    403    403    ok     ok
+workspace.audit_trail_csv           GET     login  403    403    403    403    ok     ok
+
+# Case discussions are never public: members and the programme's facilitators read them,
+# admins do not (can_read_cases); only members write (can_write_cases).
+cases.index                         GET     login  403    ok     ok     403    ok     403
+cases.show                          GET     login  403    ok     ok     403    ok     403
+cases.print                         GET     login  403    ok     ok     403    ok     403
+cases.new                           GET     login  403    ok     ok     403    403    403
+cases.new                           POST    login  403    ok     ok     403    403    403
+cases.edit                          GET     login  403    ok     ok     403    403    403
+cases.edit                          POST    login  403    ok     ok     403    403    403
+cases.delete                        GET     login  403    ok     ok     403    403    403
+cases.delete                        POST    login  403    ok     ok     403    403    403
+
+# Lessons in the workspace: members, the programme's facilitators and admins read them
+# (can_read_lessons); only members write and submit (can_write_lessons, can_submit_lesson).
+lessons.index                       GET     login  403    ok     ok     403    ok     ok
+lessons.show                        GET     login  403    ok     ok     403    ok     ok
+lessons.revisions                   GET     login  403    ok     ok     403    ok     ok
+lessons.revision                    GET     login  403    ok     ok     403    ok     ok
+lessons.new                         GET     login  403    ok     ok     403    403    403
+lessons.new                         POST    login  403    ok     ok     403    403    403
+lessons.edit                        GET     login  403    ok     ok     403    403    403
+lessons.edit                        POST    login  403    ok     ok     403    403    403
+lessons.submit                      POST    login  403    ok     ok     403    403    403
+# Review: the facilitators of the lesson's programme (can_review_lesson); withdrawal also
+# admins (can_withdraw_lesson).
+lessons.queue                       GET     login  403    403    403    ok     ok     403
+lessons.review                      GET     login  403    403    403    403    ok     403
+lessons.review                      POST    login  403    403    403    403    ok     403
+lessons.withdraw                    GET     login  403    403    403    403    ok     ok
+lessons.withdraw                    POST    login  403    403    403    403    ok     ok
 
 # Facilitation: facilitators and admins (can_facilitate); a pilot's own page and its
 # lifecycle only for its programme's facilitators (can_view_application, can_decide_on_pilot).
@@ -155,6 +199,9 @@ admin.new_user                      POST    login  403    403    403    403    4
 admin.edit_user                     GET     login  403    403    403    403    403    ok
 admin.edit_user                     POST    login  403    403    403    403    403    ok
 admin.reset_two_factor              POST    login  403    403    403    403    403    ok
+admin.delete_user                   GET     login  403    403    403    403    403    ok
+admin.delete_user                   POST    login  403    403    403    403    403    ok
+admin.retention                     GET     login  403    403    403    403    403    ok
 admin.programmes                    GET     login  403    403    403    403    403    ok
 admin.new_programme                 GET     login  403    403    403    403    403    ok
 admin.new_programme                 POST    login  403    403    403    403    403    ok
@@ -230,6 +277,10 @@ class World:
         self.account = make.member(self.pilot, name="Deelnemer Daan")
         self.membership_id = self._membership_id(self.account)
         self.invitation_token = invitation_token(self._invitation())
+        self.case_id = self.new_case()
+        self.draft_lesson_id = self.new_lesson()
+        self.submitted_lesson_id = self.new_lesson(LessonStatus.submitted)
+        self.published_lesson_id = self.new_lesson(LessonStatus.published)
 
     def _membership_id(self, user) -> int:
         return db.session.scalar(sa.select(Membership.id).where(
@@ -271,6 +322,18 @@ class World:
         db.session.commit()
         return user.id
 
+    def new_account(self) -> int:
+        """An account for an admin to delete; kept so the POST can confirm its address."""
+        self.deletable = self.make.member(self.pilot)
+        return self.deletable.id
+
+    def new_case(self) -> int:
+        return self.make.case(self.pilot, self.users["part"]).id
+
+    def new_lesson(self, status: LessonStatus = LessonStatus.draft) -> int:
+        return self.make.lesson(self.pilot, self.users["part"], status=status,
+                                source_cases=[db.session.get(CaseDiscussion, self.case_id)]).id
+
     def new_active_pilot(self) -> str:
         return self.make.pilot(programme=self.programme, status=PilotStatus.active).slug
 
@@ -301,11 +364,32 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "workspace.change_member_role": lambda w: {"slug": w.slug, "membership_id": w.membership_id},
     "workspace.remove_member": lambda w: {"slug": w.slug, "membership_id": w.new_membership()},
     "workspace.revoke_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
+    "workspace.audit_trail": _pilot,
+    "workspace.audit_trail_csv": _pilot,
+    "cases.index": _pilot,
+    "cases.new": _pilot,
+    "cases.show": lambda w: {"slug": w.slug, "case_id": w.case_id},
+    "cases.print": lambda w: {"slug": w.slug, "case_id": w.case_id},
+    "cases.edit": lambda w: {"slug": w.slug, "case_id": w.case_id},
+    "cases.delete": lambda w: {"slug": w.slug, "case_id": w.new_case()},
+    "lessons.index": _pilot,
+    "lessons.new": _pilot,
+    "lessons.show": lambda w: {"slug": w.slug, "lesson_id": w.draft_lesson_id},
+    "lessons.edit": lambda w: {"slug": w.slug, "lesson_id": w.draft_lesson_id},
+    "lessons.submit": lambda w: {"slug": w.slug, "lesson_id": w.new_lesson()},
+    "lessons.revisions": lambda w: {"slug": w.slug, "lesson_id": w.published_lesson_id},
+    "lessons.revision": lambda w: {"slug": w.slug, "lesson_id": w.published_lesson_id,
+                                   "number": 1},
+    "lessons.review": lambda w: {"lesson_id": w.new_lesson(LessonStatus.submitted)},
+    "lessons.withdraw": lambda w: {"lesson_id": w.new_lesson(LessonStatus.published)},
+    "library.show": lambda w: {"lesson_id": w.published_lesson_id, "slug": "les"},
+    "library.show_without_slug": lambda w: {"lesson_id": w.published_lesson_id},
     "dashboard.pilot": _pilot,
     "dashboard.change_status": lambda w: {"slug": w.new_active_pilot()},
     "admin.edit_user": lambda w: {"user_id": w.account.id},
     "admin.reset_two_factor": lambda w: {"user_id": w.new_account_with_two_factor()},
     "admin.edit_programme": lambda w: {"programme_id": w.programme.id},
+    "admin.delete_user": lambda w: {"user_id": w.new_account()},
 }
 
 #: (endpoint, method) → a form that would change something if the role got through, so the
@@ -327,6 +411,14 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
     ("workspace.members", "POST"): lambda w: {"email": "gast@voorbeeld.example",
                                               "role": "member"},
     ("workspace.change_member_role", "POST"): lambda w: {"role": "coordinator"},
+    ("cases.new", "POST"): lambda w: case_form(w.make),
+    ("cases.edit", "POST"): lambda w: case_form(w.make, title="Hernoemde casus"),
+    ("lessons.new", "POST"): lambda w: lesson_form(),
+    ("lessons.edit", "POST"): lambda w: lesson_form(title="Hernoemde les"),
+    ("lessons.review", "POST"): lambda w: {"decision": "returned",
+                                           "feedback": "Vul de context aan."},
+    ("lessons.withdraw", "POST"): lambda w: {"reason": "Verouderd advies."},
+    ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},
     ("dashboard.change_status", "POST"): lambda w: {"to": "completed", "reason": ""},
     ("admin.new_user", "POST"): lambda w: new_user_form(),
     ("admin.edit_user", "POST"): lambda w: edit_user_form(w.account, role="admin"),

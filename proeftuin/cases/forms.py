@@ -279,17 +279,6 @@ class CaseForm(FlaskForm):
             self.follow_ups.append_entry()
             blank_at_end += 1
 
-    def note_row_errors(self) -> None:
-        """Let the follow-up list report errors that were added to its rows after validation.
-
-        The personal-data guard adds its findings to the row fields themselves; the error
-        summary only looks into the list when the list says it has errors.
-        """
-        row_errors = [entry.errors for entry in self.follow_ups.entries]
-        if any(row_errors):
-            own = [e for e in self.follow_ups.errors if isinstance(e, str)]
-            self.follow_ups.errors = row_errors + own
-
     def content(self) -> CaseContent:
         """Return what the writer entered, for the services; blank follow-up rows left out."""
         return CaseContent(

@@ -104,7 +104,6 @@ def _write(pilot: Pilot, form: forms.CaseForm, case: CaseDiscussion | None):
         # The guard reads what was posted even when another field still needs work, so
         # the writer learns everything that stands in the way at once.
         review = privacy_guard.check(form, audit.CASE, case.id if case else None)
-        form.note_row_errors()
         if "preview" in request.form:
             preview = True
         elif valid and not review.blocking:

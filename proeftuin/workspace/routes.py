@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -476,6 +475,8 @@ def audit_trail_csv(slug: str):
             page += 1
 
     log_event("audit_trail_exported", pilot=pilot.id)
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    # Built whole rather than streamed: a pilot's trail is small, and a stream would outlive
+    # the request's database session.
+    response = Response("".join(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="logboek-{pilot.slug}.csv"'
     return _no_store(response)
