@@ -25,6 +25,7 @@ from proeftuin.models import (
     utcnow,
 )
 from proeftuin.privacy import fingerprint, scan
+from tests.factories import PASSWORD
 
 # Helpers ----------------------------------------------------------------------------------
 
@@ -818,3 +819,63 @@ def test_lesson_and_review_pages_do_not_grow_queries_with_sources(client, make, 
         # Each case viewed on the review page adds one audit insert, and no more.
         extra = 4 if url.startswith("/begeleiding") else 0
         assert many() == few() + extra, url
+
+
+def test_a_deleted_account_is_named_as_such(client, make, login):
+    from proeftuin.personal_data import DELETED_NAME, deleted_email
+
+    w = world(make)
+    writer = make.member(w.pilot, name="Schrijver Sam")
+    lesson = make.lesson(w.pilot, writer, status=LessonStatus.submitted)
+    services.return_lesson(lesson, w.facilitator, "Aanvullen graag.")
+    writer.name, writer.email = DELETED_NAME, deleted_email(writer.id)
+    db.session.commit()
+    login(w.member)
+    for url in (f"/werkplaats/{w.slug}/lessen/", lesson_url(w, lesson.id)):
+        html = html_of(client.get(url))
+        assert "Verwijderd account" in html and "Schrijver Sam" not in html
+
+
+def _csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def _signed_in_with_token(app, user):
+    """A new client, signed in through the sign-in form with its CSRF token."""
+    client = app.test_client()
+    token = _csrf_token(html_of(client.get("/login")))
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302
+    return client
+
+
+def test_every_post_needs_its_csrf_token(csrf_app, make):
+    w = world(make)
+    draft = make.lesson(w.pilot, w.member)
+    submitted = make.lesson(w.pilot, w.member, status=LessonStatus.submitted)
+    public = make.lesson(w.pilot, w.member, status=LessonStatus.published)
+    posts = [
+        (w.member, f"/werkplaats/{w.slug}/lessen/nieuw", lesson_form()),
+        (w.member, lesson_url(w, draft.id, "/bewerken"), lesson_form(title="Zonder token")),
+        (w.member, lesson_url(w, draft.id, "/indienen"), {}),
+        (w.facilitator, f"/begeleiding/lessen/{submitted.id}", {"decision": "publish"}),
+        (w.facilitator, f"/begeleiding/lessen/{public.id}/intrekken", {"reason": "Weg"}),
+    ]
+    for user, url, data in posts:
+        client = _signed_in_with_token(csrf_app, user)
+        assert client.post(url, data=data).status_code == 400, url
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)) == 3
+    assert lesson_row(draft.id).status is LessonStatus.draft
+    assert lesson_row(submitted.id).status is LessonStatus.submitted
+    assert lesson_row(public.id).is_public
+    assert actions(draft.id) == [] and actions(submitted.id) == [] and actions(public.id) == []
+
+    # With the token from the page, the same post goes through.
+    client = _signed_in_with_token(csrf_app, w.member)
+    page = html_of(client.get(lesson_url(w, draft.id)))
+    form = page[page.index(f'action="{lesson_url(w, draft.id, "/indienen")}"'):]
+    response = client.post(lesson_url(w, draft.id, "/indienen"),
+                           data={"csrf_token": _csrf_token(form)})
+    assert response.status_code == 302
+    assert lesson_row(draft.id).status is LessonStatus.submitted

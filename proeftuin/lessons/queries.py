@@ -120,7 +120,7 @@ def lessons_of_pilot(pilot: Pilot) -> list[Lesson]:
                     LessonRevision.id, LessonRevision.lesson_id, LessonRevision.number,
                     LessonRevision.title, LessonRevision.published_at,
                 ),
-                joinedload(Lesson.updated_by).load_only(User.id, User.name),
+                joinedload(Lesson.updated_by).load_only(User.id, User.name, User.email),
             )
             .order_by(Lesson.updated_at.desc(), Lesson.id.desc())
         )
@@ -238,7 +238,7 @@ def recent_decisions(user: User, limit: int = 10) -> list[LessonReview]:
                 joinedload(LessonReview.lesson)
                 .load_only(Lesson.id, Lesson.pilot_id, Lesson.title, Lesson.status)
                 .joinedload(Lesson.pilot).joinedload(Pilot.programme),
-                joinedload(LessonReview.reviewer).load_only(User.id, User.name),
+                joinedload(LessonReview.reviewer).load_only(User.id, User.name, User.email),
             )
             .order_by(LessonReview.created_at.desc(), LessonReview.id.desc())
             .limit(limit)
