@@ -879,3 +879,13 @@ def test_every_post_needs_its_csrf_token(csrf_app, make):
                            data={"csrf_token": _csrf_token(form)})
     assert response.status_code == 302
     assert lesson_row(draft.id).status is LessonStatus.submitted
+
+
+def test_preview_shows_personal_data_findings_beside_the_preview(client, make, login):
+    w = world(make)
+    login(w.member)
+    response = client.post(f"/werkplaats/{w.slug}/lessen/nieuw",
+                           data=lesson_form(body="Mail *jan@voorbeeld.nl*", preview="1"))
+    html = html_of(response)
+    assert "Zo ziet de tekst eruit" in html and "Mogelijk persoonsgegevens" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)) == 0

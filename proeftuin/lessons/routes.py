@@ -100,15 +100,14 @@ def _is_preview() -> bool:
 def index(slug: str):
     """List the pilot's lessons by status, with a link to the public page where there is one."""
     pilot = load_pilot(slug, need=can_read_lessons)
-    lessons = queries.lessons_of_pilot(pilot)
-    return render_template("lessons/index.html", pilot=pilot, groups=queries.by_status(lessons),
-                           total=len(lessons))
+    groups = queries.by_status(queries.lessons_of_pilot(pilot))
+    return render_template("lessons/index.html", pilot=pilot, groups=groups)
 
 
-def _render_form(pilot, form, review, lesson=None):
-    previewing = _is_preview() and not form.errors
+def _render_form(pilot, form, review, lesson=None, valid=False):
+    # A preview shows once the form validates, also beside personal-data findings.
     return render_template("lessons/form.html", pilot=pilot, form=form, review=review,
-                           lesson=lesson, preview=previewing)
+                           lesson=lesson, preview=valid and _is_preview())
 
 
 @bp.route(f"{WORKSPACE}/nieuw", methods=["GET", "POST"])
@@ -122,7 +121,8 @@ def new(slug: str):
         data = forms.data_from_case(case) if case is not None else None
     form = forms.LessonForm(cases=queries.cases_of_pilot(pilot), data=data)
     review = None
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid:
         review = privacy_guard.check(form, audit.LESSON)
         if not review.blocking and not _is_preview():
             try:
@@ -134,7 +134,7 @@ def new(slug: str):
                 db.session.commit()
                 flash(_("De les is opgeslagen als concept. Dien haar in wanneer ze klaar is voor beoordeling."), "success")
                 return redirect(url_for("lessons.show", slug=pilot.slug, lesson_id=lesson.id))
-    return _render_form(pilot, form, review)
+    return _render_form(pilot, form, review, valid=valid)
 
 
 @bp.get(f"{WORKSPACE}/<int:lesson_id>")
@@ -160,7 +160,8 @@ def edit(slug: str, lesson_id: int):
         data=forms.lesson_data(lesson) if request.method == "GET" else None,
     )
     review = None
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid:
         review = privacy_guard.check(form, audit.LESSON, lesson.id)
         if not review.blocking and not _is_preview():
             try:
@@ -173,7 +174,7 @@ def edit(slug: str, lesson_id: int):
                 flash(_("De wijzigingen zijn opgeslagen.") if changed
                       else _("Er was niets gewijzigd."), "success")
                 return redirect(url_for("lessons.show", slug=pilot.slug, lesson_id=lesson.id))
-    return _render_form(pilot, form, review, lesson)
+    return _render_form(pilot, form, review, lesson, valid=valid)
 
 
 @bp.post(f"{WORKSPACE}/<int:lesson_id>/indienen")
