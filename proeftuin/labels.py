@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from proeftuin.models import AuditAction, MemberRole, PilotScale, PilotStatus, Role
+from proeftuin.models import (
+    AuditAction,
+    CaseStatus,
+    LessonStatus,
+    MemberRole,
+    PilotScale,
+    PilotStatus,
+    ReviewDecision,
+    Role,
+)
 from proeftuin.personal_data import is_deleted_account
 from proeftuin.reference import label as reference_label
 
@@ -54,6 +63,25 @@ AUDIT_ROLE = {
 RECORD_TYPE = {
     "case_discussion": _l("Casusbespreking"),
     "lesson": _l("Les"),
+}
+
+CASE_STATUS = {
+    CaseStatus.draft: _l("Concept"),
+    CaseStatus.final: _l("Definitief"),
+}
+
+LESSON_STATUS = {
+    LessonStatus.draft: _l("Concept"),
+    LessonStatus.submitted: _l("Ingediend"),
+    LessonStatus.published: _l("Gepubliceerd"),
+    LessonStatus.returned: _l("Teruggegeven"),
+    LessonStatus.withdrawn: _l("Ingetrokken"),
+}
+
+REVIEW_DECISION = {
+    ReviewDecision.published: _l("Gepubliceerd"),
+    ReviewDecision.returned: _l("Teruggegeven met feedback"),
+    ReviewDecision.withdrawn: _l("Ingetrokken"),
 }
 
 DELETED_ACCOUNT = _l("Verwijderd account")
@@ -106,6 +134,36 @@ def actor_name(user) -> str:
     return str(SYSTEM_ACTOR) if user is None else account_name(user)
 
 
+def case_status_label(status: CaseStatus) -> str:
+    """Return the label of a case discussion's status."""
+    return str(CASE_STATUS[status])
+
+
+def lesson_status_label(status: LessonStatus) -> str:
+    """Return the label of a lesson status."""
+    return str(LESSON_STATUS[status])
+
+
+def review_decision_label(decision: ReviewDecision) -> str:
+    """Return the label of a facilitator's decision on a lesson."""
+    return str(REVIEW_DECISION[decision])
+
+
+def lesson_kind_label(kind) -> str:
+    """Return the label of a lesson kind, from the reference data."""
+    return reference_label("lesson_kinds", kind)
+
+
+def lesson_level_label(level) -> str:
+    """Return the label of a lesson level, from the reference data."""
+    return reference_label("lesson_levels", level)
+
+
+def evidence_label(evidence) -> str:
+    """Return the label of a lesson's evidence basis, from the reference data."""
+    return reference_label("evidence_bases", evidence)
+
+
 def scale_label(scale: PilotScale) -> str:
     """Return the label of a pilot's scale, from the reference data."""
     return reference_label("pilot_scales", scale)
@@ -126,6 +184,12 @@ JINJA_FILTERS = {
     "account_name": account_name,
     "actor_name": actor_name,
     "deleted_account": is_deleted_account,
+    "case_status_label": case_status_label,
+    "lesson_status_label": lesson_status_label,
+    "review_decision_label": review_decision_label,
+    "lesson_kind_label": lesson_kind_label,
+    "lesson_level_label": lesson_level_label,
+    "evidence_label": evidence_label,
     "scale_label": scale_label,
     "organisation_kind_label": organisation_kind_label,
 }

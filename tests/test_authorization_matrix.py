@@ -415,7 +415,7 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
     ("cases.edit", "POST"): lambda w: case_form(w.make, title="Hernoemde casus"),
     ("lessons.new", "POST"): lambda w: lesson_form(),
     ("lessons.edit", "POST"): lambda w: lesson_form(title="Hernoemde les"),
-    ("lessons.review", "POST"): lambda w: {"decision": "returned",
+    ("lessons.review", "POST"): lambda w: {"decision": "return",
                                            "feedback": "Vul de context aan."},
     ("lessons.withdraw", "POST"): lambda w: {"reason": "Verouderd advies."},
     ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},

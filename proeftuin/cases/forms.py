@@ -30,6 +30,7 @@ from proeftuin.forms import (
     clean_line,
     clean_text,
 )
+from proeftuin.labels import CASE_STATUS
 from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, CaseStatus, Pilot
 from proeftuin.privacy_guard import NotPersonalField
 
@@ -47,11 +48,6 @@ MAX_ROWS_READ = MAX_FOLLOW_UPS + SPARE_ROWS + 1
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
 DATE_EXAMPLE = _l("Vul een geldige datum in, bijvoorbeeld 2026-03-10.")
-
-CASE_STATUS = {
-    CaseStatus.draft: _l("Concept"),
-    CaseStatus.final: _l("Definitief"),
-}
 
 #: the label and hint of each free text of a case discussion, in CASE_TEXT_FIELDS order
 TEXTS = {
@@ -80,11 +76,6 @@ TEXTS = {
         _l("Waar had het team anders, eerder of beter kunnen handelen?"),
     ),
 }
-
-
-def case_status_label(status: CaseStatus) -> str:
-    """Return the label of a case discussion's status."""
-    return str(CASE_STATUS[status])
 
 
 def text_label(name: str) -> str:

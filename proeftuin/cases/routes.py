@@ -32,7 +32,6 @@ def _not_stored(response):
 @bp.context_processor
 def _labels():
     return {
-        "case_status_label": forms.case_status_label,
         "case_text_label": forms.text_label,
         "case_text_fields": CASE_TEXT_FIELDS,
     }

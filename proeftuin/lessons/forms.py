@@ -11,7 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Valid
 from proeftuin import reference, reference_queries
 from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
 from proeftuin.lessons.services import LessonContent
-from proeftuin.models import CaseDiscussion, Lesson, LessonStatus, ReviewDecision
+from proeftuin.models import CaseDiscussion, Lesson
 from proeftuin.privacy_guard import NotPersonalField
 from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 
@@ -19,20 +19,6 @@ from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 SUMMARY_MAX = 600
 #: long enough for careful feedback, short enough to stay feedback
 FEEDBACK_MAX = 5000
-
-LESSON_STATUS = {
-    LessonStatus.draft: _l("Concept"),
-    LessonStatus.submitted: _l("Ingediend"),
-    LessonStatus.published: _l("Gepubliceerd"),
-    LessonStatus.returned: _l("Teruggegeven"),
-    LessonStatus.withdrawn: _l("Ingetrokken"),
-}
-
-REVIEW_DECISION = {
-    ReviewDecision.published: _l("Gepubliceerd"),
-    ReviewDecision.returned: _l("Teruggegeven met feedback"),
-    ReviewDecision.withdrawn: _l("Ingetrokken"),
-}
 
 #: the labels of a lesson's fields, in the order the form and the pages show them
 FIELD_LABELS = {
@@ -227,22 +213,3 @@ class WithdrawForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """No fields: carries the CSRF token of a POST-only button."""
-
-
-def status_label(status: LessonStatus) -> str:
-    """Return the label of a lesson status."""
-    return str(LESSON_STATUS[status])
-
-
-def decision_label(decision: ReviewDecision) -> str:
-    """Return the label of a review decision."""
-    return str(REVIEW_DECISION[decision])
-
-
-JINJA_FILTERS = {
-    "lesson_status_label": status_label,
-    "review_decision_label": decision_label,
-    "lesson_kind_label": lambda key: reference.label("lesson_kinds", key),
-    "lesson_level_label": lambda key: reference.label("lesson_levels", key),
-    "evidence_label": lambda key: reference.label("evidence_bases", key),
-}

@@ -28,11 +28,6 @@ WORKSPACE = "/werkplaats/<slug:slug>/lessen"
 REVIEW = "/begeleiding/lessen"
 
 
-@bp.record_once
-def _register_filters(state) -> None:
-    state.app.jinja_env.filters.update(forms.JINJA_FILTERS)
-
-
 # Loading with permission -------------------------------------------------------------------
 
 

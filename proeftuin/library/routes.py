@@ -6,7 +6,6 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from slugify import slugify
 
 from proeftuin.library import queries
-from proeftuin.pilots import queries as pilot_queries
 
 bp = Blueprint("library", __name__, url_prefix="/bibliotheek")
 
@@ -24,12 +23,6 @@ def public_lesson_url(revision, **values) -> str:
     """Return the canonical public URL of a lesson, given the revision the public sees."""
     return url_for("library.show", lesson_id=revision.lesson_id,
                    slug=lesson_slug(revision.title), **values)
-
-
-@bp.app_template_global()
-def public_lessons_of(pilot):
-    """Return the public revisions of a pilot's lessons, for its public profile."""
-    return pilot_queries.published_lessons(pilot)
 
 
 def _public_or_404(lesson_id: int):

@@ -51,7 +51,8 @@ def show(slug: str):
     pilot = queries.public_pilot(slug)
     if pilot is None or not can_view_public_profile(current_user, pilot):
         abort(404)
-    return render_template("pilots/show.html", pilot=pilot)
+    return render_template("pilots/show.html", pilot=pilot,
+                           lessons=queries.published_lessons(pilot))
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
