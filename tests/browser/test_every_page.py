@@ -28,10 +28,11 @@ ACCOUNTS = {
     "admin": "beheer@proeftuin.example",
 }
 
-#: Every role in Dutch, the default; in English the visitor and the two roles that between
-#: them see every page and every control (each check costs about a second of axe).
+#: Every role in Dutch, the default; in English the visitor and the three roles that between
+#: them see every page and every control (each check costs about a second of axe): only a
+#: facilitator reviews lessons.
 CRAWLS = [(role, "nl") for role in ACCOUNTS] + [
-    ("visitor", "en"), ("coordinator", "en"), ("admin", "en"),
+    ("visitor", "en"), ("coordinator", "en"), ("facilitator", "en"), ("admin", "en"),
 ]
 
 #: public areas: signed in, only their first page is checked (the rest differs only in the
@@ -42,6 +43,9 @@ PUBLIC_AREAS = ("main.", "pilots.", "framework.")
 NOT_PAGES = {
     "static": "files, not pages",
     "main.healthz": "a JSON answer for the load balancer",
+    "auth.my_data_download": "a JSON download; tests/test_personal_data.py checks it",
+    "workspace.audit_trail_csv": "a CSV download; tests/test_audit_page.py checks it",
+    "library.show_without_slug": "a redirect to library.show, which is checked",
     **{endpoint: "only mid-sign-in or with two-factor on: test_two_factor_journey.py checks it"
        for endpoint in TWO_FACTOR_PAGES},
 }
