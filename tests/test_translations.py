@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from io import BytesIO
 from pathlib import Path
 
@@ -16,8 +18,11 @@ METHODS = [("proeftuin/**.py", "python"), ("templates/**.html", "jinja2")]
 
 def _extracted_ids() -> set[str]:
     ids = set()
+    # Babel skips directories starting with an underscore by default; templates/_macros
+    # holds strings too, so only dot-directories are skipped, as `make extract-messages` does.
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS
+        str(ROOT), METHODS, keywords=KEYWORDS,
+        directory_filter=lambda path: not os.path.basename(path).startswith("."),
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids

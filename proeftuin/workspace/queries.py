@@ -8,7 +8,9 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from proeftuin.extensions import db
 from proeftuin.models import (
     Agreement,
+    CaseDiscussion,
     Invitation,
+    Lesson,
     MemberRole,
     Membership,
     Pilot,
@@ -79,7 +81,8 @@ def facilitated_pilots(user: User, every_programme: bool = False) -> list[Pilot]
 
 
 def pilot_counts(pilot: Pilot) -> dict[str, int]:
-    """Return how many organisations, agreements and members the pilot has, in one query."""
+    """Return how many organisations, agreements, members, case discussions and lessons the
+    pilot has, in one query."""
 
     def count(model):
         return (
@@ -93,6 +96,8 @@ def pilot_counts(pilot: Pilot) -> dict[str, int]:
             count(PilotOrganisation).label("organisations"),
             count(Agreement).label("agreements"),
             count(Membership).label("members"),
+            count(CaseDiscussion).label("cases"),
+            count(Lesson).label("lessons"),
         )
     ).one()
     return dict(row._mapping)
