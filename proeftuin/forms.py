@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from proeftuin import reference_queries
 
 # Control characters have no place in form text, and PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -76,3 +80,45 @@ def check_year(form, field):
             _l("Kies een datum tussen %(first)d en %(last)d.", first=EARLIEST_YEAR,
                last=LATEST_YEAR)
         )
+
+
+class FilterForm(FlaskForm):
+    """Filters of a list, read from plain GET parameters; a field left as None is not used."""
+
+    def params(self) -> dict[str, str]:
+        """Return the valid filters as URL parameters, for links that keep the selection."""
+        return {field.name: str(field.data) for field in self if field.data is not None}
+
+    def active(self) -> list[dict]:
+        """Describe each active filter, with the parameters that remain without it."""
+        params = self.params()
+        chosen = []
+        for field in self:
+            if field.data is None:
+                continue
+            if isinstance(field, SelectField):
+                value = next(
+                    (str(c.label) for c in field.iter_choices() if c.selected), str(field.data)
+                )
+            elif isinstance(field.data, date):
+                value = field.data.isoformat()
+            else:
+                value = f"‘{field.data}’"
+            remaining = {k: v for k, v in params.items() if k != field.name}
+            chosen.append({"label": field.label.text, "value": value, "remaining": remaining})
+        return chosen
+
+
+def direction_filter_choices() -> list[SelectChoice]:
+    """Every solution direction, after a first choice for all of them."""
+    return [SelectChoice("", _l("Alle richtingen"))] + [
+        SelectChoice(d.number, f"{d.number}. {d.name}")
+        for d in reference_queries.solution_directions()
+    ]
+
+
+def question_filter_choices() -> list[SelectChoice]:
+    """Every carer question, after a first choice for all of them."""
+    return [SelectChoice("", _l("Alle vraagstukken"))] + [
+        SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
+    ]

@@ -25,10 +25,13 @@ from proeftuin.cases.services import CaseContent, FollowUp
 from proeftuin.forms import (
     EARLIEST_YEAR,
     LATEST_YEAR,
+    FilterForm,
     MultiCheckboxField,
     check_year,
     clean_line,
     clean_text,
+    direction_filter_choices,
+    question_filter_choices,
 )
 from proeftuin.labels import CASE_STATUS
 from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, CaseStatus, Pilot
@@ -313,7 +316,7 @@ class ActionForm(FlaskForm):
 # The list's filters ----------------------------------------------------------------------
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(FilterForm):
     """The filters of a pilot's case list, read from plain GET parameters.
 
     A value that cannot be used is left out of the selection and reported on the page, so
@@ -352,14 +355,8 @@ class CaseFilterForm(FlaskForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.direction.choices = [SelectChoice("", _l("Alle richtingen"))] + [
-            SelectChoice(d.number, f"{d.number}. {d.name}")
-            for d in reference_queries.solution_directions()
-        ]
-        self.question.choices = [SelectChoice("", _l("Alle vraagstukken"))] + [
-            SelectChoice(q.number, f"{q.number}. {q.name}")
-            for q in reference_queries.carer_questions()
-        ]
+        self.direction.choices = direction_filter_choices()
+        self.question.choices = question_filter_choices()
         self.discipline.choices = [SelectChoice("", _l("Alle disciplines"))] + [
             SelectChoice(d.key, d.name) for d in reference_queries.disciplines()
         ]
@@ -390,24 +387,3 @@ class CaseFilterForm(FlaskForm):
             held_until=self.held_until.data,
             status=CaseStatus(self.status.data) if self.status.data else None,
         )
-
-    def params(self) -> dict[str, str]:
-        """Return the valid filters as URL parameters, for links that keep the selection."""
-        return {field.name: str(field.data) for field in self if field.data is not None}
-
-    def active(self) -> list[dict]:
-        """Describe each active filter, with the parameters that remain without it."""
-        params = self.params()
-        chosen = []
-        for field in self:
-            if field.data is None:
-                continue
-            if isinstance(field, SelectField):
-                value = next(
-                    (str(c.label) for c in field.iter_choices() if c.selected), str(field.data)
-                )
-            else:
-                value = field.data.isoformat()
-            remaining = {k: v for k, v in params.items() if k != field.name}
-            chosen.append({"label": field.label.text, "value": value, "remaining": remaining})
-        return chosen

@@ -36,10 +36,13 @@ from proeftuin.forms import (
     EARLIEST_YEAR,
     LATEST_YEAR,
     AtLeastOne,
+    FilterForm,
     MultiCheckboxField,
     check_year,
     clean_line,
     clean_text,
+    direction_filter_choices,
+    question_filter_choices,
 )
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import PUBLIC_STATUSES, PilotStatus
@@ -285,7 +288,7 @@ class ApplicationForm(FlaskForm):
 # The public list's filters ------------------------------------------------------------------
 
 
-class PilotFilterForm(FlaskForm):
+class PilotFilterForm(FilterForm):
     """The filters of the public pilot list, read from plain GET parameters."""
 
     class Meta:
@@ -309,13 +312,8 @@ class PilotFilterForm(FlaskForm):
         self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
             SelectChoice(p.slug, p.name) for p in queries.programmes()
         ]
-        self.direction.choices = [SelectChoice("", _l("Alle richtingen"))] + [
-            SelectChoice(d.number, f"{d.number}. {d.name}")
-            for d in reference_queries.solution_directions()
-        ]
-        self.question.choices = [SelectChoice("", _l("Alle vraagstukken"))] + [
-            SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
-        ]
+        self.direction.choices = direction_filter_choices()
+        self.question.choices = question_filter_choices()
         self.target_group.choices = [SelectChoice("", _l("Alle doelgroepen"))] + [
             SelectChoice(t.key, t.name) for t in reference_queries.target_groups()
         ]
@@ -346,24 +344,3 @@ class PilotFilterForm(FlaskForm):
             target_group_key=self.target_group.data,
             status=PilotStatus(self.status.data) if self.status.data else None,
         )
-
-    def params(self) -> dict[str, str]:
-        """Return the valid filters as URL parameters, for links that keep the selection."""
-        return {field.name: str(field.data) for field in self if field.data is not None}
-
-    def active(self) -> list[dict]:
-        """Describe each active filter, with the parameters that remain without it."""
-        params = self.params()
-        chosen = []
-        for field in self:
-            if field.data is None:
-                continue
-            if isinstance(field, SelectField):
-                value = next(
-                    (str(c.label) for c in field.iter_choices() if c.selected), str(field.data)
-                )
-            else:
-                value = f"‘{field.data}’"
-            remaining = {k: v for k, v in params.items() if k != field.name}
-            chosen.append({"label": field.label.text, "value": value, "remaining": remaining})
-        return chosen
