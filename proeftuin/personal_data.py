@@ -27,6 +27,7 @@ from proeftuin.models import (
     Lesson,
     LessonReview,
     Membership,
+    Pilot,
     PrivacyConfirmation,
     Programme,
     User,
@@ -35,6 +36,7 @@ from proeftuin.models import (
 )
 from proeftuin.models.case import CASE_TEXT_FIELDS
 from proeftuin.models.lesson import LESSON_TEXT_FIELDS
+from proeftuin.permissions import can_read_cases, can_read_lessons
 
 #: what a deleted account's name is stored as; pages show the translation instead
 DELETED_NAME = "Verwijderd account"
@@ -84,7 +86,7 @@ def collect(user: User) -> PersonalData:
     cases = db.session.scalars(
         sa.select(CaseDiscussion).where(CaseDiscussion.created_by_id == user.id)
         .options(
-            joinedload(CaseDiscussion.pilot),
+            joinedload(CaseDiscussion.pilot).joinedload(Pilot.programme),
             selectinload(CaseDiscussion.disciplines),
             selectinload(CaseDiscussion.questions),
             selectinload(CaseDiscussion.directions),
@@ -95,7 +97,7 @@ def collect(user: User) -> PersonalData:
     lessons = db.session.scalars(
         sa.select(Lesson).where(Lesson.created_by_id == user.id)
         .options(
-            joinedload(Lesson.pilot),
+            joinedload(Lesson.pilot).joinedload(Pilot.programme),
             selectinload(Lesson.questions),
             selectinload(Lesson.directions),
             selectinload(Lesson.target_groups),
@@ -111,7 +113,11 @@ def collect(user: User) -> PersonalData:
         sa.select(PrivacyConfirmation).where(PrivacyConfirmation.confirmed_by_id == user.id)
         .order_by(PrivacyConfirmation.confirmed_at, PrivacyConfirmation.id)
     ).all()
-    return PersonalData(user, list(memberships), list(programmes), list(cases), list(lessons),
+    # Only what the user may still read: once they have left a pilot, its case discussions
+    # (which others may have added to since) are no longer theirs to take away.
+    cases = [case for case in cases if can_read_cases(user, case.pilot)]
+    lessons = [lesson for lesson in lessons if can_read_lessons(user, lesson.pilot)]
+    return PersonalData(user, list(memberships), list(programmes), cases, lessons,
                         list(reviews), list(confirmations))
 
 
