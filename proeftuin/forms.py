@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField
+from wtforms import FieldList, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -49,6 +49,22 @@ class StopIfLonger:
     def __call__(self, form, field):
         if isinstance(field.data, str) and len(field.data) > self.max:
             raise StopValidation(self.message)
+
+
+class RowList(FieldList):
+    """A FieldList that ignores row numbers other than plain ASCII digits.
+
+    WTForms takes any name whose number passes str.isdigit(), which "²" or "٣" do, and then
+    fails on int(): a crafted field name would be a server error instead of a form.
+    """
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isascii() and index.isdigit():
+                    yield int(index)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -629,3 +629,15 @@ def test_lessons_keep_and_escape_every_payload_in_the_workspace_and_the_library(
             check_page(world.visitor, f"/proeftuinen/{pilot.slug}")
             published += 1
     assert published >= 3
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "１"])
+def test_row_numbers_that_are_not_plain_digits_are_ignored_not_a_crash(world, number):
+    from tests.test_cases import case_form
+
+    _, member = _member_client(world)
+    data = case_form(world.make, **{f"follow_ups-{number}-action": "Bellen"})
+    response = member.post(f"/werkplaats/{world.pilot.slug}/casussen/nieuw", data=data)
+    assert response.status_code == 302
+    response = world.visitor.post("/aanmelden", data={f"organisations-{number}-name": "X"})
+    assert response.status_code == 200

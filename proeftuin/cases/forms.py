@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FieldList,
     FormField,
     RadioField,
     SelectChoice,
@@ -27,6 +26,7 @@ from proeftuin.forms import (
     LATEST_YEAR,
     FilterForm,
     MultiCheckboxField,
+    RowList,
     check_year,
     clean_line,
     clean_text,
@@ -210,7 +210,7 @@ class CaseForm(FlaskForm):
     went_well = _markdown_area("went_well")
     group_advice = _markdown_area("group_advice")
     could_do_better = _markdown_area("could_do_better")
-    follow_ups = FieldList(
+    follow_ups = RowList(
         FormField(FollowUpForm),
         label=_l("Afspraken en vervolg"),
         description=_l("Wat is er afgesproken, wie doet het en wanneer? Lege rijen worden overgeslagen. Na het opslaan of een voorbeeld staan er weer twee lege rijen klaar."),

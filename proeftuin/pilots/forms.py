@@ -11,7 +11,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    FieldList,
     FormField,
     RadioField,
     SearchField,
@@ -38,6 +37,7 @@ from proeftuin.forms import (
     AtLeastOne,
     FilterForm,
     MultiCheckboxField,
+    RowList,
     check_year,
     clean_line,
     clean_text,
@@ -181,7 +181,7 @@ class ApplicationForm(FlaskForm):
     ambition = _markdown_area(
         _l("Ambitie"), _l("Wat wil de groep aan het eind van de proeftuin bereikt hebben?")
     )
-    organisations = FieldList(
+    organisations = RowList(
         FormField(OrganisationRowForm),
         label=_l("Organisaties die meedoen"),
         description=_l("Noem ten minste één organisatie. Lege rijen worden overgeslagen; later kunt u in de werkplaats meer organisaties toevoegen."),
