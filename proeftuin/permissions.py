@@ -151,8 +151,8 @@ def can_edit_lesson(user, lesson: Lesson) -> bool:
 
 
 def can_submit_lesson(user, lesson: Lesson) -> bool:
-    """Members submit a draft or returned lesson for review."""
-    return (lesson.status in (LessonStatus.draft, LessonStatus.returned)
+    """Members submit a draft, returned or withdrawn lesson for review."""
+    return (lesson.status in (LessonStatus.draft, LessonStatus.returned, LessonStatus.withdrawn)
             and can_write_lessons(user, lesson.pilot))
 
 

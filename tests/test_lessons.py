@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from proeftuin import privacy_guard
 from proeftuin.extensions import db
@@ -267,14 +268,35 @@ def test_published_lesson_edited_then_withdrawn_keeps_nothing_public(make):
     services.withdraw_lesson(lesson, w.facilitator, "Niet meer actueel.")
     db.session.commit()
     assert lesson_row(lesson.id).public_revision_id is None
+    # The new version the writers are working on stays theirs, a draft.
+    assert lesson_row(lesson.id).status is LessonStatus.draft
+
+
+def test_withdrawing_keeps_a_new_version_in_the_review_queue(make):
+    w = world(make)
+    lesson = make.lesson(w.pilot, w.member, status=LessonStatus.published)
+    lesson.body = "Een betere les."
+    lesson.status = LessonStatus.submitted
+    services.withdraw_lesson(lesson, w.facilitator, "De oude versie klopt niet meer.")
+    db.session.commit()
+    stored = lesson_row(lesson.id)
+    assert stored.status is LessonStatus.submitted and stored.public_revision_id is None
+
+
+def test_a_withdrawn_lesson_can_be_submitted_again(make):
+    w = world(make)
+    lesson = make.lesson(w.pilot, w.member, status=LessonStatus.published)
+    services.withdraw_lesson(lesson, w.facilitator, "Verouderd.")
+    services.submit_lesson(lesson, w.member)
+    db.session.commit()
+    assert lesson_row(lesson.id).status is LessonStatus.submitted
 
 
 # Transitions refused in the wrong state ---------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [LessonStatus.submitted, LessonStatus.published,
-                                    LessonStatus.withdrawn])
-def test_only_draft_or_returned_lessons_can_be_submitted(make, status):
+@pytest.mark.parametrize("status", [LessonStatus.submitted, LessonStatus.published])
+def test_a_lesson_waiting_for_review_or_published_cannot_be_submitted(make, status):
     w = world(make)
     lesson = make.lesson(w.pilot, w.member, status=status)
     with pytest.raises(services.LessonError):
@@ -340,7 +362,7 @@ def test_submitting_twice_is_refused_with_a_message(client, make, login):
     login(w.member)
     response = client.post(lesson_url(w, lesson.id, "/indienen"), follow_redirects=True)
     assert response.status_code == 200
-    assert "Alleen een concept of een teruggegeven les kan worden ingediend" in html_of(response)
+    assert "Deze les wacht al op beoordeling of staat in de bibliotheek" in html_of(response)
 
 
 def test_deciding_on_a_lesson_that_is_no_longer_submitted_says_so(client, make, login):
@@ -889,3 +911,21 @@ def test_preview_shows_personal_data_findings_beside_the_preview(client, make, l
     html = html_of(response)
     assert "Zo ziet de tekst eruit" in html and "Mogelijk persoonsgegevens" in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)) == 0
+
+
+def test_a_decision_on_a_stale_page_is_refused_and_makes_no_second_revision(make):
+    w = world(make)
+    lesson = make.lesson(w.pilot, w.member, status=LessonStatus.submitted)
+    services.publish_lesson(lesson, w.facilitator)
+    # A second facilitator's request loaded the lesson while it was still submitted.
+    set_committed_value(lesson, "status", LessonStatus.submitted)
+    with pytest.raises(services.LessonError, match="Iemand anders"):
+        services.return_lesson(lesson, w.facilitator, "Toch niet.")
+    with pytest.raises(services.LessonError, match="Iemand anders"):
+        set_committed_value(lesson, "status", LessonStatus.submitted)
+        services.publish_lesson(lesson, w.facilitator)
+    db.session.commit()
+    stored = lesson_row(lesson.id)
+    assert stored.status is LessonStatus.published
+    assert [r.number for r in stored.revisions] == [1]
+    assert [r.decision for r in stored.reviews] == [ReviewDecision.published]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from proeftuin import audit
 from proeftuin.extensions import db
@@ -36,7 +37,7 @@ from proeftuin.models import (
 
 #: the statuses an edit turns back into a draft: the lesson has to be reviewed again
 BACK_TO_DRAFT = (LessonStatus.published, LessonStatus.returned, LessonStatus.withdrawn)
-SUBMITTABLE = (LessonStatus.draft, LessonStatus.returned)
+SUBMITTABLE = (LessonStatus.draft, LessonStatus.returned, LessonStatus.withdrawn)
 
 
 class LessonError(ValueError):
@@ -171,15 +172,36 @@ def update_lesson(lesson: Lesson, content: LessonContent, by: User) -> bool:
     return True
 
 
+def _claim(lesson: Lesson, expected: tuple[LessonStatus, ...], new: LessonStatus) -> None:
+    """Move the lesson on in one conditional UPDATE, or refuse.
+
+    The status the page was built on may be stale: two facilitators deciding at once, or a
+    writer submitting while a decision is made. Only the first UPDATE finds the status it
+    expects; the database serialises them, so the second is refused instead of publishing
+    twice or undoing a decision.
+    """
+    claimed = db.session.execute(
+        sa.update(Lesson)
+        .where(Lesson.id == lesson.id, Lesson.status.in_(expected))
+        .values(status=new)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(lesson)
+        raise LessonError(_("Iemand anders heeft deze les intussen al verder gebracht. "
+                            "Bekijk hoe ze er nu voor staat."))
+    set_committed_value(lesson, "status", new)
+
+
 def submit_lesson(lesson: Lesson, by: User) -> None:
     """Offer a draft or returned lesson to the programme's facilitators for review."""
     if lesson.status not in SUBMITTABLE:
-        raise LessonError(_("Alleen een concept of een teruggegeven les kan worden ingediend."))
+        raise LessonError(_("Deze les wacht al op beoordeling of staat in de bibliotheek."))
     if not lesson.summary.strip() or not lesson.body.strip():
         raise LessonError(
             _("Vul eerst de samenvatting en de les zelf in; daarna kunt u de les indienen.")
         )
-    lesson.status = LessonStatus.submitted
+    _claim(lesson, SUBMITTABLE, LessonStatus.submitted)
     lesson.submitted_at = utcnow()
     db.session.flush()
     _log(AuditAction.submitted, by, lesson)
@@ -196,6 +218,7 @@ def publish_lesson(lesson: Lesson, by: User, feedback: str = "") -> LessonRevisi
     """Approve a submitted lesson: its working copy becomes the next public revision."""
     if lesson.status is not LessonStatus.submitted:
         raise LessonError(_("Alleen een ingediende les kan worden gepubliceerd."))
+    _claim(lesson, (LessonStatus.submitted,), LessonStatus.published)
     now = utcnow()
     revision = LessonRevision(
         lesson=lesson, number=_next_number(lesson), published_at=now, published_by=by,
@@ -207,7 +230,6 @@ def publish_lesson(lesson: Lesson, by: User, feedback: str = "") -> LessonRevisi
     db.session.add(revision)
     db.session.flush()
     lesson.public_revision = revision
-    lesson.status = LessonStatus.published
     if lesson.first_published_at is None:
         lesson.first_published_at = now
     db.session.add(LessonReview(lesson=lesson, decision=ReviewDecision.published,
@@ -227,10 +249,10 @@ def return_lesson(lesson: Lesson, by: User, feedback: str) -> LessonReview:
             _("Schrijf feedback voor de schrijvers: wat moet er anders voordat de les gepubliceerd kan worden?"),
             "feedback",
         )
+    _claim(lesson, (LessonStatus.submitted,), LessonStatus.returned)
     review = LessonReview(lesson=lesson, decision=ReviewDecision.returned, feedback=feedback,
                           reviewer=by, created_at=utcnow())
     db.session.add(review)
-    lesson.status = LessonStatus.returned
     db.session.flush()
     _log(AuditAction.returned, by, lesson)
     return review
@@ -246,8 +268,11 @@ def withdraw_lesson(lesson: Lesson, by: User, reason: str) -> LessonReview:
     review = LessonReview(lesson=lesson, decision=ReviewDecision.withdrawn, feedback=reason,
                           reviewer=by, created_at=utcnow())
     db.session.add(review)
+    # A new version the writers are working on, or one waiting for review, stays as it is:
+    # only the public copy goes.
+    if lesson.status is LessonStatus.published:
+        _claim(lesson, (LessonStatus.published,), LessonStatus.withdrawn)
     lesson.public_revision = None
-    lesson.status = LessonStatus.withdrawn
     db.session.flush()
     _log(AuditAction.withdrawn, by, lesson)
     return review
