@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,6 +34,10 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # What a signed-in person sees (case discussions, drafts, the audit trail) stays
+            # out of shared caches and the back button of a shared computer.
+            headers["Cache-Control"] = "no-store"
         return response
 
 

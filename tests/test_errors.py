@@ -85,3 +85,12 @@ def test_session_cookie_is_secure_httponly_and_lax_outside_development(monkeypat
         flags = {part.strip().lower() for part in cookie.split(";")}
         assert {"secure", "httponly", "samesite=lax"} <= flags, cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_pages_for_signed_in_people_are_never_stored_but_public_pages_may_be(client, make,
+                                                                              login):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    pilot = make.pilot()
+    login(make.member(pilot))
+    for url in ("/", f"/werkplaats/{pilot.slug}/", f"/werkplaats/{pilot.slug}/lessen/"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url

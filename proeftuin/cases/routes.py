@@ -22,13 +22,6 @@ CASES_PER_PAGE = 25
 MAX_PAGE = 10_000
 
 
-@bp.after_request
-def _not_stored(response):
-    # What a group discussed about a person stays out of browser and proxy caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.context_processor
 def _labels():
     return {

@@ -421,12 +421,6 @@ AUDIT_CSV_BATCH = 1000
 AUDIT_MAX_PAGE = 10_000
 
 
-def _no_store(response) -> Response:
-    # Who looked at which record is not for a shared cache or the back button of a shared PC.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/<slug:slug>/logboek")
 @login_required
 def audit_trail(slug: str):
@@ -435,10 +429,10 @@ def audit_trail(slug: str):
     page = min(max(request.args.get("pagina", 1, type=int), 1), AUDIT_MAX_PAGE)
     events, total = audit.trail_of_pilot(pilot, page=page, per_page=AUDIT_PER_PAGE)
     pages = max(1, math.ceil(total / AUDIT_PER_PAGE))
-    return _no_store(Response(render_template(
+    return render_template(
         "workspace/audit.html", pilot=pilot, events=events, total=total, page=page,
         pages=pages, per_page=AUDIT_PER_PAGE,
-    )))
+    )
 
 
 def _csv_cell(value: str) -> str:
@@ -479,4 +473,4 @@ def audit_trail_csv(slug: str):
     # the request's database session.
     response = Response("".join(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="logboek-{pilot.slug}.csv"'
-    return _no_store(response)
+    return response
