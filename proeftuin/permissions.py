@@ -156,6 +156,11 @@ def can_submit_lesson(user, lesson: Lesson) -> bool:
             and can_write_lessons(user, lesson.pilot))
 
 
+def can_work_on_lesson(user, lesson: Lesson) -> bool:
+    """Members of the lesson's pilot act on it; its state decides what they can do."""
+    return can_write_lessons(user, lesson.pilot)
+
+
 def can_review_lessons(user) -> bool:
     """Whether the user has a review queue: facilitators, for their own programmes."""
     return _signed_in(user) and user.role is Role.facilitator
@@ -164,6 +169,18 @@ def can_review_lessons(user) -> bool:
 def can_review_lesson(user, lesson: Lesson) -> bool:
     """The programme's facilitators publish or return a submitted lesson."""
     return lesson.status is LessonStatus.submitted and facilitates(user, lesson.pilot.programme)
+
+
+def can_open_review(user, lesson: Lesson) -> bool:
+    """The review page is for the programme's facilitators, whatever the lesson's state:
+    they come back to it to withdraw a lesson or to read what was decided."""
+    return facilitates(user, lesson.pilot.programme)
+
+
+def can_open_withdrawal(user, lesson: Lesson) -> bool:
+    """The withdrawal page: the programme's facilitators and admins (it says when there is
+    nothing public to withdraw)."""
+    return is_admin(user) or facilitates(user, lesson.pilot.programme)
 
 
 def can_withdraw_lesson(user, lesson: Lesson) -> bool:

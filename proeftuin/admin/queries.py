@@ -33,11 +33,14 @@ def valid_id(value) -> bool:
 
 
 def user_by_id(user_id: int) -> User | None:
-    """Return the account with this id and the programmes it facilitates."""
+    """Return the account with this id, the programmes it facilitates and its pilots."""
     if not valid_id(user_id):
         return None
     return db.session.scalar(
-        sa.select(User).where(User.id == user_id).options(selectinload(User.programmes))
+        sa.select(User).where(User.id == user_id).options(
+            selectinload(User.programmes),
+            selectinload(User.memberships).joinedload(Membership.pilot),
+        )
     )
 
 

@@ -12,13 +12,14 @@ from proeftuin.lessons import forms, queries, services
 from proeftuin.models import Lesson, utcnow
 from proeftuin.permissions import (
     can_edit_lesson,
+    can_open_review,
+    can_open_withdrawal,
     can_read_cases,
     can_read_lessons,
     can_review_lessons,
     can_view_lesson,
+    can_work_on_lesson,
     can_write_lessons,
-    facilitates,
-    is_admin,
 )
 from proeftuin.workspace.routes import load_pilot
 
@@ -29,20 +30,6 @@ REVIEW = "/begeleiding/lessen"
 
 
 # Loading with permission -------------------------------------------------------------------
-
-
-def _writes_lessons(user, lesson: Lesson) -> bool:
-    return can_write_lessons(user, lesson.pilot)
-
-
-def _opens_review(user, lesson: Lesson) -> bool:
-    # The review page is for the programme's facilitators, whatever the lesson's status:
-    # they come back to it to withdraw a lesson or to read what was decided.
-    return facilitates(user, lesson.pilot.programme)
-
-
-def _may_withdraw(user, lesson: Lesson) -> bool:
-    return is_admin(user) or facilitates(user, lesson.pilot.programme)
 
 
 def load_lesson(slug: str, lesson_id: int, need=can_view_lesson, options=(),
@@ -176,7 +163,7 @@ def edit(slug: str, lesson_id: int):
 @login_required
 def submit(slug: str, lesson_id: int):
     """Offer the lesson to the programme's facilitators for review."""
-    lesson = load_lesson(slug, lesson_id, need=_writes_lessons, for_update=True)
+    lesson = load_lesson(slug, lesson_id, need=can_work_on_lesson, for_update=True)
     _check_action_form()
     try:
         services.submit_lesson(lesson, by=current_user)
@@ -238,7 +225,7 @@ def queue():
 @login_required
 def review(lesson_id: int):
     """Read the lesson beside its source cases; publish it, or return it with feedback."""
-    lesson = load_for_review(lesson_id, _opens_review, options=queries.REVIEW,
+    lesson = load_for_review(lesson_id, can_open_review, options=queries.REVIEW,
                              for_update=request.method == "POST")
     form = forms.ReviewForm()
     if form.validate_on_submit():
@@ -272,7 +259,7 @@ def review(lesson_id: int):
 @login_required
 def withdraw(lesson_id: int):
     """Take a public lesson out of the library, with a reason."""
-    lesson = load_for_review(lesson_id, _may_withdraw, options=queries.WITHDRAW,
+    lesson = load_for_review(lesson_id, can_open_withdrawal, options=queries.WITHDRAW,
                              for_update=request.method == "POST")
     form = forms.WithdrawForm()
     if form.validate_on_submit():
