@@ -96,6 +96,9 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    # The full-text index has no model; autogenerate must not offer to drop it.
+    from proeftuin.models.search_index import include_name
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from proeftuin import audit
+from proeftuin import audit, search
 from proeftuin.extensions import db
 from proeftuin.models import (
     AuditAction,
@@ -429,6 +429,7 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
         lesson=lesson, number=1, published_at=decided, published_by=reviewer,
         title=lesson.title, summary=lesson.summary, context=lesson.context, body=lesson.body,
         advice=lesson.advice, kind=lesson.kind, level=lesson.level, evidence=lesson.evidence,
+        source_case_count=len(lesson.source_cases),
     )
     revision.questions = list(lesson.questions)
     revision.directions = list(lesson.directions)
@@ -438,6 +439,7 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
     lesson.status = LessonStatus.published
     lesson.public_revision = revision
     lesson.first_published_at = decided
+    search.index_lesson(lesson)
     lesson.reviews.append(LessonReview(decision=ReviewDecision.published, feedback=spec.feedback,
                                        reviewer=reviewer, created_at=decided))
     _event(AuditAction.published, reviewer, lesson, audit.LESSON, decided)

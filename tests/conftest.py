@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from proeftuin import create_app
+from proeftuin import create_app, search
 from proeftuin.extensions import db
 from proeftuin.reference import reference_rows
 from tests import measurements
@@ -45,6 +45,8 @@ def _reset_database() -> None:
         _schema_ready.add(url)
     else:
         with db.engine.begin() as conn:
+            # The search index has no model: empty it too (PostgreSQL's goes with its lessons).
+            search.backend(conn).clear(conn)
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
     load_reference_data()

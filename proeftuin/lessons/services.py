@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
-from proeftuin import audit
+from proeftuin import audit, search
 from proeftuin.extensions import db
 from proeftuin.models import (
     AuditAction,
@@ -225,11 +225,12 @@ def publish_lesson(lesson: Lesson, by: User, feedback: str = "") -> LessonRevisi
         title=lesson.title, summary=lesson.summary, context=lesson.context, body=lesson.body,
         advice=lesson.advice, kind=lesson.kind, level=lesson.level, evidence=lesson.evidence,
         questions=list(lesson.questions), directions=list(lesson.directions),
-        target_groups=list(lesson.target_groups),
+        target_groups=list(lesson.target_groups), source_case_count=len(lesson.source_cases),
     )
     db.session.add(revision)
     db.session.flush()
     lesson.public_revision = revision
+    search.index_lesson(lesson)
     if lesson.first_published_at is None:
         lesson.first_published_at = now
     db.session.add(LessonReview(lesson=lesson, decision=ReviewDecision.published,
@@ -274,6 +275,7 @@ def withdraw_lesson(lesson: Lesson, by: User, reason: str) -> LessonReview:
         _claim(lesson, (LessonStatus.published,), LessonStatus.withdrawn)
     lesson.public_revision = None
     db.session.flush()
+    search.remove_lesson(lesson.id)
     _log(AuditAction.withdrawn, by, lesson)
     return review
 

@@ -1,5 +1,7 @@
 """The data model, one module per aggregate."""
 
+# search_index registers the full-text index's DDL with the lesson table; it has no model.
+from proeftuin.models import search_index  # noqa: F401
 from proeftuin.models.audit import AuditAction, AuditEvent
 from proeftuin.models.base import utcnow
 from proeftuin.models.case import (
@@ -51,6 +53,7 @@ from proeftuin.models.reference import (
     SolutionDirection,
     TargetGroup,
 )
+from proeftuin.models.reuse import LessonReuse
 from proeftuin.models.user import Invitation, RecoveryCode, Role, User, UserSession
 
 __all__ = [
@@ -70,6 +73,7 @@ __all__ = [
     "Lesson",
     "LessonKind",
     "LessonLevel",
+    "LessonReuse",
     "LessonReview",
     "LessonRevision",
     "LessonStatus",

@@ -194,6 +194,8 @@ class LessonRevision(_LessonContent, db.Model):
     published_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    #: how many case discussions the lesson drew on when published; the public sees only this
+    source_case_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
     published_by: Mapped[User | None] = relationship()
