@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import contains_eager, defer, joinedload, raiseload, selectinload
 
+from proeftuin import search, search_text
 from proeftuin.extensions import db
-from proeftuin.models import PUBLIC_STATUSES, Lesson, LessonRevision, Pilot
+from proeftuin.models import (
+    PUBLIC_STATUSES,
+    CarerQuestion,
+    Lesson,
+    LessonKind,
+    LessonLevel,
+    LessonReuse,
+    LessonRevision,
+    Pilot,
+    Programme,
+    SolutionDirection,
+    TargetGroup,
+)
+from proeftuin.models.lesson import revision_direction, revision_question, revision_target_group
+from proeftuin.pilots.queries import WITHOUT_CONTACT
 
 #: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
 MAX_ID = 2**31 - 1
@@ -36,9 +55,7 @@ def public_lesson(lesson_id: int) -> Lesson | None:
         .options(
             *PRIVATE,
             contains_eager(Lesson.pilot).options(
-                defer(Pilot.contact_name, raiseload=True),
-                defer(Pilot.contact_email, raiseload=True),
-                defer(Pilot.contact_phone, raiseload=True),
+                *WITHOUT_CONTACT,
                 joinedload(Pilot.region),
                 joinedload(Pilot.programme),
             ),
@@ -49,3 +66,249 @@ def public_lesson(lesson_id: int) -> Lesson | None:
             ),
         )
     )
+
+
+# The library: search, filters and facets ---------------------------------------------------
+
+
+class Order(enum.Enum):
+    """How the library sorts; relevance only means something with a query."""
+
+    relevance = "relevantie"
+    newest = "nieuwste"
+    reuse = "hergebruik"
+
+
+@dataclass(frozen=True)
+class LibrarySelection:
+    """A validated selection of the library; None means "any"."""
+
+    q: str | None = None
+    direction: int | None = None
+    question: int | None = None
+    kind: LessonKind | None = None
+    level: LessonLevel | None = None
+    region_id: int | None = None
+    programme_slug: str | None = None
+    target_group_key: str | None = None
+    year: int | None = None
+    #: only lessons that another pilot reported to have reused
+    reused: bool = False
+    order: Order | None = None
+
+    @property
+    def words(self) -> list[str]:
+        """The words of the query that can be searched for."""
+        return search_text.query_words(self.q)
+
+    @property
+    def effective_order(self) -> Order:
+        """The order asked for, or relevance with searchable words and newest without."""
+        if self.order is Order.relevance and not self.words:
+            return Order.newest
+        return self.order or (Order.relevance if self.words else Order.newest)
+
+
+#: the facets of the library, by URL parameter, in the order the page shows them
+FACETS = ("richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar")
+
+
+def _year(column):
+    return sa.extract("year", column)
+
+
+def _visible_reuse():
+    return (sa.select(sa.func.count(LessonReuse.id))
+            .join(Pilot, Pilot.id == LessonReuse.pilot_id)
+            .where(LessonReuse.lesson_id == Lesson.id, LessonReuse.hidden_at.is_(None),
+                   Pilot.status.in_(PUBLIC_STATUSES)))
+
+
+def _filters(selection: LibrarySelection, skip: str | None = None) -> list:
+    """Return the WHERE clauses of a selection, leaving out one facet's own filter."""
+    revision = LessonRevision.id
+    clauses = []
+    if selection.direction is not None and skip != "richting":
+        clauses.append(revision.in_(
+            sa.select(revision_direction.c.lesson_revision_id)
+            .join(SolutionDirection, SolutionDirection.id == revision_direction.c.direction_id)
+            .where(SolutionDirection.number == selection.direction)))
+    if selection.question is not None and skip != "vraag":
+        clauses.append(revision.in_(
+            sa.select(revision_question.c.lesson_revision_id)
+            .join(CarerQuestion, CarerQuestion.id == revision_question.c.question_id)
+            .where(CarerQuestion.number == selection.question)))
+    if selection.target_group_key is not None and skip != "doelgroep":
+        clauses.append(revision.in_(
+            sa.select(revision_target_group.c.lesson_revision_id)
+            .join(TargetGroup, TargetGroup.id == revision_target_group.c.target_group_id)
+            .where(TargetGroup.key == selection.target_group_key)))
+    if selection.kind is not None and skip != "soort":
+        clauses.append(LessonRevision.kind == selection.kind)
+    if selection.level is not None and skip != "niveau":
+        clauses.append(LessonRevision.level == selection.level)
+    if selection.region_id is not None and skip != "regio":
+        clauses.append(Pilot.region_id == selection.region_id)
+    if selection.programme_slug is not None and skip != "programma":
+        clauses.append(Pilot.programme_id.in_(
+            sa.select(Programme.id).where(Programme.slug == selection.programme_slug)))
+    if selection.year is not None and skip != "jaar":
+        clauses.append(_year(Lesson.first_published_at) == selection.year)
+    if selection.reused:
+        clauses.append(_visible_reuse().scalar_subquery() > 0)
+    return clauses
+
+
+def _public(*columns, selection: LibrarySelection, matches, skip: str | None = None):
+    stmt = (
+        sa.select(*columns)
+        .select_from(Lesson)
+        .join(LessonRevision, LessonRevision.id == Lesson.public_revision_id)
+        .join(Pilot, Pilot.id == Lesson.pilot_id)
+        .where(Pilot.status.in_(PUBLIC_STATUSES), *_filters(selection, skip))
+    )
+    if matches is not None:
+        stmt = stmt.join(matches, matches.c.lesson_id == Lesson.id)
+    return stmt
+
+
+def _matches(selection: LibrarySelection, any_word: bool = False):
+    words = selection.words
+    return search.matches(words, any_word=any_word) if words else None
+
+
+#: what a library list shows of each lesson; nothing of the working copy
+LISTED = (
+    *PRIVATE,
+    contains_eager(Lesson.public_revision).selectinload(LessonRevision.directions),
+    contains_eager(Lesson.pilot).options(
+        *WITHOUT_CONTACT,
+        joinedload(Pilot.region),
+        joinedload(Pilot.programme),
+    ),
+)
+
+
+def _ordered(stmt, order: Order, matches):
+    newest = (Lesson.first_published_at.desc(), Lesson.id.desc())
+    if order is Order.relevance and matches is not None:
+        return stmt.order_by(matches.c.score.desc(), *newest)
+    if order is Order.reuse:
+        return stmt.order_by(_visible_reuse().scalar_subquery().desc(), *newest)
+    return stmt.order_by(*newest)
+
+
+def search_lessons(selection: LibrarySelection, page: int, per_page: int) -> Pagination:
+    """Return one page of the library's lessons that match the selection, in its order.
+
+    Each item is a Lesson with its public revision (and that revision's directions) and its
+    pilot's region and programme loaded; nothing private can be loaded from it.
+    """
+    matches = _matches(selection)
+    stmt = _ordered(_public(Lesson, selection=selection, matches=matches).options(*LISTED),
+                    selection.effective_order, matches)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def all_lessons(selection: LibrarySelection, limit: int | None = None):
+    """Yield every lesson of the selection in its order, loaded as `search_lessons` does."""
+    matches = _matches(selection)
+    stmt = _ordered(
+        _public(Lesson, selection=selection, matches=matches).options(
+            *LISTED,
+            contains_eager(Lesson.public_revision).options(
+                selectinload(LessonRevision.questions),
+                selectinload(LessonRevision.target_groups),
+            ),
+        ),
+        selection.effective_order, matches,
+    ).limit(limit)
+    yield from db.session.scalars(stmt.execution_options(yield_per=500))
+
+
+def reuse_counts(lesson_ids: list[int]) -> dict[int, int]:
+    """Return how many visible reports of reuse each of these lessons has (absent: none)."""
+    if not lesson_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(LessonReuse.lesson_id, sa.func.count())
+        .join(Pilot, Pilot.id == LessonReuse.pilot_id)
+        .where(LessonReuse.lesson_id.in_(lesson_ids), LessonReuse.hidden_at.is_(None),
+               Pilot.status.in_(PUBLIC_STATUSES))
+        .group_by(LessonReuse.lesson_id)
+    )
+    return dict(rows.tuples())
+
+
+def facet_counts(selection: LibrarySelection) -> dict[str, dict[str, int]]:
+    """Count the lessons per value of every facet, in one query.
+
+    A facet's counts apply every filter but its own, so each shows what choosing that
+    value instead would give.
+    """
+    matches = _matches(selection)
+    value = sa.String(40)
+
+    def part(name, column, *joins):
+        stmt = _public(sa.literal(name, sa.String(20)).label("facet"),
+                       sa.cast(column, value).label("value"), sa.func.count().label("total"),
+                       selection=selection, matches=matches, skip=name)
+        for target, on in joins:
+            stmt = stmt.join(target, on)
+        return stmt.group_by(column)
+
+    parts = [
+        part("richting", SolutionDirection.number,
+             (revision_direction, revision_direction.c.lesson_revision_id == LessonRevision.id),
+             (SolutionDirection, SolutionDirection.id == revision_direction.c.direction_id)),
+        part("vraag", CarerQuestion.number,
+             (revision_question, revision_question.c.lesson_revision_id == LessonRevision.id),
+             (CarerQuestion, CarerQuestion.id == revision_question.c.question_id)),
+        part("soort", LessonRevision.kind),
+        part("niveau", LessonRevision.level),
+        part("regio", Pilot.region_id),
+        part("programma", Programme.slug, (Programme, Programme.id == Pilot.programme_id)),
+        part("doelgroep", TargetGroup.key,
+             (revision_target_group,
+              revision_target_group.c.lesson_revision_id == LessonRevision.id),
+             (TargetGroup, TargetGroup.id == revision_target_group.c.target_group_id)),
+        part("jaar", _year(Lesson.first_published_at)),
+    ]
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for facet, facet_value, total in db.session.execute(sa.union_all(*parts)):
+        counts[facet][_facet_key(facet_value)] = total
+    return counts
+
+
+def _facet_key(value) -> str:
+    # Enum columns come back as their value, years as numbers (a float on some databases).
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+
+
+def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
+    """Return other public lessons that share the most directions and words with this one."""
+    revision = lesson.public_revision
+    direction_ids = [d.id for d in revision.directions]
+    words = search_text.query_words(revision.title)
+    matches = search.matches(words, any_word=True) if words else None
+    shared = (
+        sa.select(sa.func.count())
+        .where(revision_direction.c.lesson_revision_id == LessonRevision.id,
+               revision_direction.c.direction_id.in_(direction_ids))
+        .scalar_subquery()
+    )
+    stmt = _public(Lesson, selection=LibrarySelection(), matches=None).where(
+        Lesson.id != lesson.id)
+    score = shared * 10
+    if matches is not None:
+        stmt = stmt.outerjoin(matches, matches.c.lesson_id == Lesson.id)
+        score = score + sa.func.coalesce(matches.c.score, 0)
+        stmt = stmt.where(sa.or_(shared > 0, matches.c.lesson_id.is_not(None)))
+    else:
+        stmt = stmt.where(shared > 0)
+    stmt = stmt.options(*LISTED).order_by(score.desc(), Lesson.first_published_at.desc(),
+                                          Lesson.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,105 @@
+"""The library's search box, filters and order, read from plain GET parameters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, SearchField, SelectChoice, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from proeftuin import reference, reference_queries
+from proeftuin.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    FilterForm,
+    clean_line,
+    direction_filter_choices,
+    question_filter_choices,
+)
+from proeftuin.library.queries import LibrarySelection, Order
+from proeftuin.models import LessonKind, LessonLevel
+from proeftuin.pilots import queries as pilot_queries
+from proeftuin.pilots.forms import _region_choices, int_or_none, str_or_none
+from proeftuin.search_text import MAX_QUERY_LENGTH
+
+
+class LibraryFilterForm(FilterForm):
+    """What a visitor searches for in the library; invalid values are set aside, not fatal."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    q = SearchField(_l("Zoeken in de lessen"), filters=[clean_line])
+    direction = SelectField(_l("Oplossingsrichting"), name="richting", coerce=int_or_none)
+    question = SelectField(_l("Vraagstuk"), name="vraag", coerce=int_or_none)
+    kind = SelectField(_l("Soort les"), name="soort", coerce=str_or_none)
+    level = SelectField(_l("Niveau"), name="niveau", coerce=str_or_none)
+    region = SelectField(_l("Regio"), name="regio", coerce=int_or_none)
+    programme = SelectField(_l("Programma"), name="programma", coerce=str_or_none)
+    target_group = SelectField(_l("Doelgroep"), name="doelgroep", coerce=str_or_none)
+    year = IntegerField(_l("Jaar van publicatie"), name="jaar",
+                        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR)])
+    reused = BooleanField(_l("Alleen lessen die elders zijn hergebruikt"), name="hergebruikt")
+    order = SelectField(_l("Sorteren op"), name="volgorde", coerce=str_or_none)
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.direction.choices = direction_filter_choices()
+        self.question.choices = question_filter_choices()
+        self.kind.choices = [SelectChoice("", _l("Alle soorten"))] + [
+            SelectChoice(key, label) for key, label in reference.choices("lesson_kinds")
+        ]
+        self.level.choices = [SelectChoice("", _l("Alle niveaus"))] + [
+            SelectChoice(key, label) for key, label in reference.choices("lesson_levels")
+        ]
+        self.region.choices = _region_choices(_l("Alle regio's"))
+        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
+            SelectChoice(p.slug, p.name) for p in pilot_queries.programmes()
+        ]
+        self.target_group.choices = [SelectChoice("", _l("Alle doelgroepen"))] + [
+            SelectChoice(t.key, t.name) for t in reference_queries.target_groups()
+        ]
+        self.order.choices = [
+            SelectChoice("", _l("Best passend, anders nieuwste")),
+            SelectChoice(Order.newest.value, _l("Nieuwste eerst")),
+            SelectChoice(Order.reuse.value, _l("Vaakst hergebruikt")),
+        ]
+        self.invalid = self._drop_invalid()
+
+    def _drop_invalid(self) -> list[str]:
+        # A stale or hand-made link should still show a library, so a value we cannot use is
+        # set aside (and named on the page) rather than refused.
+        self.validate()
+        invalid = []
+        for field in self:
+            if field.errors:
+                invalid.append(field.name)
+                field.data = None
+                field.errors = []
+        if isinstance(self.q.data, str):
+            self.q.data = self.q.data[:MAX_QUERY_LENGTH] or None
+        if not self.reused.data:
+            self.reused.data = None
+        return invalid
+
+    def params(self) -> dict[str, str]:
+        """Return the valid selection as URL parameters, for links that keep it."""
+        params = super().params()
+        if self.reused.data:
+            params[self.reused.name] = "1"
+        return params
+
+    def selection(self) -> LibrarySelection:
+        """Return the valid selection as a query selection."""
+        return LibrarySelection(
+            q=self.q.data,
+            direction=self.direction.data,
+            question=self.question.data,
+            kind=LessonKind(self.kind.data) if self.kind.data else None,
+            level=LessonLevel(self.level.data) if self.level.data else None,
+            region_id=self.region.data,
+            programme_slug=self.programme.data,
+            target_group_key=self.target_group.data,
+            year=self.year.data,
+            reused=bool(self.reused.data),
+            order=Order(self.order.data) if self.order.data else None,
+        )
