@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 import sqlalchemy as sa
 
+from proeftuin import search
 from proeftuin.auth.passwords import hash_password
 from proeftuin.extensions import db
 from proeftuin.models import (
@@ -167,8 +168,9 @@ class Factories:
 
     def lesson(self, pilot: Pilot, by: User | None = None, *,
                status: LessonStatus = LessonStatus.draft, title: str | None = None,
-               directions=(1,), questions=(1,), source_cases=(), **texts) -> Lesson:
-        """A lesson of this pilot; a published one gets its first public revision."""
+               directions=(1,), questions=(1,), source_cases=(), target_groups=(),
+               published_at: datetime | None = None, **texts) -> Lesson:
+        """A lesson of this pilot; a published one gets its first public revision, indexed."""
         n = next(_counter)
         lesson = Lesson(
             pilot=pilot, status=status, title=title or f"Les {n}", created_by=by, updated_by=by,
@@ -183,16 +185,21 @@ class Factories:
         lesson.directions = [self.direction(d) for d in directions]
         lesson.questions = [self.question(q) for q in questions]
         lesson.source_cases = list(source_cases)
+        lesson.target_groups = [self.target_group(k) for k in target_groups]
         if status is LessonStatus.published:
             revision = LessonRevision(
                 lesson=lesson, number=1, title=lesson.title, summary=lesson.summary,
                 context=lesson.context, body=lesson.body, advice=lesson.advice,
                 kind=lesson.kind, level=lesson.level, evidence=lesson.evidence,
                 directions=list(lesson.directions), questions=list(lesson.questions),
+                target_groups=list(lesson.target_groups),
+                source_case_count=len(lesson.source_cases),
+                **({"published_at": published_at} if published_at else {}),
             )
             db.session.add(revision)
             db.session.flush()
             lesson.public_revision = revision
             lesson.first_published_at = revision.published_at
+            search.index_lesson(lesson)
         db.session.commit()
         return lesson
