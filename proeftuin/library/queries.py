@@ -237,7 +237,7 @@ def reuse_counts(lesson_ids: list[int]) -> dict[int, int]:
                Pilot.status.in_(PUBLIC_STATUSES))
         .group_by(LessonReuse.lesson_id)
     )
-    return dict(rows.tuples())
+    return {lesson_id: count for lesson_id, count in rows}
 
 
 def facet_counts(selection: LibrarySelection) -> dict[str, dict[str, int]]:
