@@ -1,13 +1,15 @@
-"""The public framework pages: questions, directions and the public pilots working on them."""
+"""The public framework pages: questions, directions, the public pilots on them, their lessons."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, time
 
 import pytest
 
 from proeftuin.extensions import db
-from proeftuin.models import PilotStatus
+from proeftuin.lessons import services as lesson_services
+from proeftuin.models import LessonStatus, PilotStatus
 
 
 def _page(client, path: str) -> str:
@@ -140,3 +142,172 @@ def test_framework_pages_do_not_grow_queries_with_pilots(client, make, count_que
 
     assert many_direction() == few_direction()
     assert many_question() == few_question()
+
+
+# Published lessons on the framework pages ------------------------------------------------
+
+
+def _lesson(make, pilot, title, published_on=None, **kwargs):
+    """A lesson in the library (its pilot permitting), first published on `published_on`."""
+    lesson = make.lesson(pilot, make.member(pilot), status=LessonStatus.published, title=title,
+                         **kwargs)
+    if published_on is not None:
+        at = datetime.combine(published_on, time(12), tzinfo=UTC)
+        lesson.first_published_at = lesson.public_revision.published_at = at
+        db.session.commit()
+    return lesson
+
+
+def _hidden_lessons(make, programme, directions=(), questions=()):
+    """Lessons on these directions and questions that the library must not show."""
+    pilot = make.pilot(programme, name="Proeftuin Verborgen")
+    make.lesson(pilot, title="Les Concept", directions=directions, questions=questions)
+    make.lesson(pilot, title="Les Ingediend", status=LessonStatus.submitted,
+                directions=directions, questions=questions)
+    withdrawn = _lesson(make, pilot, "Les Ingetrokken", directions=directions,
+                        questions=questions)
+    lesson_services.withdraw_lesson(withdrawn, make.facilitator(programme), "Niet juist.")
+    db.session.commit()
+    for status in (PilotStatus.applied, PilotStatus.declined):
+        other = make.pilot(programme, status=status, name=f"Proeftuin {status.value}")
+        _lesson(make, other, f"Les van {status.value}", directions=directions,
+                questions=questions)
+
+
+def test_direction_page_lists_its_published_lessons_newest_first(client, make):
+    programme = make.programme()
+    pilot = make.pilot(programme, name="Proeftuin Aardstad", municipality="Aardstad")
+    older = _lesson(make, pilot, "Een vast aanspreekpunt werkt", date(2025, 3, 4),
+                    directions=(4, 2), summary="Eén contactpersoon voor de mantelzorger.")
+    newer = _lesson(make, pilot, "Beeldbellen met familie op afstand", date(2026, 2, 1),
+                    directions=(4,))
+    _lesson(make, pilot, "Les over een andere richting", directions=(5,))
+    _hidden_lessons(make, programme, directions=(4,))
+    # An edit waiting for review: the working copy moved to direction 4, the public copy not.
+    edited = _lesson(make, pilot, "Gepubliceerde titel", directions=(5,))
+    edited.title, edited.status = "Titel van de werkversie", LessonStatus.draft
+    edited.directions = [make.direction(4)]
+    db.session.commit()
+
+    html = _page(client, "/kader/richting/4")
+
+    assert "Geleerde lessen in deze richting" in html
+    assert html.index(newer.title) < html.index(older.title)
+    assert f'href="/bibliotheek/{older.id}-een-vast-aanspreekpunt-werkt"' in html
+    assert f'href="/bibliotheek/{newer.id}-beeldbellen-met-familie-op-afstand"' in html
+    assert "Proeftuin Aardstad · Aardstad" in html
+    assert '<time datetime="2025-03-04">4 maart 2025</time>' in html
+    assert "Eén contactpersoon voor de mantelzorger." in html
+    for title in ("Les over een andere richting", "Les Concept", "Les Ingediend",
+                  "Les Ingetrokken", "Les van applied", "Les van declined",
+                  "Gepubliceerde titel", "Titel van de werkversie"):
+        assert title not in html, title
+    assert len(re.findall(r'<li class="lesson-list__item">', html)) == 2
+    assert '<a class="utrecht-link" href="/bibliotheek/?richting=4">Alle 2 lessen over deze richting</a>' in html
+    assert pilot.contact_email not in html
+
+
+def test_question_page_lists_its_published_lessons(client, make):
+    programme = make.programme()
+    pilot = make.pilot(programme, name="Proeftuin Beekdorp", municipality="Beekdorp")
+    lesson = _lesson(make, pilot, "Vraag hoe het met de mantelzorger gaat", date(2026, 1, 9),
+                     questions=(2,), summary="Een vaste vraag bij elk huisbezoek.")
+    _lesson(make, pilot, "Les over vraag drie", questions=(3,))
+    _hidden_lessons(make, programme, questions=(2,))
+
+    html = _page(client, "/kader/vraag/2")
+
+    assert "Geleerde lessen over dit vraagstuk" in html
+    assert f'href="/bibliotheek/{lesson.id}-vraag-hoe-het-met-de-mantelzorger-gaat"' in html
+    assert "Proeftuin Beekdorp · Beekdorp" in html and "9 januari 2026" in html
+    assert "Een vaste vraag bij elk huisbezoek." in html
+    for title in ("Les over vraag drie", "Les Concept", "Les Ingediend", "Les Ingetrokken",
+                  "Les van applied", "Les van declined"):
+        assert title not in html, title
+    assert len(re.findall(r'<li class="lesson-list__item">', html)) == 1
+    assert 'href="/bibliotheek/?vraag=2">1 les over dit vraagstuk in de bibliotheek</a>' in html
+
+
+def test_framework_pages_show_the_newest_twenty_and_link_to_all(client, make):
+    pilot = make.pilot()
+    for day in range(1, 23):
+        _lesson(make, pilot, f"Les nummer {day:02d}", date(2026, 1, day), directions=(6,),
+                questions=(1,))
+
+    for path, link in (("/kader/richting/6", "Alle 22 lessen over deze richting"),
+                       ("/kader/vraag/1", "Alle 22 lessen over dit vraagstuk")):
+        html = _page(client, path)
+        assert len(re.findall(r'<li class="lesson-list__item">', html)) == 20
+        assert "Les nummer 22" in html and "Les nummer 03" in html
+        assert "Les nummer 02" not in html and "Les nummer 01" not in html
+        assert "De 20 nieuwste van 22 lessen" in html
+        assert link in html
+
+
+def test_framework_pages_without_lessons_say_so(client, make):
+    programme = make.programme()
+    _hidden_lessons(make, programme, directions=(3,), questions=(3,))
+
+    direction = _page(client, "/kader/richting/3")
+    question = _page(client, "/kader/vraag/3")
+
+    assert "Er zijn nog geen gepubliceerde lessen over deze richting." in direction
+    assert "Er zijn nog geen gepubliceerde lessen over dit vraagstuk." in question
+    assert "/bibliotheek/?" not in direction + question
+    assert "lesson-list__item" not in direction + question
+
+
+def _lesson_count(html: str, param: str, number: int) -> int:
+    """Return the lesson count in the row of this question or direction (0: no link)."""
+    href = f"/kader/{'richting' if param == 'richting' else 'vraag'}/{number}"
+    row = re.search(rf'href="{href}">.*?</tr>', html, re.S)
+    assert row, href
+    match = re.search(
+        rf'href="/bibliotheek/\?{param}={number}"><span aria-hidden="true">(\d+)</span>',
+        row.group(0))
+    if match is None:
+        assert re.search(r"<td[^>]*>\s*0\s*</td>\s*</tr>", row.group(0)), row.group(0)
+        return 0
+    return int(match.group(1))
+
+
+def test_index_counts_published_lessons_per_direction_and_question(client, make):
+    programme = make.programme()
+    pilot = make.pilot(programme, directions=(1,))
+    _lesson(make, pilot, "Les een", directions=(1, 2), questions=(1,))
+    _lesson(make, pilot, "Les twee", directions=(2,), questions=(1, 3))
+    stopped = make.pilot(programme, status=PilotStatus.stopped)
+    _lesson(make, stopped, "Les van een gestopte proeftuin", directions=(2,), questions=(3,))
+    _hidden_lessons(make, programme, directions=(1, 2, 9), questions=(1, 2))
+
+    html = _page(client, "/kader/")
+
+    assert _lesson_count(html, "richting", 1) == 1
+    assert _lesson_count(html, "richting", 2) == 3
+    assert _lesson_count(html, "richting", 9) == 0
+    assert _lesson_count(html, "vraag", 1) == 2
+    assert _lesson_count(html, "vraag", 2) == 0
+    assert _lesson_count(html, "vraag", 3) == 2
+    assert "3 lessen over Betere samenwerking tussen beroepskrachten onderling" in html
+    # The pilot counts stay beside them: three public pilots work on direction 1.
+    assert _row_count(html, "/kader/richting/1") == 3
+
+
+def test_framework_lesson_lists_do_not_grow_queries_with_lessons(client, make, count_queries):
+    programme = make.programme()
+    _lesson(make, make.pilot(programme), "Eerste les", directions=(1,), questions=(1,))
+    paths = ("/kader/", "/kader/richting/1", "/kader/vraag/1")
+    few = {}
+    for path in paths:
+        with count_queries() as n:
+            _page(client, path)
+        few[path] = n()
+    for i in range(8):
+        pilot = make.pilot(make.programme(), region="Zeeland", directions=(1, 2))
+        _lesson(make, pilot, f"Les {i}", directions=(1, 2), questions=(1, 2))
+        _lesson(make, pilot, f"Andere les {i}", directions=(1,), questions=(1,))
+    for path in paths:
+        with count_queries() as n:
+            html = _page(client, path)
+        assert "Les 7" in html or path == "/kader/", path
+        assert n() == few[path], path

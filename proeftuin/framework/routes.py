@@ -1,4 +1,4 @@
-"""The public framework pages: carer questions, solution directions and who works on them."""
+"""The public framework pages: questions, directions, the pilots on them and their lessons."""
 
 from __future__ import annotations
 
@@ -11,17 +11,19 @@ bp = Blueprint("framework", __name__, url_prefix="/kader")
 
 @bp.get("/")
 def index():
-    """Show the three carer questions and the ten solution directions."""
+    """Show the three carer questions and the ten solution directions, with their counts."""
     return render_template(
         "framework/index.html",
         questions=queries.questions_with_pilot_counts(),
         directions=queries.directions_with_pilot_counts(),
+        question_lessons=queries.lesson_counts_by_question(),
+        direction_lessons=queries.lesson_counts_by_direction(),
     )
 
 
 @bp.get("/richting/<int:number>")
 def direction(number: int):
-    """Show one solution direction and what public pilots take on in it."""
+    """Show one solution direction, its newest lessons and what public pilots take on in it."""
     direction = queries.direction_by_number(number)
     if direction is None:
         abort(404)
@@ -29,12 +31,13 @@ def direction(number: int):
         "framework/direction.html",
         direction=direction,
         work=queries.public_work_on_direction(direction),
+        lessons=queries.lessons_on_direction(direction),
     )
 
 
 @bp.get("/vraag/<int:number>")
 def question(number: int):
-    """Show one carer question and the public pilots working on it."""
+    """Show one carer question, its newest lessons and the public pilots working on it."""
     question = queries.question_by_number(number)
     if question is None:
         abort(404)
@@ -42,4 +45,5 @@ def question(number: int):
         "framework/question.html",
         question=question,
         pilots_on_question=queries.public_pilots_on_question(question),
+        lessons=queries.lessons_on_question(question),
     )

@@ -6,11 +6,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from proeftuin.extensions import db
-from proeftuin.framework.queries import directions_with_pilot_counts
-from proeftuin.models import PUBLIC_STATUSES, Pilot, PilotDirection
+from proeftuin.framework.queries import (
+    directions_with_pilot_counts,
+    lesson_counts_by_direction,
+    newest_public_lessons,
+)
+from proeftuin.models import PUBLIC_STATUSES, Lesson, Pilot, PilotDirection
 from proeftuin.pilots.queries import WITHOUT_CONTACT
 
-__all__ = ["directions_with_pilot_counts", "public_totals", "recent_public_pilots"]
+__all__ = ["directions_with_pilot_counts", "lesson_counts_by_direction", "public_totals",
+           "recent_public_lessons", "recent_public_pilots"]
+
+
+def recent_public_lessons(limit: int) -> list[Lesson]:
+    """Return the lessons most recently added to the library, with what their list shows."""
+    return newest_public_lessons(limit=limit)
 
 
 def recent_public_pilots(limit: int) -> list[Pilot]:

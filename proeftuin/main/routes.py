@@ -14,10 +14,12 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    """Show what Proeftuin is, the framework at a glance and the newest pilots."""
+    """Show what Proeftuin is, the newest lessons, the framework at a glance and new pilots."""
     return render_template(
         "main/index.html",
+        recent_lessons=queries.recent_public_lessons(limit=5),
         directions=queries.directions_with_pilot_counts(),
+        direction_lessons=queries.lesson_counts_by_direction(),
         recent_pilots=queries.recent_public_pilots(limit=6),
         totals=queries.public_totals(),
     )
