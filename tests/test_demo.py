@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +12,8 @@ from proeftuin.auth.passwords import MIN_LENGTH
 from proeftuin.extensions import db
 from proeftuin.models import (
     PUBLIC_STATUSES,
+    LessonKind,
+    LessonLevel,
     MemberRole,
     Pilot,
     PilotStatus,
@@ -260,3 +264,37 @@ def test_demo_work_covers_every_lesson_state_and_only_working_pilots(seeded):
     assert all(any(m.pilot_id == c.pilot_id for m in c.created_by.memberships) for c in cases)
     events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     assert events >= len(cases) + len(lessons)
+
+
+def test_demo_library_is_worth_searching(seeded):
+    from proeftuin import search
+    from proeftuin.models import Lesson, LessonRevision
+
+    revisions = list(db.session.scalars(
+        sa.select(LessonRevision).join(Lesson, Lesson.public_revision_id == LessonRevision.id)))
+    assert len(revisions) >= 20
+    pilots = {r.lesson.pilot for r in revisions}
+    assert all(p.status in PUBLIC_STATUSES for p in pilots)
+    assert len(pilots) >= 5
+    assert len({p.programme_id for p in pilots}) == 2
+    assert len({p.region_id for p in pilots}) >= 5
+    assert {r.kind for r in revisions} == set(LessonKind)
+    assert {r.level for r in revisions} == set(LessonLevel)
+    assert len({d.number for r in revisions for d in r.directions}) == 10
+    assert {q.number for r in revisions for q in r.questions} == {1, 2, 3}
+    assert len({g.key for r in revisions for g in r.target_groups}) >= 5
+    assert len({r.lesson.first_published_at.year for r in revisions}) >= 2
+
+    def text(revision) -> str:
+        return " ".join((revision.title, revision.summary, revision.context, revision.body,
+                         revision.advice)).lower()
+
+    by_lesson = {r.lesson_id: text(r) for r in revisions}
+    # Each word finds a lesson that only has the other form of it: Dutch stemming at work.
+    # (Snowball keeps "huisarts" and "huisartsen" apart, so that pair is not among them.)
+    for word, other in (("mantelzorgers", "mantelzorger"), ("ondersteunen", "ondersteuning"),
+                        ("gesprekken", "gesprek"),
+                        ("wijkverpleegkundigen", "wijkverpleegkundige")):
+        found = set(db.session.scalars(sa.select(search.matches([word]).c.lesson_id)))
+        assert any(re.search(rf"\b{other}\b", by_lesson[i])
+                   and not re.search(rf"\b{word}\b", by_lesson[i]) for i in found), word
