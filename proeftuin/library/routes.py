@@ -50,3 +50,6 @@ def show(lesson_id: int, slug: str):
 def show_without_slug(lesson_id: int):
     """Send a short lesson URL on to the canonical one."""
     return redirect(public_lesson_url(_public_or_404(lesson_id).public_revision), code=301)
+
+
+from proeftuin.library import export_routes  # noqa: E402, F401

@@ -1,0 +1,46 @@
+"""The library for machines: its Atom feed, the CSV export and the open-data download.
+
+Registered on the library's blueprint; every one of these is public, like the library.
+"""
+
+from __future__ import annotations
+
+from flask import Response, request, send_file, stream_with_context
+
+from proeftuin.library import exports, feeds
+from proeftuin.library import open_data as archives
+from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.library.routes import bp
+from proeftuin.models.base import utcnow
+
+#: how long a browser or proxy may keep the open-data archive before asking again
+OPEN_DATA_MAX_AGE = 300
+
+
+@bp.get("/feed.atom")
+def feed():
+    """Serve the Atom feed of the newest lessons in the selection the parameters describe."""
+    response = Response(feeds.library_feed(LibraryFilterForm(request.args)),
+                        content_type=feeds.CONTENT_TYPE)
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/export.csv")
+def export_csv():
+    """Stream every lesson of the selection as CSV, in the library's order."""
+    selection = LibraryFilterForm(request.args).selection()
+    response = Response(stream_with_context(exports.selection_csv(selection)),
+                        content_type="text/csv; charset=utf-8")
+    response.headers.set("Content-Disposition", "attachment",
+                         filename=exports.export_filename(utcnow()))
+    return response
+
+
+@bp.get("/open-data.zip")
+def open_data():
+    """Send the archive of all published lessons, public pilots and the framework."""
+    archive = archives.current_archive()
+    return send_file(archive.path, mimetype="application/zip", as_attachment=True,
+                     download_name=archive.download_name, etag=archive.fingerprint,
+                     max_age=OPEN_DATA_MAX_AGE)
