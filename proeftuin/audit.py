@@ -17,6 +17,7 @@ from proeftuin.models.audit import AuditAction, AuditEvent
 
 CASE = "case_discussion"
 LESSON = "lesson"
+REUSE = "lesson_reuse"
 
 
 def role_in(user: User, pilot: Pilot) -> str:

@@ -11,6 +11,7 @@ from proeftuin.models import (
     PUBLIC_STATUSES,
     CaseDiscussion,
     Lesson,
+    LessonReuse,
     LessonStatus,
     MemberRole,
     Membership,
@@ -217,6 +218,35 @@ def can_view_application(user, pilot: Pilot) -> bool:
 def can_administer(user) -> bool:
     """Users, programmes and reference data are for admins."""
     return is_admin(user)
+
+
+# Reuse of published lessons ---------------------------------------------------------------
+
+#: pilots whose members report that they reused a lesson: those at work, or done with it
+REUSE_REPORTING_STATUSES = (PilotStatus.selected, PilotStatus.active, PilotStatus.completed)
+
+
+def can_report_reuse(user, lesson: Lesson, pilot: Pilot | None = None) -> bool:
+    """Members of another pilot at work report that it reused a public lesson.
+
+    With `pilot`: whether the user may report on behalf of that pilot; without: for any.
+    """
+    if not (_signed_in(user) and lesson.is_public and lesson.pilot.is_public):
+        return False
+    pilots = [pilot] if pilot is not None else [m.pilot for m in user.memberships]
+    return any(
+        p.id != lesson.pilot_id and p.status in REUSE_REPORTING_STATUSES and is_member(user, p)
+        for p in pilots
+    )
+
+
+def can_hide_reuse(user, reuse: LessonReuse) -> bool:
+    """Facilitators of the lesson's or the reporting pilot's programme, and admins, hide a
+    report of reuse from the public trail (and show it again)."""
+    if not _signed_in(user):
+        return False
+    return (is_admin(user) or facilitates(user, reuse.lesson.pilot.programme)
+            or facilitates(user, reuse.pilot.programme))
 
 
 JINJA_GLOBALS = {

@@ -1,0 +1,1 @@
+"""Reuse of published lessons: reports from pilots elsewhere, and the trail each lesson shows."""

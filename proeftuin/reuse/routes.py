@@ -1,0 +1,120 @@
+"""Reuse of published lessons: pilots elsewhere report it; facilitators hide a report."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from proeftuin import audit, privacy_guard
+from proeftuin.extensions import db
+from proeftuin.library.queries import public_lesson
+from proeftuin.library.routes import public_lesson_url
+from proeftuin.models import LessonReuse
+from proeftuin.permissions import can_hide_reuse, can_report_reuse
+from proeftuin.reuse import forms, queries, services
+from proeftuin.security_log import log_event
+
+bp = Blueprint("reuse", __name__)
+
+MODERATION = "/begeleiding/hergebruik/<int:reuse_id>"
+
+
+def _show_error(form, error: services.ReuseError) -> None:
+    """Put a refusal of the services beside its field, or above the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/bibliotheek/<int:lesson_id>/hergebruik", methods=["GET", "POST"])
+@login_required
+def report(lesson_id: int):
+    """Report that one of the user's other pilots reused a public lesson, how, and to what end."""
+    lesson = public_lesson(lesson_id)
+    if lesson is None:
+        abort(404)
+    revision = lesson.public_revision
+    pilots = [pilot for pilot in queries.other_pilots_of(current_user, lesson)
+              if can_report_reuse(current_user, lesson, pilot)]
+    if not pilots:
+        # Say why, rather than the bare "no access": the page is linked from a public lesson.
+        log_event("access_denied")
+        return render_template("reuse/not_eligible.html", lesson=lesson, revision=revision,
+                               pilot=lesson.pilot), 403
+    form = forms.ReuseForm(pilots=pilots)
+    if not form.is_submitted() and len(pilots) == 1:
+        form.pilot.data = pilots[0].id
+    review = None
+    if form.validate_on_submit():
+        review = privacy_guard.check(form, audit.REUSE)
+        if not review.blocking:
+            chosen = next(pilot for pilot in pilots if pilot.id == form.pilot.data)
+            try:
+                reuse = services.report_reuse(lesson, chosen, how=form.how.data,
+                                              outcome=form.outcome.data, by=current_user)
+            except services.ReuseError as error:
+                _show_error(form, error)
+            else:
+                privacy_guard.record_confirmations(review, audit.REUSE, reuse.id, current_user)
+                db.session.commit()
+                flash(_("Dank u wel. Uw melding van hergebruik staat nu bij de les."), "success")
+                return redirect(public_lesson_url(revision, _anchor="hergebruik"), code=303)
+    return render_template("reuse/report.html", lesson=lesson, revision=revision,
+                           pilot=lesson.pilot, form=form, review=review)
+
+
+def load_for_moderation(reuse_id: int, for_update: bool = False) -> LessonReuse:
+    """Return the report, or 404; 403 unless the user may hide it."""
+    reuse = queries.reuse_by_id(reuse_id, for_update=for_update)
+    if reuse is None:
+        abort(404)
+    if not can_hide_reuse(current_user, reuse):
+        abort(403)
+    return reuse
+
+
+def _back_to_trail(reuse: LessonReuse):
+    revision = reuse.lesson.public_revision
+    if revision is None:
+        return redirect(url_for("main.index"), code=303)
+    return redirect(public_lesson_url(revision, _anchor="hergebruik"), code=303)
+
+
+@bp.route(f"{MODERATION}/verbergen", methods=["GET", "POST"])
+@login_required
+def hide(reuse_id: int):
+    """Take a report out of the public trail, with a reason."""
+    reuse = load_for_moderation(reuse_id, for_update=request.method == "POST")
+    form = forms.HideForm()
+    if not reuse.is_hidden and form.validate_on_submit():
+        try:
+            services.hide_reuse(reuse, by=current_user, reason=form.reason.data)
+        except services.ReuseError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("De melding is verborgen en staat niet meer bij de les."), "success")
+            return _back_to_trail(reuse)
+    return render_template("reuse/hide.html", reuse=reuse, lesson=reuse.lesson,
+                           revision=reuse.lesson.public_revision, form=form,
+                           action_form=forms.ActionForm(formdata=None))
+
+
+@bp.post(f"{MODERATION}/tonen")
+@login_required
+def unhide(reuse_id: int):
+    """Put a hidden report back in the public trail."""
+    reuse = load_for_moderation(reuse_id, for_update=True)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.unhide_reuse(reuse, by=current_user)
+    except services.ReuseError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("De melding staat weer bij de les."), "success")
+    return _back_to_trail(reuse)
