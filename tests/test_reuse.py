@@ -587,5 +587,9 @@ def test_the_demo_reports_reuse_of_published_lessons_by_other_pilots(ctx):
         assert reuse.pilot_id != reuse.lesson.pilot_id
         assert reuse.lesson.is_public and reuse.pilot.is_public
         assert reuse.created_at > reuse.lesson.first_published_at
+        selected = [c.created_at for c in reuse.pilot.status_changes
+                    if c.to_status is PilotStatus.selected]
+        assert reuse.created_at > max(selected)
+        assert scan(reuse.how) == [] and scan(reuse.outcome) == []
         assert [r.id for r in trail_reports(reuse.lesson_id) if r.id == reuse.id] == [reuse.id]
     assert len(events()) == len(REUSES)

@@ -47,15 +47,15 @@ class DemoReuse:
 REUSES = (
     DemoReuse(
         "Vraag bij elk huisbezoek hoe het met de mantelzorger gaat",
-        "Dementie en Mantelzorg Venlo", 30,
-        "De casemanagers dementie en de wijkverpleging stellen sinds twee maanden bij elk "
-        "huisbezoek dezelfde drie vragen aan de mantelzorger. We hebben de vijf vragen uit "
-        "Groningen ingekort, omdat mantelzorgers van mensen met dementie vaak weinig tijd "
-        "hebben aan de deur.\n\n- Signalen gaan naar de mantelzorgconsulent.\n"
+        "Dementie en Mantelzorg Venlo", 6,
+        "Onze proeftuin start pas over een paar weken, maar de casemanagers dementie hebben "
+        "de vragen uit Groningen al een proefweek gebruikt. We hebben de vijf vragen "
+        "ingekort tot drie, omdat mantelzorgers van mensen met dementie aan de deur vaak "
+        "weinig tijd hebben.\n\n- Signalen gaan naar de mantelzorgconsulent.\n"
         "- Die belt binnen een week terug.",
-        "In de eerste zes weken kwamen **elf** signalen binnen, waarvan vier over "
-        "mantelzorgers die we nog niet kenden. Het terugbellen binnen een week lukte nog "
-        "niet altijd: daar maken we nu een rooster voor.",
+        "In die ene week kwamen **drie** signalen binnen, waarvan één over een mantelzorger "
+        "die we nog niet kenden. Het terugbellen binnen een week willen we vastleggen in een "
+        "rooster voordat we echt beginnen.",
     ),
     DemoReuse(
         "Vraag bij elk huisbezoek hoe het met de mantelzorger gaat",
@@ -69,7 +69,7 @@ REUSES = (
     DemoReuse(
         "Betrek de apotheker vanaf de start van de palliatieve fase",
         "Palliatief Netwerk Ede", 45,
-        "De apotheker schuift sinds dit voorjaar aan bij het eerste palliatief overleg. We "
+        "De apotheker schuift sinds een half jaar aan bij het eerste palliatief overleg. We "
         "leggen het avondnummer van de dienstapotheek vast in het zorgdossier en op de "
         "koelkastkaart voor de familie.",
         "Geen enkele familie stond dit kwartaal in het weekend zonder medicatie. De apotheker "
