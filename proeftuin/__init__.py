@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["slug"] = SlugConverter
     from proeftuin.admin.routes import bp as admin_bp
+    from proeftuin.api.routes import bp as api_bp
     from proeftuin.auth.routes import bp as auth_bp
     from proeftuin.cases.routes import bp as cases_bp
     from proeftuin.dashboard.routes import bp as dashboard_bp
@@ -105,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.workspace.routes import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
-               framework_bp, dashboard_bp, admin_bp, reuse_bp):
+               framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -1,0 +1,115 @@
+"""The API's query parameters: the library's and pilot list's filters, pages and language.
+
+The HTML pages set an unusable value aside and show the rest; an API client is better served
+by a 400 that names the parameter, so it finds its mistake instead of silently getting more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from werkzeug.datastructures import MultiDict
+
+from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.pilots.forms import PilotFilterForm
+
+#: page size when the client names none, and the most it may ask for
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+#: deeper pages than this are refused; the cap keeps the offset in range
+MAX_PAGE = 10_000
+
+PAGE = "pagina"
+PER_PAGE = "per_pagina"
+LANG = "lang"
+REUSED = "hergebruikt"
+#: the values `hergebruikt` takes; the library page's checkbox sends "1"
+REUSED_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which page of a list the client asked for."""
+
+    number: int = 1
+    size: int = DEFAULT_PER_PAGE
+    #: whether the client named a size, so links keep it
+    size_given: bool = False
+
+
+class InvalidParameters(Exception):
+    """Some query parameters cannot be used; the API answers 400 naming them."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(", ".join(names))
+        self.names = sorted(set(names))
+
+
+def _bounded_int(name: str, lowest: int, highest: int, invalid: list[str]) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not lowest <= int(raw) <= highest:
+        invalid.append(name)
+        return None
+    return int(raw)
+
+
+def page(invalid: list[str]) -> Page:
+    """Read `pagina` and `per_pagina`; a value out of range is named in `invalid`."""
+    number = _bounded_int(PAGE, 1, MAX_PAGE, invalid)
+    size = _bounded_int(PER_PAGE, 1, MAX_PER_PAGE, invalid)
+    return Page(number=number or 1, size=size or DEFAULT_PER_PAGE, size_given=size is not None)
+
+
+def language() -> tuple[str, bool]:
+    """Return the language of the answer and whether `lang` was valid.
+
+    `lang` wins, then the Accept-Language header; never the session, so a signed-in person
+    gets what anyone else gets.
+    """
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get(LANG)
+    if chosen is not None:
+        return (chosen, True) if chosen in languages else ("nl", False)
+    return request.accept_languages.best_match(languages, default="nl"), True
+
+
+def library_filters(invalid: list[str]) -> LibraryFilterForm:
+    """Read the library's filters; unusable values are named in `invalid`."""
+    args = MultiDict(request.args)
+    if REUSED in args:
+        reused = REUSED_VALUES.get(args[REUSED].strip().lower())
+        if reused is None:
+            invalid.append(REUSED)
+        # The form's checkbox counts any value but "false" as ticked, so "0" would filter.
+        if not reused:
+            del args[REUSED]
+    form = LibraryFilterForm(args)
+    invalid.extend(form.invalid)
+    return form
+
+
+class _PilotFilters(PilotFilterForm):
+    """The pilot list's filters, remembering which values it had to set aside."""
+
+    def _drop_invalid(self) -> None:
+        self.validate()
+        self.invalid = [field.name for field in self if field.errors]
+        super()._drop_invalid()
+
+
+def pilot_filters(invalid: list[str]) -> PilotFilterForm:
+    """Read the pilot list's filters; unusable values are named in `invalid`."""
+    form = _PilotFilters(request.args)
+    invalid.extend(form.invalid)
+    return form
+
+
+def check(invalid: list[str]) -> None:
+    """Refuse the request if any parameter was unusable, or the language unknown."""
+    if not language()[1]:
+        invalid = [*invalid, LANG]
+    if invalid:
+        raise InvalidParameters(invalid)
