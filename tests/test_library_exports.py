@@ -140,6 +140,26 @@ def test_the_feed_takes_the_library_filters_and_names_them(client, library):
     assert none.entries == [] and none.feed.updated
 
 
+def test_a_search_feed_holds_the_matches_newest_first(client, library):
+    feed = parse_feed(client.get("/bibliotheek/feed.atom?q=contactpersonen"))
+    assert [e.title for e in feed.entries] == ["Een vast aanspreekpunt werkt"]
+    assert "contactpersonen" in feed.feed.title
+    assert {link.rel: link.href for link in feed.feed.links}["self"] == (
+        f"{BASE}/bibliotheek/feed.atom?q=contactpersonen")
+
+
+@pytest.mark.parametrize("query", [
+    "jaar=abc&richting=999999999999&soort=%00&volgorde=willekeurig&hergebruikt=misschien",
+    "q=" + "x" * 5000, "q=%22%27%3C%3E%26%3B%2D%2D&regio=-1&programma=%E2%80%AE",
+])
+def test_bad_parameters_are_set_aside_not_fatal(client, library, query):
+    feed = parse_feed(client.get(f"/bibliotheek/feed.atom?{query}"))
+    response = client.get(f"/bibliotheek/export.csv?{query}")
+    assert response.status_code == 200
+    rows = csv_rows(response)
+    assert len(rows) == len([e for e in feed.entries])
+
+
 def test_the_feed_honours_the_order_asked_for(client, make, library):
     a, b, c = library
     other = make.pilot(name="Proeftuin Elders")
