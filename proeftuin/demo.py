@@ -38,6 +38,7 @@ from proeftuin.models import (
     utcnow,
 )
 from proeftuin.pilots import lifecycle
+from proeftuin.reuse.demo import seed_demo_reuse
 from proeftuin.slugs import unique_slug
 
 #: the one password of every demo account (printed by `make run`, so never use it for real)
@@ -853,6 +854,7 @@ def seed_demo() -> None:
         pilots[spec.name] = pilot
 
     demo_work.seed_work(pilots, users, now)
+    seed_demo_reuse(now)
 
 
 def accounts_text() -> str:

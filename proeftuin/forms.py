@@ -118,6 +118,8 @@ class FilterForm(FlaskForm):
                 )
             elif isinstance(field.data, date):
                 value = field.data.isoformat()
+            elif field.data is True:
+                value = str(_l("ja"))
             else:
                 value = f"‘{field.data}’"
             remaining = {k: v for k, v in params.items() if k != field.name}

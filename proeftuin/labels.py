@@ -63,6 +63,7 @@ AUDIT_ROLE = {
 RECORD_TYPE = {
     "case_discussion": _l("Casusbespreking"),
     "lesson": _l("Les"),
+    "lesson_reuse": _l("Melding van hergebruik"),
 }
 
 CASE_STATUS = {

@@ -26,11 +26,10 @@ from proeftuin.models import (
     PilotStatus,
     PrivacyConfirmation,
     User,
-    utcnow,
 )
 from proeftuin.privacy import fingerprint, scan
 from proeftuin.reuse import services
-from proeftuin.reuse.demo import REUSES, seed_demo_reuse
+from proeftuin.reuse.demo import REUSES
 from proeftuin.reuse.queries import trail_reports
 from tests.factories import PASSWORD
 
@@ -578,10 +577,9 @@ def test_the_query_loads_reports_with_their_pilots_in_one_statement(make, count_
 
 
 def test_the_demo_reports_reuse_of_published_lessons_by_other_pilots(ctx):
-    demo.seed_demo()
+    demo.seed_demo()  # which calls seed_demo_reuse
     db.session.commit()
-    created = seed_demo_reuse(utcnow())
-    db.session.commit()
+    created = list(db.session.scalars(sa.select(LessonReuse).order_by(LessonReuse.id)))
     assert len(created) == len(REUSES) >= 2
     for reuse in created:
         assert reuse.pilot_id != reuse.lesson.pilot_id

@@ -32,7 +32,7 @@ EXPOSED_HEADERS = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, 
 
 def _api_limit() -> str:
     # Read per request, so the limit follows the configuration (tests may lower it).
-    return current_app.config.get("API_RATE_LIMIT", "300 per minute")
+    return current_app.config["API_RATE_LIMIT"]
 
 
 limiter.limit(_api_limit)(bp)

@@ -38,7 +38,8 @@ class LibraryFilterForm(FilterForm):
     target_group = SelectField(_l("Doelgroep"), name="doelgroep", coerce=str_or_none)
     year = IntegerField(_l("Jaar van publicatie"), name="jaar",
                         validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR)])
-    reused = BooleanField(_l("Alleen lessen die elders zijn hergebruikt"), name="hergebruikt")
+    reused = BooleanField(_l("Alleen lessen die elders zijn hergebruikt"), name="hergebruikt",
+                          false_values=("", "0", "false", "nee"))
     order = SelectField(_l("Sorteren op"), name="volgorde", coerce=str_or_none)
 
     def __init__(self, formdata, **kwargs):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from slugify import slugify
 
-from proeftuin.library import queries
+from proeftuin import search_text
+from proeftuin.library import facets, queries
+from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.permissions import can_facilitate
+from proeftuin.reuse.queries import trail_reports
 
 bp = Blueprint("library", __name__, url_prefix="/bibliotheek")
 
@@ -32,6 +38,55 @@ def _public_or_404(lesson_id: int):
     return lesson
 
 
+ORDER_LABELS = {
+    queries.Order.relevance: _l("best passend eerst"),
+    queries.Order.newest: _l("nieuwste eerst"),
+    queries.Order.reuse: _l("vaakst hergebruikt eerst"),
+}
+
+#: a page number beyond this is a typing mistake, not a page
+MAX_PAGE = 10_000
+
+
+@bp.get("/")
+def index():
+    """Search the published lessons, narrowed by facets; without a query, newest first."""
+    filters = LibraryFilterForm(request.args)
+    selection = filters.selection()
+    page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
+    pagination = queries.search_lessons(
+        selection, page=page, per_page=current_app.config["LESSONS_PER_PAGE"]
+    )
+    lessons = pagination.items
+    query_stems = set(search_text.stems(selection.words))
+    return render_template(
+        "library/index.html",
+        filters=filters,
+        selection=selection,
+        pagination=pagination,
+        params=filters.params(),
+        facets=facets.build(filters, queries.facet_counts(selection)),
+        snippets={lesson.id: snippet(lesson.public_revision, query_stems) for lesson in lessons},
+        titles={lesson.id: search_text.highlight(lesson.public_revision.title, query_stems,
+                                                 width=1000) for lesson in lessons},
+        reuse=queries.reuse_counts([lesson.id for lesson in lessons]),
+        reuse_toggle=facets.toggled(filters.params(), "hergebruikt", "1"),
+    )
+
+
+@bp.app_template_filter()
+def library_order_label(order: queries.Order) -> str:
+    """Return how the library is sorted, as a phrase."""
+    return str(ORDER_LABELS[order])
+
+
+def snippet(revision, query_stems: set[str]):
+    """Return the part of a lesson's text that best shows why it was found, marked."""
+    text = " ".join(search_text.markdown_to_text(getattr(revision, name))
+                    for name in ("summary", "context", "body", "advice"))
+    return search_text.highlight(text.strip(), query_stems)
+
+
 @bp.get("/<int:lesson_id>-<slug>")
 def show(lesson_id: int, slug: str):
     """Show the latest published revision of a lesson; other spellings of its URL redirect."""
@@ -43,6 +98,8 @@ def show(lesson_id: int, slug: str):
     return render_template(
         "library/show.html", lesson=lesson, revision=revision, pilot=lesson.pilot,
         canonical_url=public_lesson_url(revision, _external=True), licence_url=LICENCE_URL,
+        related=queries.related_lessons(lesson),
+        reuses=trail_reports(lesson.id, include_hidden=can_facilitate(current_user)),
     )
 
 

@@ -37,7 +37,7 @@ CRAWLS = [(role, "nl") for role in ACCOUNTS] + [
 
 #: public areas: signed in, only their first page is checked (the rest differs only in the
 #: header, which that first check covers); their links are still followed
-PUBLIC_AREAS = ("main.", "pilots.", "framework.")
+PUBLIC_AREAS = ("main.", "pilots.", "framework.", "library.")
 
 #: GET routes that are not pages, with the reason they are not checked here
 NOT_PAGES = {
@@ -46,9 +46,15 @@ NOT_PAGES = {
     "auth.my_data_download": "a JSON download; tests/test_personal_data.py checks it",
     "workspace.audit_trail_csv": "a CSV download; tests/test_audit_page.py checks it",
     "library.show_without_slug": "a redirect to library.show, which is checked",
+    "library.feed": "an Atom feed; tests/test_library_exports.py parses it",
+    "library.export_csv": "a CSV download; tests/test_library_exports.py checks it",
+    "library.open_data": "a ZIP download; tests/test_library_exports.py checks it",
     **{endpoint: "only mid-sign-in or with two-factor on: test_two_factor_journey.py checks it"
        for endpoint in TWO_FACTOR_PAGES},
 }
+
+#: whole areas that answer JSON: tests/test_api.py validates them against the OpenAPI document
+NOT_PAGE_AREAS = ("api.",)
 
 #: each route is checked this many times per crawl (different objects, same template)
 VISITS_PER_ROUTE = 2
@@ -96,7 +102,7 @@ def crawl(visitor, adapter, seeds: list[str], *, signed_in: bool) -> tuple[set[s
     while queue:
         path = queue.popleft()
         endpoint = _endpoint(adapter, path)
-        if endpoint is None or endpoint in NOT_PAGES:
+        if endpoint is None or endpoint in NOT_PAGES or endpoint.startswith(NOT_PAGE_AREAS):
             continue
         limit = 1 if signed_in and endpoint.startswith(PUBLIC_AREAS) else VISITS_PER_ROUTE
         if checked.get(endpoint, 0) >= limit:
@@ -143,6 +149,7 @@ def test_every_page_of_the_site_was_checked(site):
     pages = {
         rule.endpoint for rule in site.app.url_map.iter_rules()
         if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+        and not rule.endpoint.startswith(NOT_PAGE_AREAS)
     }
     missing = sorted(pages - set(REACHED))
     assert not missing, (
