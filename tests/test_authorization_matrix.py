@@ -27,6 +27,7 @@ from proeftuin.extensions import db
 from proeftuin.models import (
     Agreement,
     CaseDiscussion,
+    Lesson,
     LessonStatus,
     MemberRole,
     Membership,
@@ -88,8 +89,29 @@ pilots.show                         GET     ok     ok     ok     ok     ok     o
 pilots.apply                        GET     ok     ok     ok     ok     ok     ok     ok
 pilots.apply                        POST    ok     ok     ok     ok     ok     ok     ok
 pilots.applied                      GET     ok     ok     ok     ok     ok     ok     ok
+library.index                       GET     ok     ok     ok     ok     ok     ok     ok
+library.feed                        GET     ok     ok     ok     ok     ok     ok     ok
+library.export_csv                  GET     ok     ok     ok     ok     ok     ok     ok
+library.open_data                   GET     ok     ok     ok     ok     ok     ok     ok
 library.show                        GET     ok     ok     ok     ok     ok     ok     ok
 library.show_without_slug           GET     ok     ok     ok     ok     ok     ok     ok
+
+# The read-only API: public data, the same for everyone.
+api.index                           GET     ok     ok     ok     ok     ok     ok     ok
+api.openapi_document                GET     ok     ok     ok     ok     ok     ok     ok
+api.lessons                         GET     ok     ok     ok     ok     ok     ok     ok
+api.lesson                          GET     ok     ok     ok     ok     ok     ok     ok
+api.pilots                          GET     ok     ok     ok     ok     ok     ok     ok
+api.pilot                           GET     ok     ok     ok     ok     ok     ok     ok
+api.framework                       GET     ok     ok     ok     ok     ok     ok     ok
+
+# Reuse of a lesson is reported by members of another pilot (can_report_reuse); a report,
+# here from a pilot of a third programme, is hidden by the lesson's facilitators and admins.
+reuse.report                        GET     login  ok     403    403    403    403    403
+reuse.report                        POST    login  ok     403    403    403    403    403
+reuse.hide                          GET     login  403    403    403    403    ok     ok
+reuse.hide                          POST    login  403    403    403    403    ok     ok
+reuse.unhide                        POST    login  403    403    403    403    ok     ok
 
 # Signing in and out, one's own account; an invitation link works for whoever holds it.
 auth.login                          GET     ok     ok     ok     ok     ok     ok     ok
@@ -334,6 +356,20 @@ class World:
         return self.make.lesson(self.pilot, self.users["part"], status=status,
                                 source_cases=[db.session.get(CaseDiscussion, self.case_id)]).id
 
+    def new_reuse(self, hidden: bool = False) -> int:
+        """A report on the published lesson from a pilot in a programme of its own."""
+        from proeftuin.reuse import services as reuse_services  # arrived with its routes
+
+        elsewhere = self.make.pilot(programme=self.make.programme(), status=PilotStatus.active)
+        lesson = db.session.get(Lesson, self.published_lesson_id)
+        reuse = reuse_services.report_reuse(
+            lesson, elsewhere, how="We namen het gesprek over.", outcome="Minder uitval.",
+            by=self.make.member(elsewhere))
+        if hidden:
+            reuse_services.hide_reuse(reuse, by=self.users["admin"], reason="Dubbele melding.")
+        db.session.commit()
+        return reuse.id
+
     def new_active_pilot(self) -> str:
         return self.make.pilot(programme=self.programme, status=PilotStatus.active).slug
 
@@ -384,6 +420,11 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "lessons.withdraw": lambda w: {"lesson_id": w.new_lesson(LessonStatus.published)},
     "library.show": lambda w: {"lesson_id": w.published_lesson_id, "slug": "les"},
     "library.show_without_slug": lambda w: {"lesson_id": w.published_lesson_id},
+    "api.lesson": lambda w: {"lesson_id": w.published_lesson_id},
+    "api.pilot": _pilot,
+    "reuse.report": lambda w: {"lesson_id": w.published_lesson_id},
+    "reuse.hide": lambda w: {"reuse_id": w.new_reuse()},
+    "reuse.unhide": lambda w: {"reuse_id": w.new_reuse(hidden=True)},
     "dashboard.pilot": _pilot,
     "dashboard.change_status": lambda w: {"slug": w.new_active_pilot()},
     "admin.edit_user": lambda w: {"user_id": w.account.id},
@@ -418,6 +459,10 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
     ("lessons.review", "POST"): lambda w: {"decision": "return",
                                            "feedback": "Vul de context aan."},
     ("lessons.withdraw", "POST"): lambda w: {"reason": "Verouderd advies."},
+    ("reuse.report", "POST"): lambda w: {"pilot": str(w.other_pilot.id),
+                                         "how": "We namen de aanpak over.",
+                                         "outcome": "Minder dubbel werk."},
+    ("reuse.hide", "POST"): lambda w: {"reason": "Hoort bij een andere les."},
     ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},
     ("dashboard.change_status", "POST"): lambda w: {"to": "completed", "reason": ""},
     ("admin.new_user", "POST"): lambda w: new_user_form(),
@@ -650,6 +695,9 @@ def test_route_answers_each_role_as_the_matrix_says(app, make, endpoint):
             refused = expected[role] in REFUSALS
             before = database_state() if method != "GET" and refused else None
             response = clients[role].open(url, method=method, data=data)
+            # A streamed or file download must finish, and its file close, inside the test.
+            response.get_data()
+            response.close()
             actual = actual_rows[method][role] = classify(response)
             # Every answer of every route, to everyone, carries the security headers too.
             mismatches += [f"  {method:<5} {role:<6} ({ROLES[role]}): {problem}"
