@@ -16,6 +16,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(reset_two_factor)
     app.cli.add_command(purge_expired)
+    app.cli.add_command(search_reindex)
 
 
 @click.command("create-user")
@@ -121,3 +122,18 @@ def purge_expired(dry_run: bool) -> None:
         return
     db.session.commit()
     click.echo(f"Deleted {total} case discussion(s) of {len(expired)} pilot(s).")
+
+
+@click.command("search-reindex")
+@with_appcontext
+def search_reindex() -> None:
+    """Rebuild the library's full-text index from the published lessons.
+
+    Publishing and withdrawing keep the index current; rebuild it after restoring a backup
+    or after an upgrade that changes how text is read or stemmed.
+    """
+    from proeftuin import search
+
+    total = search.rebuild()
+    db.session.commit()
+    click.echo(f"Indexed {total} published lesson(s).")

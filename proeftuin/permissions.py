@@ -7,6 +7,9 @@ answers False for them unless the object is public.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from proeftuin.extensions import db
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CaseDiscussion,
@@ -233,11 +236,14 @@ def can_report_reuse(user, lesson: Lesson, pilot: Pilot | None = None) -> bool:
     """
     if not (_signed_in(user) and lesson.is_public and lesson.pilot.is_public):
         return False
-    pilots = [pilot] if pilot is not None else [m.pilot for m in user.memberships]
-    return any(
-        p.id != lesson.pilot_id and p.status in REUSE_REPORTING_STATUSES and is_member(user, p)
-        for p in pilots
-    )
+    if pilot is not None:
+        return (pilot.id != lesson.pilot_id and pilot.status in REUSE_REPORTING_STATUSES
+                and is_member(user, pilot))
+    # One query, rather than loading each of the user's pilots in turn.
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Membership.user_id == user.id, Membership.pilot_id != lesson.pilot_id,
+        Membership.pilot_id == Pilot.id, Pilot.status.in_(REUSE_REPORTING_STATUSES),
+    ))))
 
 
 def can_hide_reuse(user, reuse: LessonReuse) -> bool:

@@ -32,11 +32,14 @@ class Document:
     @classmethod
     def of(cls, lesson_id: int, revision) -> Document:
         """Return the document of a published revision (or any object with its text fields)."""
+        # The words a reader sees, not the Markdown: link addresses find nothing.
+        text = search_text.markdown_to_text
         return cls(
             lesson_id=lesson_id,
             title=revision.title or "",
-            summary=revision.summary or "",
-            body="\n".join(filter(None, (revision.context, revision.body, revision.advice))),
+            summary=text(revision.summary),
+            body="\n".join(text(part) for part in (revision.context, revision.body,
+                                                   revision.advice)),
         )
 
 

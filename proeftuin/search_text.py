@@ -41,7 +41,9 @@ MAX_WORD_LENGTH = 40
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 12
 
-_WORD = re.compile(r"[^\W_]+")
+# Letters and digits apart: PostgreSQL keeps "65plussers" whole and unstemmed, so both
+# backends see "65" and "plussers" instead.
+_WORD = re.compile(r"[^\W\d_]+|\d+")
 
 
 def fold(text: str) -> str:
@@ -120,7 +122,8 @@ def highlight(text: str, query_stems: set[str], width: int = 260) -> Markup:
     if end < len(text):
         while end > start and not text[end - 1].isspace():
             end -= 1
-        end = end or min(len(text), start + width)
+        if matches and end < matches[0].end() or end <= start:
+            end = min(len(text), start + width)  # a long last word: cut it, keep the match
     pieces = [Markup("…") if start > 0 else Markup("")]
     position = start
     for match in matches:

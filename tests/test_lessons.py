@@ -26,7 +26,7 @@ from proeftuin.models import (
     utcnow,
 )
 from proeftuin.privacy import fingerprint, scan
-from tests.factories import PASSWORD
+from tests.csrf import csrf_token, signed_in_with_token
 
 # Helpers ----------------------------------------------------------------------------------
 
@@ -858,21 +858,7 @@ def test_a_deleted_account_is_named_as_such(client, make, login):
         assert "Verwijderd account" in html and "Schrijver Sam" not in html
 
 
-def _csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def _signed_in_with_token(app, user):
-    """A new client, signed in through the sign-in form with its CSRF token."""
-    client = app.test_client()
-    token = _csrf_token(html_of(client.get("/login")))
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "csrf_token": token})
-    assert response.status_code == 302
-    return client
-
-
-def test_every_post_needs_its_csrf_token(csrf_app, make):
+def test_every_post_needs_itscsrf_token(csrf_app, make):
     w = world(make)
     draft = make.lesson(w.pilot, w.member)
     submitted = make.lesson(w.pilot, w.member, status=LessonStatus.submitted)
@@ -885,7 +871,7 @@ def test_every_post_needs_its_csrf_token(csrf_app, make):
         (w.facilitator, f"/begeleiding/lessen/{public.id}/intrekken", {"reason": "Weg"}),
     ]
     for user, url, data in posts:
-        client = _signed_in_with_token(csrf_app, user)
+        client = signed_in_with_token(csrf_app, user)
         assert client.post(url, data=data).status_code == 400, url
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)) == 3
     assert lesson_row(draft.id).status is LessonStatus.draft
@@ -894,11 +880,11 @@ def test_every_post_needs_its_csrf_token(csrf_app, make):
     assert actions(draft.id) == [] and actions(submitted.id) == [] and actions(public.id) == []
 
     # With the token from the page, the same post goes through.
-    client = _signed_in_with_token(csrf_app, w.member)
+    client = signed_in_with_token(csrf_app, w.member)
     page = html_of(client.get(lesson_url(w, draft.id)))
     form = page[page.index(f'action="{lesson_url(w, draft.id, "/indienen")}"'):]
     response = client.post(lesson_url(w, draft.id, "/indienen"),
-                           data={"csrf_token": _csrf_token(form)})
+                           data={"csrf_token": csrf_token(form)})
     assert response.status_code == 302
     assert lesson_row(draft.id).status is LessonStatus.submitted
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from proeftuin.extensions import db
 from proeftuin.models import LessonKind, LessonLevel, LessonStatus, PilotStatus
 
 
@@ -189,3 +190,21 @@ def test_the_library_makes_the_same_number_of_queries_for_more_lessons(client, m
         make.lesson(pilot, status=LessonStatus.published, title=f"Mantelzorger les {n}",
                     directions=(3, 4), target_groups=("informal_carers",))
     assert [queries_for(url) for url in urls] == before
+
+
+def test_reuse_counts_pilots_not_reports_and_sorts_and_filters_the_library(client, make, shelf):
+    from proeftuin.reuse import services as reuse_services
+
+    elsewhere = make.pilot(name="Proeftuin Elders")
+    member = make.member(elsewhere)
+    reused = shelf[0]
+    for _ in range(3):  # one pilot reporting three times is still one pilot
+        reuse_services.report_reuse(reused, elsewhere, how="We namen het over.",
+                                    outcome="Het werkte.", by=member)
+    db.session.commit()
+    html = html_of(client.get("/bibliotheek/?hergebruikt=1"))
+    assert titles(html) == [reused.public_revision.title]
+    assert "1 keer elders hergebruikt" in html
+    html = html_of(client.get("/bibliotheek/?volgorde=hergebruik"))
+    assert titles(html)[0] == reused.public_revision.title
+    assert len(titles(html_of(client.get("/bibliotheek/?hergebruikt=0")))) == 4

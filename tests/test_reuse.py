@@ -31,7 +31,7 @@ from proeftuin.privacy import fingerprint, scan
 from proeftuin.reuse import services
 from proeftuin.reuse.demo import REUSES
 from proeftuin.reuse.queries import trail_reports
-from tests.factories import PASSWORD
+from tests.csrf import csrf_token, signed_in_with_token
 
 HOW = "We hebben het **vaste aanspreekpunt** overgenomen in twee wijken."
 OUTCOME = "Mantelzorgers wisten sneller bij wie ze terecht konden."
@@ -404,20 +404,7 @@ def test_an_unknown_report_is_not_found(client, make, login):
     assert client.get("/begeleiding/hergebruik/12345/tonen").status_code == 405
 
 
-def _csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def _signed_in_with_token(app, user):
-    client = app.test_client()
-    token = _csrf_token(html_of(client.get("/login")))
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "csrf_token": token})
-    assert response.status_code == 302
-    return client
-
-
-def test_every_post_needs_its_csrf_token(csrf_app, make):
+def test_every_post_needs_itscsrf_token(csrf_app, make):
     w = world(make)
     shown, hidden = add_report(w), add_report(w, hidden=True)
     posts = [
@@ -426,7 +413,7 @@ def test_every_post_needs_its_csrf_token(csrf_app, make):
         (w.facilitator, hide_url(hidden.id, "tonen"), {}),
     ]
     for user, url, data in posts:
-        client = _signed_in_with_token(csrf_app, user)
+        client = signed_in_with_token(csrf_app, user)
         assert client.post(url, data=data).status_code == 400, url
     assert reuse_count() == 2
     db.session.refresh(shown)
@@ -434,18 +421,18 @@ def test_every_post_needs_its_csrf_token(csrf_app, make):
     assert not shown.is_hidden and hidden.is_hidden
 
 
-def test_the_forms_carry_their_csrf_token(csrf_app, make):
+def test_the_forms_carry_theircsrf_token(csrf_app, make):
     w = world(make)
     reuse = add_report(w)
-    client = _signed_in_with_token(csrf_app, w.reuser)
+    client = signed_in_with_token(csrf_app, w.reuser)
     page = html_of(client.get(report_url(w.lesson.id)))
     response = client.post(report_url(w.lesson.id),
-                           data=form_data(w, csrf_token=_csrf_token(page)))
+                           data=form_data(w, csrf_token=csrf_token(page)))
     assert response.status_code == 303
-    client = _signed_in_with_token(csrf_app, w.facilitator)
+    client = signed_in_with_token(csrf_app, w.facilitator)
     page = html_of(client.get(hide_url(reuse.id)))
     response = client.post(hide_url(reuse.id),
-                           data={"reason": "Weg.", "csrf_token": _csrf_token(page)})
+                           data={"reason": "Weg.", "csrf_token": csrf_token(page)})
     assert response.status_code == 303
 
 

@@ -156,3 +156,26 @@ def test_python_stems_like_postgresql_does(make):
     postgres = [db.session.scalar(sa.text("SELECT (ts_lexize('dutch_stem', :w))[1]"), {"w": w})
                 for w in words]
     assert search_text.stems(words) == postgres
+
+
+def test_letters_and_digits_are_separate_words_on_both_databases(make):
+    pilot = make.pilot()
+    lesson = make.lesson(pilot, status=LessonStatus.published, title="Huisbezoek bij 65plussers",
+                         summary="Een [link](https://voorbeeld.example/geheimwoord) in de tekst.")
+    assert found("65plusser") == [lesson.title]
+    assert found("plussers 65") == [lesson.title]
+    # The index holds what a reader sees, not the Markdown around it.
+    assert found("geheimwoord") == []
+    assert found("link") == [lesson.title]
+
+
+def test_the_reindex_command_rebuilds_the_index(app, make, library):
+    title = library["app"].title
+    db.session.execute(sa.text("DELETE FROM lesson_fts" if db.engine.dialect.name == "sqlite"
+                               else "DELETE FROM lesson_search"))
+    db.session.commit()
+    assert found("tablet") == []
+    result = app.test_cli_runner().invoke(args=["search-reindex"])
+    assert result.exit_code == 0 and "Indexed 3 published lesson(s)." in result.output
+    db.session.remove()
+    assert found("tablet") == [title]

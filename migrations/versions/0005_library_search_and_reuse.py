@@ -44,8 +44,16 @@ INSERT = {
 
 
 def _fill_search_index(bind):
-    """Index the lessons that are already public, as proeftuin.search does on publish."""
-    prepare = search_text.stemmed if bind.dialect.name == 'sqlite' else search_text.plain
+    """Index the lessons that are already public, as proeftuin.search does on publish.
+
+    It uses today's proeftuin.search_text; `flask search-reindex` rebuilds the index if that
+    module changes how it reads text.
+    """
+    words = search_text.stemmed if bind.dialect.name == 'sqlite' else search_text.plain
+
+    def prepare(markdown):
+        return words(search_text.markdown_to_text(markdown))
+
     rows = bind.execute(sa.text(
         "SELECT lesson.id, r.title, r.summary, r.context, r.body, r.advice FROM lesson "
         "JOIN lesson_revision r ON r.id = lesson.public_revision_id"
@@ -53,7 +61,7 @@ def _fill_search_index(bind):
     if rows:
         bind.execute(sa.text(INSERT[bind.dialect.name]), [
             {'lesson_id': row.id, 'title': prepare(row.title), 'summary': prepare(row.summary),
-             'body': prepare('\n'.join(filter(None, (row.context, row.body, row.advice))))}
+             'body': '\n'.join(prepare(part) for part in (row.context, row.body, row.advice))}
             for row in rows
         ])
 

@@ -5,6 +5,8 @@ Registered on the library's blueprint; every one of these is public, like the li
 
 from __future__ import annotations
 
+import os
+
 from flask import Response, request, send_file, stream_with_context
 
 from proeftuin.library import exports, feeds
@@ -40,7 +42,8 @@ def export_csv():
 @bp.get("/open-data.zip")
 def open_data():
     """Send the archive of all published lessons, public pilots and the framework."""
-    archive = archives.current_archive()
-    return send_file(archive.path, mimetype="application/zip", as_attachment=True,
+    archive, stream = archives.open_current()
+    modified = os.fstat(stream.fileno()).st_mtime
+    return send_file(stream, mimetype="application/zip", as_attachment=True,
                      download_name=archive.download_name, etag=archive.fingerprint,
-                     max_age=OPEN_DATA_MAX_AGE)
+                     last_modified=modified, max_age=OPEN_DATA_MAX_AGE)

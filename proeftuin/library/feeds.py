@@ -16,7 +16,6 @@ from proeftuin.library import queries
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.routes import LICENCE_URL, public_lesson_url
 from proeftuin.models import Lesson
-from proeftuin.models.base import utcnow
 from proeftuin.reference import current_language
 from proeftuin.text import render_markdown
 
@@ -109,14 +108,19 @@ def _entry(feed: ET.Element, lesson: Lesson) -> None:
     _add(entry, "content", str(entry_html(lesson)), type="html")
 
 
+#: the updated time of a feed without entries
+EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def library_feed(filters: LibraryFilterForm) -> bytes:
     """Return the Atom feed of the newest lessons in the form's selection, as UTF-8 XML."""
     params = filters.params()
     self_url = url_for("library.feed", **params, _external=True)
     lessons = list(queries.all_lessons(feed_selection(filters), limit=FEED_SIZE))
-    # An empty feed has no newest entry; it still needs an updated time.
+    # An empty feed has no newest entry; it still needs an updated time, and a fixed one
+    # keeps its ETag stable.
     updated = max((lesson.public_revision.published_at for lesson in lessons),
-                  default=utcnow())
+                  default=EMPTY_FEED_UPDATED)
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: current_language()})

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -451,8 +452,7 @@ class Archive:
 
     @property
     def download_name(self) -> str:
-        built = datetime.fromtimestamp(self.path.stat().st_mtime, UTC)
-        return f"proeftuin-open-data-{built:%Y-%m-%d}.zip"
+        return f"proeftuin-open-data-{utcnow():%Y-%m-%d}.zip"
 
 
 def folder() -> Path:
@@ -470,6 +470,20 @@ def current_archive() -> Archive:
     if not path.exists():
         build(path, now)
     return Archive(path, name)
+
+
+def open_current() -> tuple[Archive, BinaryIO]:
+    """Return the current archive, opened for reading.
+
+    Opening it at once keeps it readable even if another worker removes the file next; one
+    that disappeared between the check and the opening is built again.
+    """
+    archive = current_archive()
+    try:
+        return archive, archive.path.open("rb")
+    except FileNotFoundError:
+        build(archive.path, utcnow())
+        return archive, archive.path.open("rb")
 
 
 def build(path: Path, generated_at: datetime) -> None:

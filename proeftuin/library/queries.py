@@ -118,7 +118,7 @@ def _year(column):
 
 
 def _visible_reuse():
-    return (sa.select(sa.func.count(LessonReuse.id))
+    return (sa.select(sa.func.count(sa.distinct(LessonReuse.pilot_id)))
             .join(Pilot, Pilot.id == LessonReuse.pilot_id)
             .where(LessonReuse.lesson_id == Lesson.id, LessonReuse.hidden_at.is_(None),
                    Pilot.status.in_(PUBLIC_STATUSES)))
@@ -231,7 +231,7 @@ def reuse_counts(lesson_ids: list[int]) -> dict[int, int]:
     if not lesson_ids:
         return {}
     rows = db.session.execute(
-        sa.select(LessonReuse.lesson_id, sa.func.count())
+        sa.select(LessonReuse.lesson_id, sa.func.count(sa.distinct(LessonReuse.pilot_id)))
         .join(Pilot, Pilot.id == LessonReuse.pilot_id)
         .where(LessonReuse.lesson_id.in_(lesson_ids), LessonReuse.hidden_at.is_(None),
                Pilot.status.in_(PUBLIC_STATUSES))
@@ -302,13 +302,15 @@ def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
     )
     stmt = _public(Lesson, selection=LibrarySelection(), matches=None).where(
         Lesson.id != lesson.id)
-    score = shared * 10
+    # Shared directions first, then a shared title word: the two databases score text on
+    # different scales, so the score itself does not decide the order.
+    order = [shared.desc()]
     if matches is not None:
         stmt = stmt.outerjoin(matches, matches.c.lesson_id == Lesson.id)
-        score = score + sa.func.coalesce(matches.c.score, 0)
         stmt = stmt.where(sa.or_(shared > 0, matches.c.lesson_id.is_not(None)))
+        order.append(sa.case((matches.c.lesson_id.is_not(None), 1), else_=0).desc())
     else:
         stmt = stmt.where(shared > 0)
-    stmt = stmt.options(*LISTED).order_by(score.desc(), Lesson.first_published_at.desc(),
+    stmt = stmt.options(*LISTED).order_by(*order, Lesson.first_published_at.desc(),
                                           Lesson.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))

@@ -10,7 +10,7 @@ from slugify import slugify
 from proeftuin import search_text
 from proeftuin.library import facets, queries
 from proeftuin.library.forms import LibraryFilterForm
-from proeftuin.permissions import can_facilitate
+from proeftuin.permissions import can_facilitate, can_hide_reuse
 from proeftuin.reuse.queries import trail_reports
 
 bp = Blueprint("library", __name__, url_prefix="/bibliotheek")
@@ -99,7 +99,9 @@ def show(lesson_id: int, slug: str):
         "library/show.html", lesson=lesson, revision=revision, pilot=lesson.pilot,
         canonical_url=public_lesson_url(revision, _external=True), licence_url=LICENCE_URL,
         related=queries.related_lessons(lesson),
-        reuses=trail_reports(lesson.id, include_hidden=can_facilitate(current_user)),
+        reuses=[reuse for reuse in trail_reports(lesson.id,
+                                                 include_hidden=can_facilitate(current_user))
+                if not reuse.is_hidden or can_hide_reuse(current_user, reuse)],
     )
 
 
