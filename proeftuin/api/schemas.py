@@ -14,7 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 from proeftuin import reference
 from proeftuin.api.forms import LANG, PAGE, PER_PAGE, Page
 from proeftuin.labels import PILOT_STATUS
-from proeftuin.library.routes import LICENCE_URL, public_lesson_url
+from proeftuin.library.urls import LICENCE_URL, public_lesson_url
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from proeftuin.extensions import db
-from proeftuin.library.queries import PRIVATE
+from proeftuin.library.queries import PRIVATE, in_library
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
@@ -126,15 +126,6 @@ def public_pilots_on_question(question: CarerQuestion) -> list[Pilot]:
     )
 
 
-def _in_library() -> sa.Select:
-    """Return a select of the ids of the lessons in the library."""
-    return (
-        sa.select(Lesson.id)
-        .join(Pilot, Pilot.id == Lesson.pilot_id)
-        .where(Lesson.public_revision_id.is_not(None), Pilot.status.in_(PUBLIC_STATUSES))
-    )
-
-
 def newest_public_lessons(ids: sa.Select | None = None, limit: int = LESSONS_PER_PAGE
                           ) -> list[Lesson]:
     """Return the newest lessons in the library (among `ids` if given), as lists show them.
@@ -142,7 +133,7 @@ def newest_public_lessons(ids: sa.Select | None = None, limit: int = LESSONS_PER
     Only the public revision's title and summary and the pilot's public name and
     municipality are loaded; anything else a template touches raises.
     """
-    ids = _in_library() if ids is None else ids
+    ids = in_library() if ids is None else ids
     return list(
         db.session.scalars(
             sa.select(Lesson)
@@ -165,7 +156,7 @@ def newest_public_lessons(ids: sa.Select | None = None, limit: int = LESSONS_PER
 
 def _linked(link: sa.Table, column: str, target_id: int) -> sa.Select:
     """Return the ids of library lessons whose public revision links to this target."""
-    return _in_library().join(
+    return in_library().join(
         link,
         sa.and_(link.c.lesson_revision_id == Lesson.public_revision_id,
                 link.c[column] == target_id),

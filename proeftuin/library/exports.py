@@ -18,6 +18,7 @@ from flask import url_for
 
 from proeftuin.labels import evidence_label, lesson_kind_label, lesson_level_label
 from proeftuin.library import queries
+from proeftuin.library.urls import LICENCE_URL, public_lesson_url
 from proeftuin.models import Lesson
 
 #: between the values of a column that holds several (directions, questions, …)
@@ -108,9 +109,6 @@ def lesson_record(lesson: Lesson, reuse_count: int) -> dict:
 
     Reads only the public revision, never the working copy or the source cases.
     """
-    # Imported here: the routes module loads the export routes, which load this module.
-    from proeftuin.library.routes import LICENCE_URL, public_lesson_url
-
     revision = lesson.public_revision
     pilot = lesson.pilot
     return {

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from proeftuin.labels import lesson_kind_label
 from proeftuin.library import queries
 from proeftuin.library.forms import LibraryFilterForm
-from proeftuin.library.routes import LICENCE_URL, public_lesson_url
+from proeftuin.library.urls import LICENCE_URL, public_lesson_url
 from proeftuin.models import Lesson
 from proeftuin.reference import current_language
 from proeftuin.text import render_markdown

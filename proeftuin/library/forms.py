@@ -18,7 +18,7 @@ from proeftuin.forms import (
 from proeftuin.library.queries import LibrarySelection, Order
 from proeftuin.models import LessonKind, LessonLevel
 from proeftuin.pilots import queries as pilot_queries
-from proeftuin.pilots.forms import _region_choices, int_or_none, str_or_none
+from proeftuin.pilots.forms import int_or_none, region_choices, str_or_none
 from proeftuin.search_text import MAX_QUERY_LENGTH
 
 
@@ -52,7 +52,7 @@ class LibraryFilterForm(FilterForm):
         self.level.choices = [SelectChoice("", _l("Alle niveaus"))] + [
             SelectChoice(key, label) for key, label in reference.choices("lesson_levels")
         ]
-        self.region.choices = _region_choices(_l("Alle regio's"))
+        self.region.choices = region_choices(_l("Alle regio's"))
         self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
             SelectChoice(p.slug, p.name) for p in pilot_queries.programmes()
         ]

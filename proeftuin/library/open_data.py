@@ -30,7 +30,7 @@ from proeftuin import reference
 from proeftuin.extensions import db
 from proeftuin.labels import organisation_kind_label, scale_label, status_label
 from proeftuin.library import exports, queries
-from proeftuin.library.routes import LICENCE_URL
+from proeftuin.library.urls import LICENCE_URL
 from proeftuin.models import (
     PUBLIC_STATUSES,
     Lesson,

@@ -113,6 +113,15 @@ class LibrarySelection:
 FACETS = ("richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar")
 
 
+def in_library() -> sa.Select:
+    """Return a select of the ids of the lessons in the library: published, of a public pilot."""
+    return (
+        sa.select(Lesson.id)
+        .join(Pilot, Pilot.id == Lesson.pilot_id)
+        .where(Lesson.public_revision_id.is_not(None), Pilot.status.in_(PUBLIC_STATUSES))
+    )
+
+
 def _year(column):
     return sa.extract("year", column)
 

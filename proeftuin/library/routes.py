@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from slugify import slugify
 
 from proeftuin import search_text
 from proeftuin.library import facets, queries
 from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.library.urls import LICENCE_URL, public_lesson_url
 from proeftuin.permissions import can_facilitate, can_hide_reuse
 from proeftuin.reuse.queries import trail_reports
 
 bp = Blueprint("library", __name__, url_prefix="/bibliotheek")
-
-#: CC BY 4.0: anyone may reuse a lesson, naming the pilot and linking here
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
-
-
-def lesson_slug(title: str | None) -> str:
-    """Return the readable part of a lesson's URL, made from its public title."""
-    return slugify(title or "", max_length=80, word_boundary=True) or "les"
-
-
-@bp.app_template_global()
-def public_lesson_url(revision, **values) -> str:
-    """Return the canonical public URL of a lesson, given the revision the public sees."""
-    return url_for("library.show", lesson_id=revision.lesson_id,
-                   slug=lesson_slug(revision.title), **values)
+bp.add_app_template_global(public_lesson_url)
 
 
 def _public_or_404(lesson_id: int):

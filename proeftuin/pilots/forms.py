@@ -71,7 +71,7 @@ def str_or_none(value):
     return value or None
 
 
-def _region_choices(placeholder) -> list[SelectChoice]:
+def region_choices(placeholder) -> list[SelectChoice]:
     groups = {"NL": _l("Nederland"), "BE": _l("België (Vlaanderen en Brussel)")}
     return [SelectChoice("", placeholder)] + [
         SelectChoice(region.id, region.name, optgroup=str(groups.get(region.country, region.country)))
@@ -251,7 +251,7 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region_id.choices = _region_choices(_l("Kies een regio"))
+        self.region_id.choices = region_choices(_l("Kies een regio"))
         programmes = queries.programmes_accepting_applications()
         self.programme_id.choices = [SelectChoice("", _l("Kies een programma"))] + [
             SelectChoice(p.id, p.name) for p in programmes
@@ -308,7 +308,7 @@ class PilotFilterForm(FilterForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.region.choices = _region_choices(_l("Alle regio's"))
+        self.region.choices = region_choices(_l("Alle regio's"))
         self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
             SelectChoice(p.slug, p.name) for p in queries.programmes()
         ]

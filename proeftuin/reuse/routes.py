@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from proeftuin import audit, privacy_guard
 from proeftuin.extensions import db
 from proeftuin.library.queries import public_lesson
-from proeftuin.library.routes import public_lesson_url
+from proeftuin.library.urls import public_lesson_url
 from proeftuin.models import LessonReuse
 from proeftuin.permissions import can_hide_reuse, can_report_reuse
 from proeftuin.reuse import forms, queries, services
