@@ -109,6 +109,7 @@ def crawl(client, roots, origin="http://localhost") -> dict[str, str]:
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
         if response.status_code != 200 or response.mimetype != "text/html":
+            response.close()  # a download (the open-data archive) holds its file open
             continue
         html = response.get_data(as_text=True)
         pages[url] = html

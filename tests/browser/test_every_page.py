@@ -82,6 +82,20 @@ def _open_invitation_path(app) -> str:
     return f"/uitnodiging/{token}"
 
 
+def _reuse_paths(app) -> list[str]:
+    """The pages for reporting and hiding reuse, which hang off one lesson page each."""
+    from proeftuin.models import Lesson, LessonReuse, Pilot
+
+    with app.app_context():
+        lesson_id = db.session.scalar(
+            sa.select(Lesson.id).join(Pilot)
+            .where(Lesson.public_revision_id.is_not(None), ~Pilot.slug.like("%groningen%"))
+            .order_by(Lesson.id).limit(1))
+        reuse_id = db.session.scalar(sa.select(LessonReuse.id).order_by(LessonReuse.id).limit(1))
+        db.session.remove()
+    return [f"/bibliotheek/{lesson_id}/hergebruik", f"/begeleiding/hergebruik/{reuse_id}/verbergen"]
+
+
 def _endpoint(adapter, path: str) -> str | None:
     try:
         endpoint, _ = adapter.match(path.split("?", 1)[0], method="GET")
@@ -126,8 +140,14 @@ def invitation_path(site) -> str:
     return _open_invitation_path(site.app)
 
 
+@pytest.fixture(scope="module")
+def reuse_paths(site) -> list[str]:
+    return _reuse_paths(site.app)
+
+
 @pytest.mark.parametrize(("role", "language"), CRAWLS)
-def test_every_page_passes_the_checks(site, open_browser, invitation_path, role, language):
+def test_every_page_passes_the_checks(site, open_browser, invitation_path, reuse_paths, role,
+                                      language):
     visitor = open_browser()
     visitor.go("/")
     if language == "en":
@@ -135,7 +155,7 @@ def test_every_page_passes_the_checks(site, open_browser, invitation_path, role,
     if ACCOUNTS[role]:
         visitor.sign_in(ACCOUNTS[role], DEMO_PASSWORD)
     seeds = ["/", "/aanmelden/bedankt", "/account", "/werkplaats/", "/begeleiding/", "/beheer/",
-             invitation_path]
+             invitation_path, *reuse_paths]
     adapter = site.app.url_map.bind("127.0.0.1")
     checked, problems = crawl(visitor, adapter, seeds, signed_in=bool(ACCOUNTS[role]))
     for endpoint in checked:
