@@ -1,35 +1,19 @@
-"""Facilitators' pages: programme overview, application queue and pilot lifecycle."""
+"""Facilitators' pages: programme overview, application queue and pilot lifecycle.
+
+The other facilitator pages live in modules of their own (`*_routes.py`), imported at the end
+of this one so that their routes are on the blueprint before the app registers it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from proeftuin.dashboard import forms, queries, services
+from proeftuin.dashboard.blueprint import bp, load_pilot
 from proeftuin.extensions import db
 from proeftuin.models import PilotStatus
-from proeftuin.permissions import can_decide_on_pilot, can_facilitate, can_view_application
-
-bp = Blueprint("dashboard", __name__, url_prefix="/begeleiding")
-
-
-@bp.before_request
-@login_required
-def _facilitators_only():
-    # Every page here is for facilitators and admins; checking once keeps a new route from
-    # forgetting it, and tells a participant nothing about which pilots exist.
-    if not can_facilitate(current_user):
-        abort(403)
-
-
-def load_pilot(slug: str, need=can_view_application):
-    """Return the pilot with this slug, or 404; 403 unless `need(current_user, pilot)`."""
-    pilot = queries.pilot_by_slug(slug)
-    if pilot is None:
-        abort(404)
-    if not need(current_user, pilot):
-        abort(403)
-    return pilot
+from proeftuin.permissions import can_decide_on_pilot
 
 
 @bp.get("/")
