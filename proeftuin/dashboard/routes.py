@@ -69,3 +69,6 @@ def change_status(slug: str):
     db.session.commit()
     flash(str(forms.ACTIONS[change.to_status].done), "success")
     return redirect(url_for("dashboard.pilot", slug=pilot.slug))
+
+
+from proeftuin.dashboard import coverage_routes, progress_routes  # noqa: E402,F401
