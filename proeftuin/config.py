@@ -114,6 +114,8 @@ def load_config(instance_path: str) -> dict:
         "APPLY_RATE_LIMIT": os.environ.get("APPLY_RATE_LIMIT", "20 per hour"),
         #: read-only API requests per client address
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),
+        #: an active or selected pilot without any activity for this many weeks is "quiet"
+        "QUIET_AFTER_WEEKS": _positive_int("QUIET_AFTER_WEEKS", 6),
         "PILOTS_PER_PAGE": 20,
         "LESSONS_PER_PAGE": 20,
         #: where visitors send questions about privacy and accessibility; empty hides it

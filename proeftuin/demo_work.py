@@ -753,7 +753,7 @@ LESSONS = (
         LessonStatus.published,
     ),
     DemoLesson(
-        DORDRECHT, "yara", 45,
+        DORDRECHT, "yara", 65,
         "Mantelzorgers ondersteunen bij digitale zorg vraagt een vaste vraagbaak",
         "Een zorgapp en beeldbellen helpen mantelzorgers pas als ze weten bij wie ze terecht "
         "kunnen met vragen over de techniek.",
@@ -834,7 +834,9 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
         return
 
     submitted = at + timedelta(days=2)
+    # Each step dates the row itself, or the flush would stamp it with today (onupdate).
     lesson.status, lesson.submitted_at = LessonStatus.submitted, submitted
+    lesson.updated_at = submitted
     _event(AuditAction.submitted, author, lesson, audit.LESSON, submitted)
     if spec.status is LessonStatus.submitted:
         return
@@ -842,7 +844,7 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
     reviewer = next(u for u in pilot.programme.facilitators)
     decided = submitted + timedelta(days=3)
     if spec.status is LessonStatus.returned:
-        lesson.status = LessonStatus.returned
+        lesson.status, lesson.updated_at = LessonStatus.returned, decided
         lesson.reviews.append(LessonReview(decision=ReviewDecision.returned,
                                            feedback=spec.feedback, reviewer=reviewer,
                                            created_at=decided))
@@ -860,7 +862,7 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
     revision.target_groups = list(lesson.target_groups)
     db.session.add(revision)
     db.session.flush()
-    lesson.status = LessonStatus.published
+    lesson.status, lesson.updated_at = LessonStatus.published, decided
     lesson.public_revision = revision
     lesson.first_published_at = decided
     search.index_lesson(lesson)

@@ -6,22 +6,55 @@ of this one so that their routes are on the blueprint before the app registers i
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from proeftuin.dashboard import forms, queries, services
+from proeftuin.dashboard import forms, queries, services, table
 from proeftuin.dashboard.blueprint import bp, load_pilot
 from proeftuin.extensions import db
 from proeftuin.models import PilotStatus
+from proeftuin.models.base import utcnow
 from proeftuin.permissions import can_decide_on_pilot
+
+
+def _pilot_table(programmes):
+    """Return the table's form and every row of these programmes, flags worked out."""
+    weeks = current_app.config["QUIET_AFTER_WEEKS"]
+    filters = forms.PilotTableForm(request.args, programmes=programmes, quiet_weeks=weeks)
+    return filters, table.build_rows(programmes, utcnow(), weeks)
 
 
 @bp.get("/")
 def index():
-    """Show, per programme, the applications waiting, the pilots per status and their table."""
+    """Show the pilots per status of each programme, and a table of their pilots as asked."""
+    programmes = queries.programmes_for(current_user)
+    filters, rows = _pilot_table(programmes)
+    selection = filters.selection()
+    params = filters.params()
     return render_template(
-        "dashboard/index.html", summaries=queries.overview(current_user), statuses=list(PilotStatus)
+        "dashboard/index.html",
+        summaries=queries.overview(programmes),
+        statuses=list(PilotStatus),
+        filters=filters,
+        params=params,
+        selection=selection,
+        rows=table.select_rows(rows, selection),
+        total=len(rows),
+        attention=table.attention(rows),
+        sort_links=table.sort_links(params, selection),
+        quiet_weeks=current_app.config["QUIET_AFTER_WEEKS"],
     )
+
+
+@bp.get("/proeftuinen.csv")
+def export_csv():
+    """Download the pilot table as CSV, with the same filters and order as the page."""
+    filters, rows = _pilot_table(queries.programmes_for(current_user))
+    body = table.csv_text(table.select_rows(rows, filters.selection()))
+    response = Response(body, content_type="text/csv; charset=utf-8")
+    response.headers.set("Content-Disposition", "attachment",
+                         filename=table.csv_filename(utcnow().date()))
+    return response
 
 
 @bp.get("/aanmeldingen")
