@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from proeftuin import demo_work
 from proeftuin.auth.passwords import hash_password
 from proeftuin.extensions import db
+from proeftuin.measures.demo import seed_demo_measures
 from proeftuin.models import (
     Agreement,
     CarerQuestion,
@@ -855,6 +856,7 @@ def seed_demo() -> None:
 
     demo_work.seed_work(pilots, users, now)
     seed_demo_reuse(now)
+    seed_demo_measures(now)
 
 
 def accounts_text() -> str:

@@ -197,6 +197,43 @@ def can_view_audit_trail(user, pilot: Pilot) -> bool:
     return is_admin(user) or facilitates(user, pilot.programme)
 
 
+# Measures and experiments ------------------------------------------------------------------
+
+#: a pilot logs its measures and experiments from selection until it has completed (a
+#: completed pilot still records its last months); a stopped pilot keeps them, read-only
+MEASURE_WRITING_STATUSES = (PilotStatus.selected, PilotStatus.active, PilotStatus.completed)
+
+
+def can_read_measures(user, pilot: Pilot) -> bool:
+    """Measures and their run charts: members, the programme's facilitators and admins."""
+    return is_admin(user) or is_member(user, pilot) or facilitates(user, pilot.programme)
+
+
+def can_write_measures(user, pilot: Pilot) -> bool:
+    """Only members define measures and record their values, while the pilot works."""
+    return pilot.status in MEASURE_WRITING_STATUSES and is_member(user, pilot)
+
+
+def can_edit_measure(user, measure) -> bool:
+    """Whether the user may change or delete this measure and record its values."""
+    return can_write_measures(user, measure.pilot)
+
+
+def can_read_experiments(user, pilot: Pilot) -> bool:
+    """Experiments are internal: members, the programme's facilitators and admins."""
+    return is_admin(user) or is_member(user, pilot) or facilitates(user, pilot.programme)
+
+
+def can_write_experiments(user, pilot: Pilot) -> bool:
+    """Only members log experiments, while the pilot works."""
+    return pilot.status in MEASURE_WRITING_STATUSES and is_member(user, pilot)
+
+
+def can_edit_experiment(user, experiment) -> bool:
+    """Whether the user may change this experiment."""
+    return can_write_experiments(user, experiment.pilot)
+
+
 # Facilitation --------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Valid
 from proeftuin import reference, reference_queries
 from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
 from proeftuin.lessons.services import LessonContent
-from proeftuin.models import CaseDiscussion, Lesson
+from proeftuin.models import CaseDiscussion, Experiment, Lesson
 from proeftuin.privacy_guard import NotPersonalField
 from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 
@@ -100,9 +100,15 @@ class LessonForm(FlaskForm):
         description=_l("Alleen de casusbesprekingen van deze proeftuin. Ze blijven besloten: de openbare les toont ze nooit."),
         invalid_message=_l("Kies alleen casusbesprekingen van deze proeftuin."),
     )
+    experiments = Checkboxes(
+        _l("Experimenten waarop de les steunt"), coerce=int,
+        description=_l("Alleen de experimenten van deze proeftuin. Ze blijven besloten: de openbare les toont ze nooit."),
+        invalid_message=_l("Kies alleen experimenten van deze proeftuin."),
+    )
     not_personal = NotPersonalField(choices=[], validate_choice=False)
 
-    def __init__(self, *args, cases: list[CaseDiscussion] = (), **kwargs):
+    def __init__(self, *args, cases: list[CaseDiscussion] = (),
+                 experiments: list[Experiment] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = _reference_choices("lesson_kinds")
         self.level.choices = _reference_choices("lesson_levels")
@@ -119,11 +125,17 @@ class LessonForm(FlaskForm):
             SelectChoice(t.id, t.name) for t in reference_queries.target_groups()
         ]
         self.source_cases.choices = [SelectChoice(c.id, case_label(c)) for c in cases]
+        self.experiments.choices = [SelectChoice(e.id, experiment_label(e)) for e in experiments]
 
 
 def case_label(case: CaseDiscussion) -> str:
     """Name a case discussion by its title and the day it was held."""
     return f"{case.title} ({format_date(case.held_on, 'long')})"
+
+
+def experiment_label(experiment: Experiment) -> str:
+    """Name an experiment by its title and the day it started."""
+    return f"{experiment.title} ({format_date(experiment.started_on, 'long')})"
 
 
 def lesson_data(lesson: Lesson) -> dict:
@@ -141,6 +153,7 @@ def lesson_data(lesson: Lesson) -> dict:
         "directions": [d.number for d in lesson.directions],
         "target_groups": [t.id for t in lesson.target_groups],
         "source_cases": [c.id for c in lesson.source_cases],
+        "experiments": [e.id for e in lesson.experiments],
     }
 
 
@@ -168,6 +181,7 @@ def content_of(form: LessonForm) -> LessonContent:
         direction_numbers=form.directions.data or [],
         target_group_ids=form.target_groups.data or [],
         case_ids=form.source_cases.data or [],
+        experiment_ids=form.experiments.data or [],
     )
 
 

@@ -15,6 +15,7 @@ from proeftuin import reference
 from proeftuin.extensions import db
 from proeftuin.models import (
     CaseDiscussion,
+    Experiment,
     Lesson,
     LessonReview,
     LessonRevision,
@@ -47,6 +48,8 @@ LESSON_PAGE = (
         CaseDiscussion.held_on, CaseDiscussion.status,
     ),
     selectinload(Lesson.reviews).joinedload(LessonReview.reviewer),
+    selectinload(Lesson.experiments).load_only(Experiment.id, Experiment.title,
+                                                Experiment.started_on),
     joinedload(Lesson.created_by),
     joinedload(Lesson.updated_by),
     joinedload(Lesson.public_revision),
@@ -55,6 +58,7 @@ LESSON_PAGE = (
 EDIT = (
     *CONTENT,
     selectinload(Lesson.source_cases).load_only(CaseDiscussion.id, CaseDiscussion.pilot_id),
+    selectinload(Lesson.experiments).load_only(Experiment.id),
     joinedload(Lesson.public_revision),
 )
 #: the review page: the lesson beside its source cases in full

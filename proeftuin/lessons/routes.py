@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from proeftuin import audit, privacy_guard
 from proeftuin.extensions import db
 from proeftuin.lessons import forms, queries, services
+from proeftuin.measures import queries as measures_queries
 from proeftuin.models import Lesson, utcnow
 from proeftuin.permissions import (
     can_edit_lesson,
@@ -101,7 +102,8 @@ def new(slug: str):
     if request.method == "GET":
         case = queries.case_of_pilot(pilot, request.args.get("casus", type=int))
         data = forms.data_from_case(case) if case is not None else None
-    form = forms.LessonForm(cases=queries.cases_of_pilot(pilot), data=data)
+    form = forms.LessonForm(cases=queries.cases_of_pilot(pilot),
+                            experiments=measures_queries.experiment_choices(pilot), data=data)
     review = None
     valid = form.validate_on_submit()
     if valid:
@@ -139,6 +141,7 @@ def edit(slug: str, lesson_id: int):
     pilot = lesson.pilot
     form = forms.LessonForm(
         cases=queries.cases_of_pilot(pilot),
+        experiments=measures_queries.experiment_choices(pilot),
         data=forms.lesson_data(lesson) if request.method == "GET" else None,
     )
     review = None

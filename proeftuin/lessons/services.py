@@ -21,6 +21,7 @@ from proeftuin.models import (
     CarerQuestion,
     CaseDiscussion,
     EvidenceBasis,
+    Experiment,
     Lesson,
     LessonKind,
     LessonLevel,
@@ -65,6 +66,8 @@ class LessonContent:
     direction_numbers: list[int] = field(default_factory=list)
     target_group_ids: list[int] = field(default_factory=list)
     case_ids: list[int] = field(default_factory=list)
+    #: the pilot's experiments (plan-do-study-act cycles) the lesson cites
+    experiment_ids: list[int] = field(default_factory=list)
 
 
 def _log(action: AuditAction, user: User, lesson: Lesson) -> None:
@@ -114,6 +117,15 @@ def _resolved(pilot: Pilot, content: LessonContent) -> dict:
         # Only the pilot's own case discussions can be a source: never another pilot's.
         raise LessonError(_("Kies alleen casusbesprekingen van deze proeftuin."), "source_cases")
     values["source_cases"] = cases
+    experiment_ids = set(content.experiment_ids or ())
+    experiments = list(db.session.scalars(
+        sa.select(Experiment).where(Experiment.id.in_(experiment_ids),
+                                    Experiment.pilot_id == pilot.id)
+    )) if experiment_ids else []
+    if len(experiments) != len(experiment_ids):
+        # A lesson cites only its own pilot's experiments, never another pilot's.
+        raise LessonError(_("Kies alleen experimenten van deze proeftuin."), "experiments")
+    values["experiments"] = experiments
     for name, ids in (("questions", content.question_numbers),
                       ("directions", content.direction_numbers),
                       ("target_groups", content.target_group_ids)):
@@ -130,6 +142,7 @@ def _snapshot(lesson: Lesson) -> tuple:
         tuple(sorted(d.id for d in lesson.directions)),
         tuple(sorted(t.id for t in lesson.target_groups)),
         tuple(sorted(c.id for c in lesson.source_cases)),
+        tuple(sorted(e.id for e in lesson.experiments)),
     )
 
 

@@ -1,0 +1,349 @@
+"""Forms of measures, their monthly values and experiments, and the facilitators' filter."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+from flask_babel import LazyString, format_date
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from proeftuin.cases.forms import RequiredDate
+from proeftuin.charts.run_chart import format_value
+from proeftuin.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    FilterForm,
+    MultiCheckboxField,
+    check_year,
+    clean_line,
+    clean_text,
+)
+from proeftuin.measures.services import ExperimentContent, MeasureContent
+from proeftuin.models import Experiment, ImprovementDirection, Measure, Pilot, Programme
+from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
+
+TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
+#: values beyond this are typing mistakes, and would make the chart unreadable
+MAX_NUMBER = 1e9
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+
+DIRECTION_LABELS = {
+    ImprovementDirection.higher: _l("Hoger is beter"),
+    ImprovementDirection.lower: _l("Lager is beter"),
+}
+#: the act step: what the pilot does with the experiment; "" while it runs
+ACT_LABELS = {
+    "": _l("Nog geen besluit: het experiment loopt"),
+    "adopt": _l("Overnemen"),
+    "adapt": _l("Aanpassen en opnieuw proberen"),
+    "abandon": _l("Stoppen"),
+}
+
+
+def parse_number(text: str | None) -> float | None:
+    """Read a number as people type it: 42, 42.5 or 42,5. Return None if it is not one."""
+    text = (text or "").strip().replace(" ", "")
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = float(text.replace(",", "."))
+    return value if math.isfinite(value) else None
+
+
+class NumberField(StringField):
+    """A number typed as text, so a Dutch decimal comma is accepted and a typo is kept."""
+
+    def __init__(self, *args, required: bool = False, **kwargs):
+        super().__init__(*args, filters=[clean_line], **kwargs)
+        self.required = required
+        if required:
+            self.flags.required = True
+        self.number: float | None = None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_value(self.data) if isinstance(self.data, int | float) else ""
+
+    def pre_validate(self, form):
+        self.number = None
+        text = self.data if isinstance(self.data, str) else (
+            None if self.data is None else str(self.data))
+        if not text:
+            if self.required:
+                raise ValidationError(_l("Vul een getal in."))
+            return
+        number = parse_number(text)
+        if number is None:
+            raise ValidationError(_l("Vul een getal in, bijvoorbeeld 42 of 42,5."))
+        if abs(number) >= MAX_NUMBER:
+            raise ValidationError(_l("Dit getal is te groot. Controleer de waarde."))
+        self.number = number
+
+
+class MeasureForm(FlaskForm):
+    """A measure: what the pilot counts, in which unit, and what it aims for."""
+
+    name = StringField(
+        _l("Naam"),
+        description=_l("Wat telt of meet de proeftuin, bijvoorbeeld ‘Mantelzorgers met een steunplan’."),
+        validators=[DataRequired(_l("Geef de meting een naam.")),
+                    Length(max=160, message=TOO_LONG)],
+        filters=[clean_line],
+    )
+    unit = StringField(
+        _l("Eenheid"),
+        description=_l("Bijvoorbeeld ‘%’, ‘mantelzorgers’ of ‘dagen’."),
+        validators=[Length(max=40, message=TOO_LONG)],
+        filters=[clean_line],
+    )
+    goal = NumberField(
+        _l("Doel"),
+        description=_l("De waarde die de proeftuin wil bereiken. Mag leeg blijven."),
+    )
+    direction = RadioField(
+        _l("Wat is beter?"),
+        choices=[SelectChoice(d.value, label) for d, label in DIRECTION_LABELS.items()],
+        default=ImprovementDirection.higher.value,
+        invalid_choice_message=_l("Kies of hoger of lager beter is."),
+    )
+    description = TextAreaField(
+        _l("Toelichting"),
+        description=LazyString(lambda: "{} {}".format(
+            _l("Hoe telt de proeftuin, en waarom deze meting?"), MARKDOWN_HINT)),
+        validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
+        filters=[clean_text],
+    )
+
+    def content(self) -> MeasureContent:
+        """Return what the valid form holds, as the services take it."""
+        return MeasureContent(
+            name=self.name.data, unit=self.unit.data or "", goal=self.goal.number,
+            direction=self.direction.data, description=self.description.data or "",
+        )
+
+
+def measure_data(measure: Measure) -> dict:
+    """Return the measure form's initial values."""
+    return {
+        "name": measure.name, "unit": measure.unit, "goal": measure.goal,
+        "direction": measure.direction.value, "description": measure.description,
+    }
+
+
+def month_text(month: date) -> str:
+    """Write a month as the month field takes it: YYYY-MM."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def parse_month(text: str | None) -> date | None:
+    """Read YYYY-MM; return the first day of that month, or None if it is not one."""
+    match = _MONTH.fullmatch((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, 1)
+
+
+class ValueForm(FlaskForm):
+    """The value of a measure in one month; a month that has one already is corrected."""
+
+    month = StringField(
+        _l("Maand"),
+        description=_l("Jaar en maand, bijvoorbeeld 2026-03. Heeft die maand al een waarde, dan wordt die vervangen."),
+        validators=[DataRequired(_l("Vul de maand in, bijvoorbeeld 2026-03."))],
+        filters=[clean_line],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "JJJJ-MM"},
+    )
+    value = NumberField(_l("Waarde"), required=True)
+    note = StringField(
+        _l("Opmerking"),
+        description=_l("Bijvoorbeeld hoe er deze maand is geteld. Mag leeg blijven."),
+        validators=[Length(max=500, message=TOO_LONG)],
+        filters=[clean_line],
+    )
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or date.today()
+        self.chosen_month: date | None = None
+
+    def validate_month(self, field):
+        """A real month, in a plausible year, that has begun."""
+        month = parse_month(field.data)
+        if month is None:
+            raise ValidationError(_l("Vul de maand in als jaar en maand, bijvoorbeeld 2026-03."))
+        if not EARLIEST_YEAR <= month.year <= LATEST_YEAR:
+            raise ValidationError(_l("Kies een maand tussen %(first)d en %(last)d.",
+                                     first=EARLIEST_YEAR, last=LATEST_YEAR))
+        if month > self.today.replace(day=1):
+            raise ValidationError(_l("Deze maand is nog niet begonnen. Vul een waarde in voor deze of een eerdere maand."))
+        self.chosen_month = month
+
+
+# Experiments -------------------------------------------------------------------------------
+
+#: the label and hint of each text of an experiment, in the order of the cycle
+TEXTS = {
+    "plan": (_l("Plan: wat gaan we proberen, en wat verwachten we?"),
+             _l("Beschrijf de verandering en wat er volgens u zal gebeuren, zo mogelijk in een meting.")),
+    "do": (_l("Do: wat hebben we gedaan?"),
+           _l("Wat is er werkelijk gebeurd, en wat ging anders dan gepland?")),
+    "study": (_l("Study: wat zagen we?"),
+              _l("Wat lieten de metingen en de ervaringen zien, vergeleken met de verwachting?")),
+    "act": (_l("Act: toelichting op het besluit"),
+            _l("Waarom neemt de proeftuin het over, past ze het aan of stopt ze ermee?")),
+}
+
+
+def text_label(name: str) -> str:
+    """Return the label of one of an experiment's texts."""
+    return str(TEXTS[name][0])
+
+
+def _text_area(name: str, required: bool = False) -> TextAreaField:
+    label, hint = TEXTS[name]
+    validators = [Length(max=MAX_TEXT, message=TOO_LONG)]
+    if required:
+        validators.insert(0, DataRequired(_l("Beschrijf wat u gaat proberen en wat u verwacht.")))
+    # Joined when shown, so that both halves are in the reader's language.
+    description = LazyString(lambda: f"{hint} {MARKDOWN_HINT}")
+    return TextAreaField(label, description=description, validators=validators,
+                         filters=[clean_text])
+
+
+def _date_kwargs() -> dict:
+    return {
+        "invalid_value_message": _l("Vul een geldige datum in, bijvoorbeeld 2026-03-10."),
+        "render_kw": {"min": f"{EARLIEST_YEAR}-01-01", "max": f"{LATEST_YEAR}-12-31"},
+    }
+
+
+class ExperimentForm(FlaskForm):
+    """One plan-do-study-act cycle, filled in step by step."""
+
+    title = StringField(
+        _l("Titel"),
+        description=_l("Een paar woorden, zoals ‘Mantelzorgcheck bij elk eerste huisbezoek’."),
+        validators=[DataRequired(_l("Geef het experiment een titel.")),
+                    Length(max=200, message=TOO_LONG)],
+        filters=[clean_line],
+    )
+    started_on = DateField(
+        _l("Gestart op"), validators=[RequiredDate(_l("Vul de startdatum in.")), check_year],
+        **_date_kwargs(),
+    )
+    ended_on = DateField(
+        _l("Afgerond op"), description=_l("Leeg zolang het experiment loopt."),
+        validators=[Optional(), check_year], **_date_kwargs(),
+    )
+    plan = _text_area("plan", required=True)
+    do = _text_area("do")
+    study = _text_area("study")
+    act_decision = RadioField(
+        _l("Act: wat doen we ermee?"),
+        choices=[SelectChoice(key, label) for key, label in ACT_LABELS.items()],
+        default="",
+        invalid_choice_message=_l("Kies overnemen, aanpassen of stoppen, of laat het experiment nog lopen."),
+    )
+    act = _text_area("act")
+    measures = MultiCheckboxField(
+        _l("Metingen"),
+        description=_l("Op de run chart van deze metingen staat de start van het experiment."),
+        coerce=int,
+        invalid_value_message=_l("Kies alleen metingen van deze proeftuin."),
+        invalid_choice_message=_l("Kies alleen metingen van deze proeftuin."),
+    )
+    directions = MultiCheckboxField(
+        _l("Oplossingsrichtingen"),
+        coerce=int,
+        invalid_value_message=_l("Kies alleen oplossingsrichtingen van deze proeftuin."),
+        invalid_choice_message=_l("Kies alleen oplossingsrichtingen van deze proeftuin."),
+    )
+
+    def __init__(self, *args, pilot: Pilot, measures: list[Measure],
+                 experiment: Experiment | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures.choices = [
+            SelectChoice(m.id, f"{m.name} ({m.unit})" if m.unit else m.name) for m in measures
+        ]
+        directions = {d.direction_number: d.direction for d in pilot.directions}
+        if experiment is not None:
+            directions.update({d.number: d for d in experiment.directions})
+        self.directions.choices = [
+            SelectChoice(number, f"{number}. {directions[number].name}")
+            for number in sorted(directions)
+        ]
+
+    def validate_ended_on(self, field):
+        """An experiment ends on or after its start."""
+        start = self.started_on.data
+        if isinstance(field.data, date) and isinstance(start, date) and field.data < start:
+            raise ValidationError(_l("De einddatum ligt vóór de startdatum."))
+
+    def validate_act(self, field):
+        """A decision comes with its reasons."""
+        if self.act_decision.data and not (field.data or "").strip():
+            raise ValidationError(_l("Licht het besluit toe: waarom neemt u het over, past u het aan of stopt u?"))
+
+    def content(self) -> ExperimentContent:
+        """Return what the valid form holds, as the services take it."""
+        return ExperimentContent(
+            title=self.title.data, started_on=self.started_on.data,
+            ended_on=self.ended_on.data, plan=self.plan.data or "", do=self.do.data or "",
+            study=self.study.data or "", act_decision=self.act_decision.data or None,
+            act=self.act.data or "", measure_ids=self.measures.data or [],
+            direction_numbers=self.directions.data or [],
+        )
+
+
+def experiment_data(experiment: Experiment) -> dict:
+    """Return the experiment form's initial values."""
+    return {
+        "title": experiment.title, "started_on": experiment.started_on,
+        "ended_on": experiment.ended_on, "plan": experiment.plan, "do": experiment.do,
+        "study": experiment.study, "act": experiment.act,
+        "act_decision": experiment.act_decision.value if experiment.act_decision else "",
+        "measures": [m.id for m in experiment.measures],
+        "directions": [d.number for d in experiment.directions],
+    }
+
+
+def experiment_label(experiment: Experiment) -> str:
+    """Name an experiment by its title and the day it started."""
+    return f"{experiment.title} ({format_date(experiment.started_on, 'long')})"
+
+
+class ActionForm(FlaskForm):
+    """No fields: carries the CSRF token of a POST-only button."""
+
+
+# The facilitators' overview --------------------------------------------------------------
+
+
+class ProgrammeFilterForm(FilterForm):
+    """The programme filter of the facilitators' measures page, from a GET parameter."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    programme = SelectField(
+        _l("Programma"), name="programma", coerce=lambda value: value or None,
+        invalid_choice_message=_l("Kies een programma uit de lijst."),
+    )
+
+    def __init__(self, formdata, *, programmes: list[Programme], **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
+            SelectChoice(p.slug, p.name) for p in programmes
+        ]
+        self.validate()
+        if self.programme.errors:
+            self.programme.data = None
