@@ -12,7 +12,7 @@ interface shows "Verwijderd account" in its own language wherever the name would
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from proeftuin.models import (
     AuditAction,
     AuditEvent,
     CaseDiscussion,
+    Experiment,
     Lesson,
     LessonReview,
     Membership,
@@ -36,7 +37,10 @@ from proeftuin.models import (
 )
 from proeftuin.models.case import CASE_TEXT_FIELDS
 from proeftuin.models.lesson import LESSON_TEXT_FIELDS
-from proeftuin.permissions import can_read_cases, can_read_lessons
+from proeftuin.permissions import can_read_cases, can_read_experiments, can_read_lessons
+
+#: the audit trail's name for experiments (as proeftuin.measures.services writes it)
+EXPERIMENT = "experiment"
 
 #: what a deleted account's name is stored as; pages show the translation instead
 DELETED_NAME = "Verwijderd account"
@@ -70,6 +74,8 @@ class PersonalData:
     lessons: list[Lesson]
     reviews: list[LessonReview]
     confirmations: list[PrivacyConfirmation]
+    #: the plan-do-study-act experiments the user logged
+    experiments: list[Experiment] = field(default_factory=list)
 
 
 def collect(user: User) -> PersonalData:
@@ -113,23 +119,35 @@ def collect(user: User) -> PersonalData:
         sa.select(PrivacyConfirmation).where(PrivacyConfirmation.confirmed_by_id == user.id)
         .order_by(PrivacyConfirmation.confirmed_at, PrivacyConfirmation.id)
     ).all()
+    experiments = db.session.scalars(
+        sa.select(Experiment).where(Experiment.created_by_id == user.id)
+        .options(
+            joinedload(Experiment.pilot).joinedload(Pilot.programme),
+            selectinload(Experiment.measures),
+            selectinload(Experiment.directions),
+        )
+        .order_by(Experiment.started_on, Experiment.id)
+    ).all()
     # Only what the user may still read: once they have left a pilot, its case discussions
     # (which others may have added to since) are no longer theirs to take away.
     cases = [case for case in cases if can_read_cases(user, case.pilot)]
     lessons = [lesson for lesson in lessons if can_read_lessons(user, lesson.pilot)]
+    experiments = [e for e in experiments if can_read_experiments(user, e.pilot)]
     return PersonalData(user, list(memberships), list(programmes), cases, lessons,
-                        list(reviews), list(confirmations))
+                        list(reviews), list(confirmations), experiments)
 
 
 def log_export(data: PersonalData) -> None:
-    """Record in the audit trail that these case discussions and lessons were exported."""
+    """Record in the audit trail that these case discussions, lessons and experiments were
+    exported."""
     user = data.user
     now = utcnow()
     rows = [
         {"action": AuditAction.exported, "user_id": user.id, "role": role_in(user, record.pilot),
          "record_type": record_type, "record_id": record.id, "pilot_id": record.pilot_id,
          "occurred_at": now}
-        for record_type, records in ((CASE, data.cases), (LESSON, data.lessons))
+        for record_type, records in ((CASE, data.cases), (LESSON, data.lessons),
+                                     (EXPERIMENT, data.experiments))
         for record in records
     ]
     if rows:
@@ -198,6 +216,25 @@ def _lesson(lesson: Lesson) -> dict:
     }
 
 
+def _experiment(experiment: Experiment) -> dict:
+    return {
+        "id": experiment.id,
+        "pilot": _pilot(experiment.pilot),
+        "title": experiment.title,
+        "started_on": _when(experiment.started_on),
+        "ended_on": _when(experiment.ended_on),
+        "plan": experiment.plan,
+        "do": experiment.do,
+        "study": experiment.study,
+        "act_decision": experiment.act_decision.value if experiment.act_decision else None,
+        "act": experiment.act,
+        "measures": [measure.name for measure in experiment.measures],
+        "solution_directions": _numbered(experiment.directions),
+        "created_at": _when(experiment.created_at),
+        "updated_at": _when(experiment.updated_at),
+    }
+
+
 def document(data: PersonalData) -> dict:
     """Return the download as plain data, ready for JSON."""
     user = data.user
@@ -220,6 +257,7 @@ def document(data: PersonalData) -> dict:
         "facilitated_programmes": [{"slug": p.slug, "name": p.name} for p in data.programmes],
         "case_discussions": [_case(case) for case in data.cases],
         "lessons": [_lesson(lesson) for lesson in data.lessons],
+        "experiments": [_experiment(experiment) for experiment in data.experiments],
         "lesson_reviews": [
             # Only the lesson's number: the lesson itself is someone else's writing.
             {"lesson_id": r.lesson_id, "decision": r.decision.value, "feedback": r.feedback,

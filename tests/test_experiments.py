@@ -13,6 +13,7 @@ from proeftuin.lessons import services as lesson_services
 from proeftuin.measures import services
 from proeftuin.models import (
     ActDecision,
+    AuditAction,
     AuditEvent,
     Experiment,
     Lesson,
@@ -362,3 +363,25 @@ def test_the_public_lesson_never_shows_its_experiments(client, make, login):
     login(w.facilitator)
     assert "Intern experiment" in html_of(
         client.get(f"/werkplaats/{w.slug}/lessen/{lesson.id}"))
+
+
+# Personal data ---------------------------------------------------------------------------------
+
+
+def test_the_personal_data_download_holds_the_experiments_one_logged(client, make, login):
+    w = world(make)
+    measure = add_measure(w.pilot, name="Steunplannen")
+    own = add_experiment(w.pilot, title="Eigen experiment", measures=[measure],
+                         created_by=w.member)
+    add_experiment(w.pilot, title="Van een ander", created_by=w.coordinator)
+    login(w.member)
+    response = client.get("/account/mijn-gegevens.json")
+    document = response.get_json()
+    assert [e["title"] for e in document["experiments"]] == ["Eigen experiment"]
+    assert document["experiments"][0]["measures"] == ["Steunplannen"]
+    assert document["experiments"][0]["plan"] == "We proberen de check."
+    exported = db.session.scalars(sa.select(AuditEvent.record_id).where(
+        AuditEvent.record_type == services.EXPERIMENT,
+        AuditEvent.action == AuditAction.exported)).all()
+    assert exported == [own.id]
+    assert "1 experiment dat u heeft vastgelegd" in html_of(client.get("/account/mijn-gegevens"))
