@@ -104,4 +104,10 @@ def change_status(slug: str):
     return redirect(url_for("dashboard.pilot", slug=pilot.slug))
 
 
-from proeftuin.dashboard import coverage_routes, measures_routes, progress_routes  # noqa: E402,F401
+from proeftuin.dashboard import (  # noqa: E402,F401
+    activity_routes,
+    coverage_routes,
+    measures_routes,
+    monitor_routes,
+    progress_routes,
+)
