@@ -101,12 +101,13 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.lessons.routes import bp as lessons_bp
     from proeftuin.library.routes import bp as library_bp
     from proeftuin.main.routes import bp as main_bp
+    from proeftuin.measures.routes import bp as measures_bp
     from proeftuin.pilots.routes import bp as pilots_bp
     from proeftuin.reuse.routes import bp as reuse_bp
     from proeftuin.workspace.routes import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
-               framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp):
+               framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp, measures_bp):
         app.register_blueprint(bp)
 
 

@@ -64,6 +64,9 @@ RECORD_TYPE = {
     "case_discussion": _l("Casusbespreking"),
     "lesson": _l("Les"),
     "lesson_reuse": _l("Melding van hergebruik"),
+    "measure": _l("Meting"),
+    "measure_value": _l("Waarde van een meting"),
+    "experiment": _l("Experiment"),
 }
 
 CASE_STATUS = {

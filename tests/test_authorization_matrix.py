@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from datetime import date
 from urllib.parse import urlsplit
 
 import jinja2
@@ -27,8 +28,10 @@ from proeftuin.extensions import db
 from proeftuin.models import (
     Agreement,
     CaseDiscussion,
+    Experiment,
     Lesson,
     LessonStatus,
+    Measure,
     MemberRole,
     Membership,
     OrganisationKind,
@@ -37,6 +40,7 @@ from proeftuin.models import (
 )
 from tests.test_admin import edit_user_form, new_user_form, programme_form
 from tests.test_cases import case_form
+from tests.test_experiments import experiment_form
 from tests.test_lessons import lesson_form
 from tests.test_workspace import profile_form
 
@@ -212,6 +216,32 @@ dashboard.index                     GET     login  403    403    403    ok     o
 dashboard.applications              GET     login  403    403    403    ok     ok     ok
 dashboard.pilot                     GET     login  403    403    403    403    ok     ok
 dashboard.change_status             POST    login  403    403    403    403    ok     ok
+dashboard.export_csv                GET     login  403    403    403    ok     ok     ok
+dashboard.coverage                  GET     login  403    403    403    ok     ok     ok
+dashboard.activity                  GET     login  403    403    403    ok     ok     ok
+dashboard.measures                  GET     login  403    403    403    ok     ok     ok
+dashboard.monitor                   GET     login  403    403    403    ok     ok     ok
+dashboard.monitor_csv               GET     login  403    403    403    ok     ok     ok
+dashboard.monitor_xlsx              GET     login  403    403    403    ok     ok     ok
+dashboard.progress                  GET     login  403    403    403    403    ok     ok
+
+# Measures and experiments: the pilot's members keep them (can_edit_measures); its
+# programme's facilitators and admins read them (can_read_measures).
+measures.index                      GET     login  403    ok     ok     403    ok     ok
+measures.new                        GET     login  403    ok     ok     403    403    403
+measures.new                        POST    login  403    ok     ok     403    403    403
+measures.edit                       GET     login  403    ok     ok     403    403    403
+measures.edit                       POST    login  403    ok     ok     403    403    403
+measures.delete                     GET     login  403    ok     ok     403    403    403
+measures.delete                     POST    login  403    ok     ok     403    403    403
+measures.record                     GET     login  403    ok     ok     403    403    403
+measures.record                     POST    login  403    ok     ok     403    403    403
+measures.experiments                GET     login  403    ok     ok     403    ok     ok
+measures.experiment                 GET     login  403    ok     ok     403    ok     ok
+measures.new_experiment             GET     login  403    ok     ok     403    403    403
+measures.new_experiment             POST    login  403    ok     ok     403    403    403
+measures.edit_experiment            GET     login  403    ok     ok     403    403    403
+measures.edit_experiment            POST    login  403    ok     ok     403    403    403
 
 # Administration: admins only (can_administer).
 admin.index                         GET     login  403    403    403    403    403    ok
@@ -303,6 +333,8 @@ class World:
         self.draft_lesson_id = self.new_lesson()
         self.submitted_lesson_id = self.new_lesson(LessonStatus.submitted)
         self.published_lesson_id = self.new_lesson(LessonStatus.published)
+        self.measure_id = self.new_measure()
+        self.experiment_id = self.new_experiment()
 
     def _membership_id(self, user) -> int:
         return db.session.scalar(sa.select(Membership.id).where(
@@ -370,6 +402,19 @@ class World:
         db.session.commit()
         return reuse.id
 
+    def new_measure(self) -> int:
+        measure = Measure(pilot=self.pilot, name="Steunplannen", unit="%", goal=60.0)
+        db.session.add(measure)
+        db.session.commit()
+        return measure.id
+
+    def new_experiment(self) -> int:
+        experiment = Experiment(pilot=self.pilot, title="Belronde", plan="Proberen en voorspellen",
+                                started_on=date(2026, 3, 2))
+        db.session.add(experiment)
+        db.session.commit()
+        return experiment.id
+
     def new_active_pilot(self) -> str:
         return self.make.pilot(programme=self.programme, status=PilotStatus.active).slug
 
@@ -427,6 +472,16 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "reuse.unhide": lambda w: {"reuse_id": w.new_reuse(hidden=True)},
     "dashboard.pilot": _pilot,
     "dashboard.change_status": lambda w: {"slug": w.new_active_pilot()},
+    "dashboard.progress": _pilot,
+    "measures.index": _pilot,
+    "measures.new": _pilot,
+    "measures.edit": lambda w: {"slug": w.slug, "measure_id": w.measure_id},
+    "measures.delete": lambda w: {"slug": w.slug, "measure_id": w.new_measure()},
+    "measures.record": lambda w: {"slug": w.slug, "measure_id": w.measure_id},
+    "measures.experiments": _pilot,
+    "measures.experiment": lambda w: {"slug": w.slug, "experiment_id": w.experiment_id},
+    "measures.new_experiment": _pilot,
+    "measures.edit_experiment": lambda w: {"slug": w.slug, "experiment_id": w.experiment_id},
     "admin.edit_user": lambda w: {"user_id": w.account.id},
     "admin.reset_two_factor": lambda w: {"user_id": w.new_account_with_two_factor()},
     "admin.edit_programme": lambda w: {"programme_id": w.programme.id},
@@ -465,6 +520,13 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
     ("reuse.hide", "POST"): lambda w: {"reason": "Hoort bij een andere les."},
     ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},
     ("dashboard.change_status", "POST"): lambda w: {"to": "completed", "reason": ""},
+    ("measures.new", "POST"): lambda w: {"name": "Dagen tot contact", "unit": "dagen",
+                                         "goal": "4,5", "direction": "lower"},
+    ("measures.edit", "POST"): lambda w: {"name": "Hernoemde meting", "unit": "%",
+                                          "goal": "60", "direction": "higher"},
+    ("measures.record", "POST"): lambda w: {"month": "2026-03", "value": "42,5"},
+    ("measures.new_experiment", "POST"): lambda w: experiment_form(),
+    ("measures.edit_experiment", "POST"): lambda w: experiment_form(title="Hernoemd experiment"),
     ("admin.new_user", "POST"): lambda w: new_user_form(),
     ("admin.edit_user", "POST"): lambda w: edit_user_form(w.account, role="admin"),
     ("admin.new_programme", "POST"): lambda w: programme_form(),

@@ -8,7 +8,6 @@ The module works on plain values, not on models, so any page can feed it.
 from __future__ import annotations
 
 import statistics
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,11 +18,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from proeftuin.charts import config, image
-
-# pygal appends a finder for map plugins to sys.meta_path that has only the legacy
-# find_module(): every later import of a module not yet loaded then raises an ImportWarning
-# (an error under the test suite's warning filter). No map plugin is used here: take it out.
-sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 #: x-axis labels drawn at most; with more months only every so many gets one
 MAX_X_LABELS = 12

@@ -7,18 +7,12 @@ order mark, RFC 4180 quoting, and no text cell that a spreadsheet would run as a
 from __future__ import annotations
 
 import io
-import warnings
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
-
-with warnings.catch_warnings():
-    # openpyxl tries to import numpy, which is not installed; pygal's import hook (added to
-    # sys.meta_path when pygal is imported) turns that miss into an ImportWarning.
-    warnings.simplefilter("ignore", ImportWarning)
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from proeftuin.dashboard.monitor import MonitorReport, Table, definitions, tables
 from proeftuin.library.exports import Column, csv_chunks, neutralise

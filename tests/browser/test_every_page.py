@@ -49,6 +49,9 @@ NOT_PAGES = {
     "library.feed": "an Atom feed; tests/test_library_exports.py parses it",
     "library.export_csv": "a CSV download; tests/test_library_exports.py checks it",
     "library.open_data": "a ZIP download; tests/test_library_exports.py checks it",
+    "dashboard.export_csv": "a CSV download; tests/test_dashboard_table.py checks it",
+    "dashboard.monitor_csv": "a CSV download; tests/test_monitor.py parses it",
+    "dashboard.monitor_xlsx": "a spreadsheet download; tests/test_monitor.py opens it",
     **{endpoint: "only mid-sign-in or with two-factor on: test_two_factor_journey.py checks it"
        for endpoint in TWO_FACTOR_PAGES},
 }
