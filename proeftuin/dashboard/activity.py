@@ -18,6 +18,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from proeftuin import charts
+from proeftuin.dates import TIMEZONE, local_today  # noqa: F401 (local_today: used from here too)
 from proeftuin.extensions import db
 from proeftuin.models import (
     PUBLIC_STATUSES,
@@ -27,8 +28,6 @@ from proeftuin.models import (
     Programme,
 )
 
-#: the time zone in which reports count days, months and years (the Netherlands and Flanders)
-TIMEZONE = "Europe/Amsterdam"
 #: the longest period the activity page draws, in months
 MAX_MONTHS = 60
 #: the period the activity page shows when none is chosen, in months
@@ -36,11 +35,6 @@ DEFAULT_MONTHS = 12
 
 #: what the activity page counts per month, in the order of its tables and chart series
 MEASURES = ("cases", "lessons_created", "lessons_published")
-
-
-def local_today() -> date:
-    """Return today's date in the reports' time zone."""
-    return datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
 def local_midnight(day: date) -> datetime:
