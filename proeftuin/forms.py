@@ -1,4 +1,4 @@
-"""Form pieces that every area uses: text clean-up, a length stop and checkbox groups."""
+"""Form pieces that every area uses: text clean-up, a length stop, checkbox groups, months."""
 
 from __future__ import annotations
 
@@ -87,6 +87,45 @@ class AtLeastOne:
     def __call__(self, form, field):
         if not field.data:
             raise StopValidation(self.message)
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+def parse_month(text: str | None) -> date | None:
+    """Return the first day of the month written as `YYYY-MM`, or None if it is not one.
+
+    A month outside the years from EARLIEST_YEAR to LATEST_YEAR is not one either: such a
+    year is a typing mistake, and year 0 is not even a date.
+    """
+    match = _MONTH.fullmatch((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (EARLIEST_YEAR <= year <= LATEST_YEAR and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def check_month(text: str | None, message) -> date:
+    """Return the month `parse_month` reads in the text, or raise ValidationError.
+
+    `message` is the form's own example of the format; a real month in an implausible
+    year gets the range of years instead.
+    """
+    month = parse_month(text)
+    if month is not None:
+        return month
+    match = _MONTH.fullmatch((text or "").strip())
+    if match and 1 <= int(match[2]) <= 12:
+        raise ValidationError(_l("Kies een maand tussen %(first)d en %(last)d.",
+                                 first=EARLIEST_YEAR, last=LATEST_YEAR))
+    raise ValidationError(message)
+
+
+def month_text(day: date) -> str:
+    """Write the month of a day as month fields and `maand` parameters take it: YYYY-MM."""
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def check_year(form, field):

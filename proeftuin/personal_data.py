@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from proeftuin.audit import CASE, LESSON, role_in
 from proeftuin.extensions import db
+from proeftuin.measures.services import EXPERIMENT
 from proeftuin.models import (
     AuditAction,
     AuditEvent,
@@ -38,9 +39,6 @@ from proeftuin.models import (
 from proeftuin.models.case import CASE_TEXT_FIELDS
 from proeftuin.models.lesson import LESSON_TEXT_FIELDS
 from proeftuin.permissions import can_read_cases, can_read_experiments, can_read_lessons
-
-#: the audit trail's name for experiments (as proeftuin.measures.services writes it)
-EXPERIMENT = "experiment"
 
 #: what a deleted account's name is stored as; pages show the translation instead
 DELETED_NAME = "Verwijderd account"

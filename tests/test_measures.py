@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import base64
+import inspect
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import LazyString, refresh
+from wtforms.validators import ValidationError
 
+from proeftuin import dates, personal_data
 from proeftuin.charts import run_chart
 from proeftuin.charts.run_chart import Marker, add_months, build, median, month_of
+from proeftuin.dashboard import measures_routes as dashboard_measures_routes
+from proeftuin.dashboard import period_forms
+from proeftuin.dashboard.measures_routes import PILOTS_PER_PAGE
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
-from proeftuin.measures import services
+from proeftuin.forms import month_text, parse_month
+from proeftuin.lessons import forms as lesson_forms
+from proeftuin.measures import forms, services
+from proeftuin.measures import routes as measure_routes
 from proeftuin.models import (
     AuditEvent,
     Experiment,
@@ -456,19 +467,245 @@ def test_a_pilot_with_many_measures_gets_a_link_instead_of_charts(client, make, 
     assert "Meting" in html and html.count("Laatste waarde") == 1
 
 
+def _fill_pilots(programme, make, count: int, measures: int) -> None:
+    for n in range(count):
+        _fill_measures(make.pilot(programme=programme, name=f"Extra {n:02d}"), measures)
+
+
 def test_the_facilitators_page_costs_the_same_queries_for_more_data(client, make, login,
                                                                     count_queries):
     w = world(make)
     login(w.facilitator)
-    _fill_measures(w.pilot, 1)
+    _fill_pilots(w.programme, make, PILOTS_PER_PAGE + 1, measures=1)
     db.session.expire_all()
     with count_queries() as few:
         assert client.get("/begeleiding/metingen").status_code == 200
-    for n in range(3):
-        pilot = make.pilot(programme=w.programme, name=f"Extra {n}")
-        _fill_measures(pilot, 2)
+    _fill_pilots(w.programme, make, 2 * PILOTS_PER_PAGE, measures=2)
     _fill_measures(w.pilot, 2)
     db.session.expire_all()
     with count_queries() as many:
         assert client.get("/begeleiding/metingen").status_code == 200
     assert many() == few()
+
+
+def test_the_facilitators_page_shows_the_pilots_a_page_at_a_time(client, make, login):
+    w = world(make)
+    _fill_pilots(w.programme, make, PILOTS_PER_PAGE, measures=1)  # 11 pilots with Denkstad
+    login(w.admin)
+
+    first = html_of(client.get(f"/begeleiding/metingen?programma={w.programme.slug}"))
+    assert first.count("data:image/svg+xml") == PILOTS_PER_PAGE
+    assert "Extra 00" in first and "Proeftuin Denkstad" not in first
+    assert f"Proeftuin 1 tot en met {PILOTS_PER_PAGE} van {PILOTS_PER_PAGE + 1}." in first
+    assert f"programma={w.programme.slug}" in first and "pagina=2" in first
+
+    second = html_of(client.get(f"/begeleiding/metingen?programma={w.programme.slug}&pagina=2"))
+    assert "Proeftuin Denkstad" in second and "Extra 00" not in second
+
+    beyond = client.get(f"/begeleiding/metingen?programma={w.programme.slug}&pagina=9")
+    assert beyond.status_code == 200
+    assert "Deze pagina bestaat niet." in html_of(beyond)
+    for bad in ("abc", "-3", "0", "99999999999999999999"):
+        response = client.get(f"/begeleiding/metingen?pagina={bad}")
+        assert response.status_code == 200
+
+
+def test_a_programme_without_pilots_is_named_on_the_first_page_only(client, make, login):
+    w = world(make)
+    make.programme(name="Programma Leeg")
+    _fill_pilots(w.programme, make, PILOTS_PER_PAGE, measures=0)
+    login(w.admin)
+    first = html_of(client.get("/begeleiding/metingen"))
+    second = html_of(client.get("/begeleiding/metingen?pagina=2"))
+    assert "Programma Leeg" in first
+    assert "Dit programma heeft nog geen geselecteerde proeftuinen." in first
+    assert "Dit programma heeft nog geen geselecteerde proeftuinen." not in second
+
+
+# Numbers and months as people type them ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("locale", "text", "number"), [
+    ("nl", "1234", 1234.0),
+    ("nl", "1234,5", 1234.5),
+    ("nl", "1.234", 1234.0),
+    ("nl", "1.234,5", 1234.5),
+    ("nl", "4,5", 4.5),
+    ("nl", "4.5", 4.5),
+    ("nl", "-0,25", -0.25),
+    ("nl", " 12 345 ", 12345.0),
+    ("en", "12345.5", 12345.5),
+    ("en", "1,234", 1234.0),
+    ("en", "4,5", 4.5),
+])
+def test_numbers_are_read_in_the_interface_language(app, locale, text, number):
+    assert forms.parse_number(text, locale=locale) == number
+
+
+@pytest.mark.parametrize(("locale", "text", "message"), [
+    ("nl", "12345.678", "Is 12345.678 een getal met decimalen of met duizendtallen?"),
+    ("en", "12345,678", "Is 12345,678 een getal met decimalen of met duizendtallen?"),
+    ("nl", "NaN", "Vul een getal in"),
+    ("nl", "inf", "Vul een getal in"),
+    ("nl", "Infinity", "Vul een getal in"),
+    ("nl", "1e5", "Vul een getal in"),
+    ("nl", "1.2.3", "Vul een getal in"),
+    ("nl", "4.5.", "Vul een getal in"),
+    ("nl", "--4", "Vul een getal in"),
+    ("nl", "", "Vul een getal in"),
+    ("nl", "9999999999", "Dit getal is te groot."),
+    ("nl", "9" * 400, "Dit getal is te groot."),
+])
+def test_numbers_that_are_not_clear_are_refused_with_a_reason(app, locale, text, message):
+    with app.test_request_context():
+        with pytest.raises(forms.NumberProblem) as refused:
+            forms.parse_number(text, locale=locale)
+        assert message in str(refused.value.message)
+
+
+def test_a_goal_and_a_value_of_a_thousand_or_more_survive_saving_the_form_again(
+        client, make, login):
+    w = world(make)
+    month = last_months(1)[0]
+    measure = add_measure(w.pilot, goal=1234.5, values={month: 2500.0})
+    login(w.member)
+    edit_url = f"/werkplaats/{w.slug}/metingen/{measure.id}/bewerken"
+    record_url = f"/werkplaats/{w.slug}/metingen/{measure.id}/waarde"
+
+    goal = re.search(r'name="goal"[^>]*value="([^"]*)"', html_of(client.get(edit_url)))[1]
+    assert goal == "1234,5"
+    assert client.post(edit_url, data={"name": measure.name, "unit": "%", "goal": goal,
+                                       "direction": "higher"}).status_code == 302
+    page = html_of(client.get(f"{record_url}?maand={month:%Y-%m}"))
+    value = re.search(r'name="value"[^>]*value="([^"]*)"', page)[1]
+    assert value == "2500"
+    assert client.post(record_url, data={"month": f"{month:%Y-%m}", "value": value}
+                       ).status_code == 302
+
+    db.session.expire_all()
+    assert measure.goal == 1234.5
+    assert db.session.scalar(sa.select(MeasureValue.value)) == 2500.0
+
+
+def test_english_readers_type_and_see_numbers_with_a_decimal_point(client, make, login):
+    w = world(make)
+    measure = add_measure(w.pilot, goal=1234.5)
+    login(w.member)
+    client.post("/taal", data={"lang": "en"})
+    refresh()
+    url = f"/werkplaats/{w.slug}/metingen/{measure.id}/bewerken"
+    assert 'value="1234.5"' in html_of(client.get(url))
+    assert client.post(url, data={"name": measure.name, "unit": "%", "goal": "12,345.5",
+                                  "direction": "higher"}).status_code == 302
+    db.session.expire_all()
+    assert measure.goal == 12345.5
+
+
+def test_the_month_placeholder_is_translated():
+    assert isinstance(forms.ValueForm.month.kwargs["render_kw"]["placeholder"], LazyString)
+
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("2026-03", date(2026, 3, 1)),
+    (" 2026-3 ", date(2026, 3, 1)),
+    ("2100-12", date(2100, 12, 1)),
+    ("0000-05", None),
+    ("1999-12", None),
+    ("2101-01", None),
+    ("2026-13", None),
+    ("2026-00", None),
+    ("maart", None),
+    ("", None),
+    (None, None),
+])
+def test_one_helper_reads_months(text, month):
+    assert parse_month(text) == month
+    if month is not None:
+        assert month_text(month) == text.strip().replace("-3", "-03")
+
+
+@pytest.mark.parametrize("month", ["0000-05", "0001-01", "9999-12"])
+def test_a_month_in_an_impossible_year_is_a_message_not_an_error(client, make, login, month):
+    w = world(make)
+    measure = add_measure(w.pilot)
+    login(w.member)
+    url = f"/werkplaats/{w.slug}/metingen/{measure.id}/waarde"
+    current = month_of(local_today())
+    shown = client.get(f"{url}?maand={month}")
+    assert shown.status_code == 200
+    assert f'value="{current:%Y-%m}"' in html_of(shown)
+    posted = client.post(url, data={"month": month, "value": "12"})
+    assert posted.status_code == 200
+    assert "Kies een maand tussen 2000 en 2100." in html_of(posted)
+
+
+def test_the_period_forms_read_months_with_the_same_helper(app):
+    with app.test_request_context():
+        assert period_forms.parse_month("2026-02") == date(2026, 2, 1)
+        for text, message in (("0000-05", "Kies een maand tussen 2000 en 2100."),
+                              ("2026-13", "Schrijf de maand als jaar-maand")):
+            with pytest.raises(ValidationError) as refused:
+                period_forms.parse_month(text)
+            assert message in str(refused.value)
+
+
+# Dutch time, and saving without a change ---------------------------------------------------
+
+
+def test_today_is_the_dutch_day_whatever_the_server_clock_says(monkeypatch):
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 12, 31, 23, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(dates, "datetime", Clock)
+    assert dates.local_today() == date(2027, 1, 1)
+
+
+def test_the_current_month_is_the_dutch_one(client, make, login, monkeypatch):
+    w = world(make)
+    measure = add_measure(w.pilot)
+    login(w.member)
+    monkeypatch.setattr(measure_routes, "local_today", lambda: date(2099, 7, 1))
+    response = client.post(f"/werkplaats/{w.slug}/metingen/{measure.id}/waarde",
+                           data={"month": "2099-07", "value": "3"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(MeasureValue.month)) == date(2099, 7, 1)
+
+
+def test_the_facilitators_page_counts_in_dutch_time(client, make, login, monkeypatch):
+    w = world(make)
+    add_experiment(w.pilot, title="Begint morgen", started_on=date(2030, 1, 2))
+    login(w.facilitator)
+    monkeypatch.setattr(dashboard_measures_routes, "local_today", lambda: date(2030, 1, 3))
+    assert "Begint morgen" in html_of(client.get("/begeleiding/metingen"))
+
+
+def test_saving_a_measure_unchanged_writes_no_audit_row(client, make, login):
+    w = world(make)
+    measure = add_measure(w.pilot, goal=60.0)
+    login(w.member)
+    response = client.post(f"/werkplaats/{w.slug}/metingen/{measure.id}/bewerken", data={
+        "name": measure.name, "unit": "%", "goal": "60", "direction": "higher"},
+        follow_redirects=True)
+    assert "Er was niets gewijzigd." in html_of(response)
+    assert events(services.MEASURE) == []
+
+
+def test_recording_the_same_value_again_writes_no_audit_row(client, make, login):
+    w = world(make)
+    measure = add_measure(w.pilot)
+    login(w.member)
+    url = f"/werkplaats/{w.slug}/metingen/{measure.id}/waarde"
+    typed = f"{last_months(1)[0]:%Y-%m}"
+    client.post(url, data={"month": typed, "value": "40", "note": "Geteld"})
+    again = client.post(url, data={"month": typed, "value": "40,0", "note": "Geteld"},
+                        follow_redirects=True)
+    assert "was deze waarde al vastgelegd: 40. Er is niets gewijzigd." in html_of(again)
+    assert [e.action.value for e in events(services.MEASURE_VALUE)] == ["created"]
+
+
+def test_experiments_are_named_and_audited_in_one_place():
+    assert lesson_forms.experiment_label is forms.experiment_label
+    assert "EXPERIMENT =" not in inspect.getsource(personal_data)
+    assert personal_data.EXPERIMENT == services.EXPERIMENT

@@ -6,7 +6,6 @@ page then shows its default period and says so, rather than failing.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -16,11 +15,10 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from proeftuin.dashboard.activity import MAX_MONTHS, MonthSpan, add_months, months_between
 from proeftuin.dashboard.monitor import MAX_YEARS, Period
-from proeftuin.forms import EARLIEST_YEAR, LATEST_YEAR, check_year, clean_line
+from proeftuin.forms import EARLIEST_YEAR, LATEST_YEAR, check_month, check_year, clean_line
 from proeftuin.models import Programme
 from proeftuin.pilots.forms import str_or_none
 
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 MONTH_EXAMPLE = _l("Schrijf de maand als jaar-maand, bijvoorbeeld 2026-01.")
 DATE_EXAMPLE = _l("Vul een geldige datum in, bijvoorbeeld 2026-03-10.")
 
@@ -32,14 +30,7 @@ def parse_month(text: str | None) -> date | None:
     """
     if not text:
         return None
-    match = _MONTH.fullmatch(text)
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValidationError(MONTH_EXAMPLE)
-    year = int(match[1])
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise ValidationError(_l("Kies een maand tussen %(first)d en %(last)d.",
-                                 first=EARLIEST_YEAR, last=LATEST_YEAR))
-    return date(year, int(match[2]), 1)
+    return check_month(text, MONTH_EXAMPLE)
 
 
 class ActivityPeriodForm(FlaskForm):

@@ -11,6 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Valid
 from proeftuin import reference, reference_queries
 from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
 from proeftuin.lessons.services import LessonContent
+from proeftuin.measures.forms import experiment_label
 from proeftuin.models import CaseDiscussion, Experiment, Lesson
 from proeftuin.privacy_guard import NotPersonalField
 from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
@@ -131,11 +132,6 @@ class LessonForm(FlaskForm):
 def case_label(case: CaseDiscussion) -> str:
     """Name a case discussion by its title and the day it was held."""
     return f"{case.title} ({format_date(case.held_on, 'long')})"
-
-
-def experiment_label(experiment: Experiment) -> str:
-    """Name an experiment by its title and the day it started."""
-    return f"{experiment.title} ({format_date(experiment.started_on, 'long')})"
 
 
 def lesson_data(lesson: Lesson) -> dict:

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import math
-import re
 from datetime import date
+from decimal import Decimal
 
-from flask_babel import LazyString, format_date
+from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
+from flask_babel import LazyString, format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from proeftuin.cases.forms import RequiredDate
-from proeftuin.charts.run_chart import format_value
+from proeftuin.dates import local_today
 from proeftuin.forms import (
     EARLIEST_YEAR,
     LATEST_YEAR,
     FilterForm,
     MultiCheckboxField,
+    check_month,
     check_year,
     clean_line,
     clean_text,
@@ -30,8 +31,10 @@ from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 #: values beyond this are typing mistakes, and would make the chart unreadable
 MAX_NUMBER = 1e9
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+#: how a number is written in a form field: no thousands separator, up to ten decimals, so
+#: that a saved value reads back as itself
+INPUT_FORMAT = "0.##########"
+_NUMBER_CHARACTERS = frozenset("0123456789+-.,")
 
 DIRECTION_LABELS = {
     ImprovementDirection.higher: _l("Hoger is beter"),
@@ -46,13 +49,51 @@ ACT_LABELS = {
 }
 
 
-def parse_number(text: str | None) -> float | None:
-    """Read a number as people type it: 42, 42.5 or 42,5. Return None if it is not one."""
-    text = (text or "").strip().replace(" ", "")
-    if not _NUMBER.fullmatch(text):
-        return None
-    value = float(text.replace(",", "."))
-    return value if math.isfinite(value) else None
+class NumberProblem(ValueError):
+    """Text that is not a usable number; `message` says why, for the one who typed it."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def parse_number(text: str | None, locale=None) -> float:
+    """Read a number as people type it in the interface language, or raise NumberProblem.
+
+    The language's own notation is read strictly: in Dutch 1234,5 and 1.234,5 are both
+    1234.5, and 1.234 is 1234. The other decimal mark is taken where it cannot be a
+    thousands separator (4.5 in Dutch, 4,5 in English: one mark, not followed by exactly
+    three digits); 12345.678 in Dutch could be either, so it is refused. Exponents, NaN
+    and infinity are refused, and so are numbers too large to be a measurement.
+    """
+    locale = locale or get_locale() or "nl"
+    text = "".join((text or "").split())
+    if not text or not set(text) <= _NUMBER_CHARACTERS:
+        raise NumberProblem(_l("Vul een getal in, bijvoorbeeld 42 of 42,5."))
+    try:
+        number = parse_decimal(text, locale=locale, strict=True)
+    except NumberFormatError:
+        number = _other_decimal_mark(text, str(get_decimal_symbol(locale)))
+    if not number.is_finite():
+        raise NumberProblem(_l("Vul een getal in, bijvoorbeeld 42 of 42,5."))
+    if abs(number) >= Decimal(MAX_NUMBER):
+        raise NumberProblem(_l("Dit getal is te groot. Controleer de waarde."))
+    return float(number)
+
+
+def _other_decimal_mark(text: str, decimal_symbol: str) -> Decimal:
+    """Read `text` with the decimal mark the language does not use, if that is unambiguous."""
+    other = "." if decimal_symbol == "," else ","
+    unsigned = text.lstrip("+-")
+    sign = text[:len(text) - len(unsigned)]
+    whole, mark, fraction = unsigned.partition(other)
+    if not (mark and whole.isdigit() and fraction.isdigit() and len(sign) <= 1):
+        raise NumberProblem(_l("Vul een getal in, bijvoorbeeld 42 of 42,5."))
+    if len(fraction) == 3:
+        raise NumberProblem(_l("Is %(number)s een getal met decimalen of met duizendtallen? "
+                               "Schrijf het zonder scheidingsteken voor duizendtallen, "
+                               "bijvoorbeeld 1234 of 1234,5.", number=text))
+    return Decimal(f"{sign}{whole}.{fraction}")
 
 
 class NumberField(StringField):
@@ -68,7 +109,10 @@ class NumberField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return format_value(self.data) if isinstance(self.data, int | float) else ""
+        if isinstance(self.data, int | float):
+            # Without thousands separators: 1.234 would read back as 1234 or as 1,234.
+            return format_decimal(self.data, format=INPUT_FORMAT)
+        return ""
 
     def pre_validate(self, form):
         self.number = None
@@ -78,12 +122,10 @@ class NumberField(StringField):
             if self.required:
                 raise ValidationError(_l("Vul een getal in."))
             return
-        number = parse_number(text)
-        if number is None:
-            raise ValidationError(_l("Vul een getal in, bijvoorbeeld 42 of 42,5."))
-        if abs(number) >= MAX_NUMBER:
-            raise ValidationError(_l("Dit getal is te groot. Controleer de waarde."))
-        self.number = number
+        try:
+            self.number = parse_number(text)
+        except NumberProblem as problem:
+            raise ValidationError(problem.message) from None
 
 
 class MeasureForm(FlaskForm):
@@ -136,22 +178,6 @@ def measure_data(measure: Measure) -> dict:
     }
 
 
-def month_text(month: date) -> str:
-    """Write a month as the month field takes it: YYYY-MM."""
-    return f"{month.year:04d}-{month.month:02d}"
-
-
-def parse_month(text: str | None) -> date | None:
-    """Read YYYY-MM; return the first day of that month, or None if it is not one."""
-    match = _MONTH.fullmatch((text or "").strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        return None
-    return date(year, month, 1)
-
-
 class ValueForm(FlaskForm):
     """The value of a measure in one month; a month that has one already is corrected."""
 
@@ -160,7 +186,7 @@ class ValueForm(FlaskForm):
         description=_l("Jaar en maand, bijvoorbeeld 2026-03. Heeft die maand al een waarde, dan wordt die vervangen."),
         validators=[DataRequired(_l("Vul de maand in, bijvoorbeeld 2026-03."))],
         filters=[clean_line],
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "JJJJ-MM"},
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": _l("JJJJ-MM")},
     )
     value = NumberField(_l("Waarde"), required=True)
     note = StringField(
@@ -172,17 +198,13 @@ class ValueForm(FlaskForm):
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or date.today()
+        self.today = today or local_today()
         self.chosen_month: date | None = None
 
     def validate_month(self, field):
         """A real month, in a plausible year, that has begun."""
-        month = parse_month(field.data)
-        if month is None:
-            raise ValidationError(_l("Vul de maand in als jaar en maand, bijvoorbeeld 2026-03."))
-        if not EARLIEST_YEAR <= month.year <= LATEST_YEAR:
-            raise ValidationError(_l("Kies een maand tussen %(first)d en %(last)d.",
-                                     first=EARLIEST_YEAR, last=LATEST_YEAR))
+        month = check_month(field.data,
+                            _l("Vul de maand in als jaar en maand, bijvoorbeeld 2026-03."))
         if month > self.today.replace(day=1):
             raise ValidationError(_l("Deze maand is nog niet begonnen. Vul een waarde in voor deze of een eerdere maand."))
         self.chosen_month = month

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from proeftuin.charts.run_chart import Marker, RunChart, build
@@ -184,32 +185,48 @@ class ProgrammeMeasures:
     pilots: list[PilotMeasures] = field(default_factory=list)
 
 
-def measures_overview(programmes: list[Programme], today: date) -> list[ProgrammeMeasures]:
-    """Return, per programme, its pilots past selection with their measures and experiments.
+@dataclass
+class MeasuresPage:
+    """One page of the facilitators' measures page: a number of pilots, grouped by programme."""
 
-    Four queries whatever the number of programmes, pilots, measures and values.
+    groups: list[ProgrammeMeasures]
+    pagination: Pagination
+
+
+def measures_overview(programmes: list[Programme], today: date, page: int,
+                      per_page: int) -> MeasuresPage:
+    """Return one page of the programmes' pilots past selection, with measures and experiments.
+
+    Pilots are paged in the order of the programmes, then by name; the groups are the
+    programmes with a pilot on the page, and on the first page also those without any
+    pilot. Seven queries whatever the number of programmes, pilots, measures and values.
     """
-    if not programmes:
-        return []
-    pilots = list(db.session.scalars(
-        sa.select(Pilot)
-        .where(Pilot.programme_id.in_([p.id for p in programmes]),
-               Pilot.status.in_(PUBLIC_STATUSES))
+    ids = [p.id for p in programmes]
+    in_programmes = sa.and_(Pilot.programme_id.in_(ids), Pilot.status.in_(PUBLIC_STATUSES))
+    with_pilots = set(db.session.scalars(
+        sa.select(Pilot.programme_id).where(in_programmes).distinct()
+    )) if ids else set()
+    order = sa.case({pid: position for position, pid in enumerate(ids)},
+                    value=Pilot.programme_id, else_=len(ids)) if ids else Pilot.programme_id
+    pagination = db.paginate(
+        sa.select(Pilot).where(in_programmes if ids else sa.false())
         .options(load_only(Pilot.id, Pilot.slug, Pilot.name, Pilot.status,
                            Pilot.programme_id, Pilot.municipality))
-        .order_by(Pilot.name, Pilot.id)
-    ))
-    ids = [p.id for p in pilots]
+        .order_by(order, Pilot.name, Pilot.id),
+        page=page, per_page=per_page, error_out=False, count=True,
+    )
+    pilots = list(pagination.items)
+    pilot_ids = [p.id for p in pilots]
     measures = list(db.session.scalars(
-        sa.select(Measure).where(Measure.pilot_id.in_(ids))
+        sa.select(Measure).where(Measure.pilot_id.in_(pilot_ids))
         .options(selectinload(Measure.values))
         .order_by(Measure.pilot_id, Measure.position, Measure.id)
-    )) if ids else []
+    )) if pilot_ids else []
     experiments = list(db.session.scalars(
-        sa.select(Experiment).where(Experiment.pilot_id.in_(ids))
+        sa.select(Experiment).where(Experiment.pilot_id.in_(pilot_ids))
         .options(selectinload(Experiment.measures).load_only(Measure.id))
         .order_by(Experiment.started_on, Experiment.id)
-    )) if ids else []
+    )) if pilot_ids else []
     by_pilot = {p.id: PilotMeasures(p) for p in pilots}
     measures_of_pilot: dict[int, list[Measure]] = {p.id: [] for p in pilots}
     for measure in measures:
@@ -220,8 +237,9 @@ def measures_overview(programmes: list[Programme], today: date) -> list[Programm
     for pilot_id, row in by_pilot.items():
         row.charts = _charts(measures_of_pilot[pilot_id], experiments_of_pilot[pilot_id], today)
         row.running = [e for e in experiments_of_pilot[pilot_id] if e.is_running(today)]
-    result = []
+    groups = []
     for programme in programmes:
         rows = [by_pilot[p.id] for p in pilots if p.programme_id == programme.id]
-        result.append(ProgrammeMeasures(programme, rows))
-    return result
+        if rows or (pagination.page == 1 and programme.id not in with_pilots):
+            groups.append(ProgrammeMeasures(programme, rows))
+    return MeasuresPage(groups, pagination)

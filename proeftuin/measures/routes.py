@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -11,7 +9,9 @@ from flask_login import current_user, login_required
 
 from proeftuin.charts import run_chart
 from proeftuin.charts.run_chart import format_value
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
+from proeftuin.forms import month_text, parse_month
 from proeftuin.measures import forms, queries, services
 from proeftuin.models import Experiment, Measure, Pilot
 from proeftuin.permissions import (
@@ -31,6 +31,7 @@ def template_helpers() -> dict:
     """Return what the measures templates (and the run chart macro elsewhere) call."""
     return {
         "format_value": format_value,
+        "month_text": month_text,
         "render_run_chart": run_chart.render,
         "experiment_text_label": forms.text_label,
         "act_label": lambda decision: str(forms.ACT_LABELS[decision.value if decision else ""]),
@@ -79,7 +80,7 @@ def index(slug: str):
     """List the pilot's measures, each with its run chart and the table of its values."""
     pilot = load_pilot(slug, need=can_read_measures)
     return render_template("measures/index.html", pilot=pilot,
-                           charts=queries.measure_charts(pilot, date.today()))
+                           charts=queries.measure_charts(pilot, local_today()))
 
 
 @bp.route("/metingen/nieuw", methods=["GET", "POST"])
@@ -110,12 +111,13 @@ def edit(slug: str, measure_id: int):
     form = forms.MeasureForm(data=forms.measure_data(measure) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.update_measure(measure, form.content(), by=current_user)
+            changed = services.update_measure(measure, form.content(), by=current_user)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
             db.session.commit()
-            flash(_("De meting is bijgewerkt."), "success")
+            flash(_("De meting is bijgewerkt.") if changed else _("Er was niets gewijzigd."),
+                  "success")
             return redirect(url_for("measures.index", slug=pilot.slug, _anchor=f"meting-{measure.id}"))
     return render_template("measures/form.html", pilot=pilot, form=form, measure=measure)
 
@@ -145,21 +147,21 @@ def record(slug: str, measure_id: int):
     """Record the value of a month, or correct it; `?maand=YYYY-MM` fills in a month."""
     pilot = load_pilot(slug, need=can_read_measures)
     measure = _load_measure(pilot, measure_id, need=can_edit_measure)
-    today = date.today()
+    today = local_today()
     data = None
     if request.method == "GET":
-        month = forms.parse_month(request.args.get("maand"))
+        month = parse_month(request.args.get("maand"))
         if month is not None and month <= today.replace(day=1):
             current = next((v for v in measure.values if v.month == month), None)
-            data = {"month": forms.month_text(month),
+            data = {"month": month_text(month),
                     "value": current.value if current else None,
                     "note": current.note if current else ""}
         else:
-            data = {"month": forms.month_text(today.replace(day=1))}
+            data = {"month": month_text(today.replace(day=1))}
     form = forms.ValueForm(data=data, today=today)
     if form.validate_on_submit():
         try:
-            row, previous = services.record_value(measure, form.chosen_month, form.value.number,
+            row, previous, changed = services.record_value(measure, form.chosen_month, form.value.number,
                                                   form.note.data or "", by=current_user,
                                                   today=today)
         except services.MeasureError as error:
@@ -167,7 +169,10 @@ def record(slug: str, measure_id: int):
         else:
             db.session.commit()
             month_name = format_date(row.month, "MMMM yyyy")
-            if previous is None:
+            if not changed:
+                flash(_("Voor %(month)s was deze waarde al vastgelegd: %(value)s. Er is niets gewijzigd.",
+                        month=month_name, value=format_value(row.value)), "success")
+            elif previous is None:
                 flash(_("De waarde voor %(month)s is vastgelegd: %(value)s.",
                         month=month_name, value=format_value(row.value)), "success")
             else:
@@ -188,7 +193,7 @@ def experiments(slug: str):
     """List the pilot's experiments, newest first."""
     pilot = load_pilot(slug, need=can_read_experiments)
     return render_template("measures/experiments.html", pilot=pilot,
-                           experiments=queries.experiments_of(pilot), today=date.today())
+                           experiments=queries.experiments_of(pilot), today=local_today())
 
 
 @bp.get("/experimenten/<int:experiment_id>")
@@ -198,7 +203,7 @@ def experiment(slug: str, experiment_id: int):
     pilot = load_pilot(slug, need=can_read_experiments)
     found = _load_experiment(pilot, experiment_id, *queries.EXPERIMENT_PAGE)
     return render_template("measures/experiment.html", pilot=pilot, experiment=found,
-                           today=date.today())
+                           today=local_today())
 
 
 def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experiment | None):
@@ -229,7 +234,7 @@ def new_experiment(slug: str):
     measures = queries.measures_of(pilot)
     data = None
     if request.method == "GET":
-        data = {"started_on": date.today()}
+        data = {"started_on": local_today()}
         wanted = request.args.get("meting", type=int)
         if any(m.id == wanted for m in measures):
             data["measures"] = [wanted]

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from proeftuin import audit
 from proeftuin.charts.run_chart import month_of
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.models import (
     ActDecision,
@@ -96,14 +98,25 @@ def create_measure(pilot: Pilot, content: MeasureContent, by: User) -> Measure:
     return measure
 
 
-def update_measure(measure: Measure, content: MeasureContent, by: User) -> None:
-    """Change a measure's name, unit, goal, direction or description."""
+def _measure_snapshot(measure: Measure) -> tuple:
+    return (measure.name, measure.unit, measure.goal, measure.direction, measure.description)
+
+
+def update_measure(measure: Measure, content: MeasureContent, by: User) -> bool:
+    """Change a measure's name, unit, goal, direction or description.
+
+    Returns whether anything changed; saving the same again writes nothing to the audit trail.
+    """
     if not can_edit_measure(by, measure):
         raise NotAllowed(_("Alleen leden van een werkende proeftuin wijzigen metingen."))
+    before = _measure_snapshot(measure)
     _apply_measure(measure, content)
+    if _measure_snapshot(measure) == before:
+        return False
     measure.updated_at = utcnow()
     db.session.flush()
     audit.log(AuditAction.changed, by, measure, MEASURE)
+    return True
 
 
 def delete_measure(measure: Measure, by: User) -> None:
@@ -115,17 +128,27 @@ def delete_measure(measure: Measure, by: User) -> None:
     db.session.flush()
 
 
+class Recorded(NamedTuple):
+    """The outcome of recording a value."""
+
+    row: MeasureValue
+    #: the value the month held before; None for a new month
+    previous: float | None
+    #: False when the month already held this value and note
+    changed: bool
+
+
 def record_value(measure: Measure, month: date, value: float, note: str, by: User,
-                 today: date | None = None) -> tuple[MeasureValue, float | None]:
+                 today: date | None = None) -> Recorded:
     """Record the measure's value for a month, or correct the one recorded.
 
-    Returns the row and the value it held before (None for a new month). A month that has
-    not begun yet is refused.
+    A month that has not begun yet (in Dutch time) is refused. Recording what the month
+    already holds changes nothing and writes nothing to the audit trail.
     """
     if not can_edit_measure(by, measure):
         raise NotAllowed(_("Alleen leden van een werkende proeftuin leggen waarden vast."))
     month = month_of(month)
-    if month > month_of(today or date.today()):
+    if month > month_of(today or local_today()):
         raise MeasureError(_("Deze maand is nog niet begonnen. Vul een waarde in voor deze of een eerdere maand."), "month")
     row = db.session.scalar(
         sa.select(MeasureValue).where(MeasureValue.measure_id == measure.id,
@@ -146,13 +169,15 @@ def record_value(measure: Measure, month: date, value: float, note: str, by: Use
             ).one()
             previous = row.value
     if previous is not None:
+        if (row.value, row.note) == (value, note or ""):
+            return Recorded(row, previous, changed=False)
         row.value, row.note, row.entered_by_id = value, note or "", by.id
         row.updated_at = utcnow()
     db.session.flush()
     audit.record(AuditAction.created if previous is None else AuditAction.changed,
                  user=by, role=audit.role_in(by, measure.pilot), record_type=MEASURE_VALUE,
                  record_id=row.id, pilot=measure.pilot)
-    return row, previous
+    return Recorded(row, previous, changed=True)
 
 
 # Experiments ---------------------------------------------------------------------------------
