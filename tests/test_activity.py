@@ -144,6 +144,20 @@ def test_each_pilot_has_its_counts_per_month_with_zeros_for_quiet_months(client,
     assert [row[1:] for row in quiet[1:]] == [["0", "0", "0", "0"]] * 3
 
 
+def test_each_pilot_links_to_its_own_activity_chart(client, make, login):
+    w = world(make)
+    login(w.facilitator)
+
+    page = html_of(client.get(URL + Q1))
+
+    link = (f'<a class="utrecht-link" href="/begeleiding/proeftuinen/{w.pilot.slug}/voortgang'
+            f'#activiteit">Activiteit en voortgang<span class="visually-hidden"> '
+            f'Proeftuin Denkstad</span></a>')
+    assert link in page
+    target = html_of(client.get(f"/begeleiding/proeftuinen/{w.pilot.slug}/voortgang"))
+    assert 'id="activiteit"' in target
+
+
 def test_page_draws_a_chart_per_programme_with_a_text_alternative(client, make, login):
     w = world(make)
     fill(make, w)

@@ -249,17 +249,33 @@ def test_gaps_name_directions_and_questions_no_pilot_in_the_region_works_on(w):
     programme = db.session.get(Programme, w.programme.id)
     result = logic.coverage([programme])
     gaps = {g.region.name: g for g in result.gaps}
-    assert list(gaps) == ["Gelderland", "Utrecht"]  # reference order; Zeeland has no public pilot
-    utrecht, gelderland = gaps["Utrecht"], gaps["Gelderland"]
+    # reference order; Gelderland has only a completed pilot, Zeeland no public one
+    assert list(gaps) == ["Utrecht"]
+    utrecht = gaps["Utrecht"]
     # Akker chose 1 and 2, has cases on 3 and a published lesson on 1; question 1 chosen,
     # question 3 in a draft case discussion; question 2 only on a draft lesson.
     assert [d.number for d in utrecht.directions] == [4, 5, 6, 7, 8, 9, 10]
     assert [q.number for q in utrecht.questions] == [2]
-    # Beek chose 3 and question 2, and published a lesson on direction 5.
-    assert [d.number for d in gelderland.directions] == [1, 2, 4, 6, 7, 8, 9, 10]
-    assert [q.number for q in gelderland.questions] == [1, 3]
-    assert "Zeeland" in [r.name for r in result.empty_regions]
-    assert "Utrecht" not in [r.name for r in result.empty_regions]
+    empty = [r.name for r in result.empty_regions]
+    assert "Zeeland" in empty and "Gelderland" in empty
+    assert "Utrecht" not in empty
+
+
+@pytest.mark.parametrize("status", [PilotStatus.stopped, PilotStatus.completed])
+def test_a_finished_pilot_stays_in_the_matrix_but_hides_no_gap(client, w, login, make, status):
+    make.pilot(programme=w.programme, name="Proeftuin Klaar", region="Utrecht", status=status,
+               directions=(4, 7), questions=(2,))
+    login(w.facilitator)
+
+    html = html_of(client.get(URL))
+
+    assert matrix_of(html, "Programma Thuis").row("Proeftuin Klaar")
+    section = html[html.index('id="gaten-kop"'):]
+    assert "gestopte en afgeronde proeftuinen staan wel in de tabel" in section
+    utrecht_part = section[section.index(">Utrecht"):section.index("Regio's zonder lopende")]
+    assert "(1 proeftuin)" in utrecht_part
+    assert "4. Benutten van digitale hulpmiddelen" in utrecht_part
+    assert "2. Hoe houd ik het zorgen voor mijn naaste vol?" in utrecht_part
 
 
 def test_gaps_section_defines_working_on_and_lists_per_region(client, w, login):
@@ -267,13 +283,12 @@ def test_gaps_section_defines_working_on_and_lists_per_region(client, w, login):
     html = html_of(client.get(URL))
     section = html[html.index('id="gaten-kop"'):]
     assert "gekozen, of ten minste één casusbespreking of gepubliceerde les" in section
-    gelderland, utrecht = section.index(">Gelderland"), section.index(">Utrecht")
-    assert gelderland < utrecht
-    utrecht_part = section[utrecht:section.index("Regio's zonder proeftuin")]
+    utrecht_part = section[section.index(">Utrecht"):section.index("Regio's zonder lopende")]
     assert "4. Benutten van digitale hulpmiddelen" in utrecht_part
     assert "1. Betere samenwerking tussen mantelzorgers" not in utrecht_part
     assert "2. Hoe houd ik het zorgen voor mijn naaste vol?" in utrecht_part
-    assert "Zeeland" in section[section.index("Regio's zonder proeftuin"):]
+    rest = section[section.index("Regio's zonder lopende"):]
+    assert "Zeeland" in rest and "Gelderland" in rest  # Gelderland's one pilot is completed
 
 
 # Filters ------------------------------------------------------------------------------------------
@@ -287,8 +302,9 @@ def test_region_filter_narrows_matrix_and_gaps_and_stays_in_the_form(client, w, 
     assert [r[0].text for r in matrix.rows[1:-1]] == ["Proeftuin Beek Gelderland Afgerond"]
     assert f'<option selected value="{gelderland.id}">Gelderland</option>' in html
     gaps = html[html.index('id="gaten-kop"'):]
-    assert "Gelderland" in gaps and ">Utrecht" not in gaps
-    assert "Regio's zonder proeftuin" not in gaps
+    assert ">Utrecht" not in gaps and "In deze selectie zijn geen proeftuinen" not in gaps
+    # its only pilot is completed: no one there works on the framework any more
+    assert "geen geselecteerde of actieve proeftuin" in gaps and "Gelderland" in gaps
 
 
 def test_programme_filter_shows_one_programme(client, w, login, make):

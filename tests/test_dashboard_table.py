@@ -16,9 +16,13 @@ from proeftuin import demo
 from proeftuin.extensions import db
 from proeftuin.models import (
     CaseDiscussion,
+    Experiment,
     Lesson,
+    LessonReuse,
     LessonReview,
     LessonStatus,
+    Measure,
+    MeasureValue,
     PilotStatus,
     PilotStatusChange,
     ReviewDecision,
@@ -51,7 +55,28 @@ def set_activity(pilot_id: int, when: datetime) -> None:
                        .values(created_at=when, updated_at=when,
                                submitted_at=sa.case((Lesson.submitted_at.is_(None), None),
                                                     else_=when)))
+    measure_ids = sa.select(Measure.id).where(Measure.pilot_id == pilot_id)
+    db.session.execute(sa.update(MeasureValue).where(MeasureValue.measure_id.in_(measure_ids))
+                       .values(created_at=when, updated_at=when))
+    db.session.execute(sa.update(Experiment).where(Experiment.pilot_id == pilot_id)
+                       .values(created_at=when, updated_at=when))
+    db.session.execute(sa.update(LessonReuse).where(LessonReuse.pilot_id == pilot_id)
+                       .values(created_at=when))
     db.session.commit()
+
+
+def measured_and_tried(make, pilot) -> tuple[MeasureValue, Experiment, LessonReuse]:
+    """Give the pilot a measure with a value, an experiment, and a reuse report it filed."""
+    measure = Measure(pilot=pilot, name="Mantelzorgers gesproken")
+    value = MeasureValue(month=date(2030, 1, 1), value=4)
+    measure.values.append(value)
+    experiment = Experiment(pilot=pilot, title="Belronde", started_on=date(2030, 1, 1))
+    elsewhere = make.pilot(programme=pilot.programme, name="Proeftuin Bron")
+    reuse = LessonReuse(lesson=make.lesson(elsewhere, status=LessonStatus.published),
+                        pilot=pilot, how="Overgenomen.", outcome="Werkt.")
+    db.session.add_all([measure, experiment, reuse])
+    db.session.commit()
+    return value, experiment, reuse
 
 
 def world(make) -> SimpleNamespace:
@@ -144,38 +169,76 @@ def test_pilot_with_every_essential_discipline_misses_none(client, make, login):
     assert "Alle proeftuinen hebben de essentiële disciplines aan tafel." in html
 
 
-@pytest.mark.parametrize("latest", ["status", "case", "lesson", "submitted", "review"])
-def test_last_activity_is_the_latest_of_cases_lessons_reviews_and_status_changes(
-        client, make, login, latest):
+@pytest.mark.parametrize("latest", ["started", "case_created", "case_updated",
+                                    "lesson_created", "submitted", "value_entered",
+                                    "value_changed", "experiment_created",
+                                    "experiment_updated", "reuse"])
+def test_last_activity_is_the_latest_thing_the_pilots_members_did(client, make, login,
+                                                                   latest):
     w = world(make)
     case = make.case(w.pilot)
     lesson = make.lesson(w.pilot, status=LessonStatus.returned)
-    db.session.add(LessonReview(lesson=lesson, decision=ReviewDecision.returned, feedback="x"))
-    db.session.commit()
+    value, experiment, reuse = measured_and_tried(make, w.pilot)
     set_activity(w.pilot.id, datetime(2030, 1, 1, 12, tzinfo=UTC))
     moment = datetime(2030, 6, 15, 12, tzinfo=UTC)
-    if latest == "status":
-        db.session.add(PilotStatusChange(pilot_id=w.pilot.id, from_status=PilotStatus.active,
+    changes = {
+        "case_created": (CaseDiscussion, case.id, "created_at"),
+        "case_updated": (CaseDiscussion, case.id, "updated_at"),
+        "lesson_created": (Lesson, lesson.id, "created_at"),
+        "submitted": (Lesson, lesson.id, "submitted_at"),
+        "value_entered": (MeasureValue, value.id, "created_at"),
+        "value_changed": (MeasureValue, value.id, "updated_at"),
+        "experiment_created": (Experiment, experiment.id, "created_at"),
+        "experiment_updated": (Experiment, experiment.id, "updated_at"),
+        "reuse": (LessonReuse, reuse.id, "created_at"),
+    }
+    if latest == "started":
+        db.session.add(PilotStatusChange(pilot_id=w.pilot.id, from_status=PilotStatus.selected,
                                          to_status=PilotStatus.active, created_at=moment))
-    elif latest == "case":
-        db.session.execute(sa.update(CaseDiscussion).where(CaseDiscussion.id == case.id)
-                           .values(updated_at=moment))
-    elif latest == "lesson":
-        db.session.execute(sa.update(Lesson).where(Lesson.id == lesson.id)
-                           .values(updated_at=moment))
-    elif latest == "submitted":
-        db.session.execute(sa.update(Lesson).where(Lesson.id == lesson.id)
-                           .values(submitted_at=moment))
     else:
-        db.session.execute(sa.update(LessonReview).where(LessonReview.lesson_id == lesson.id)
-                           .values(created_at=moment))
+        model, row_id, column = changes[latest]
+        db.session.execute(sa.update(model).where(model.id == row_id)
+                           .values({column: moment}))
     db.session.commit()
     login(w.facilitator)
 
     html = html_of(client.get(PAGE))
 
     assert "15 jun 2030" in cells(row_of(html, "Proeftuin Denkstad"))[4]
-    assert read_csv(client.get(CSV))[1][7] == "2030-06-15T12:00:00Z"
+    row = next(r for r in read_csv(client.get(CSV)) if r[0] == "Proeftuin Denkstad")
+    assert row[7] == "2030-06-15T12:00:00Z"
+
+
+@pytest.mark.parametrize("done_by_facilitator", ["review", "lesson_touched"])
+def test_what_a_facilitator_does_keeps_no_pilot_from_being_quiet(client, make, login,
+                                                                  done_by_facilitator):
+    w = world(make)
+    lesson = make.lesson(w.pilot, status=LessonStatus.submitted)
+    set_activity(w.pilot.id, ago(100))
+    if done_by_facilitator == "review":
+        db.session.add(LessonReview(lesson=lesson, decision=ReviewDecision.returned,
+                                    feedback="Maak het concreter.", created_at=ago(3)))
+    else:  # a review or publication bumps it
+        db.session.execute(sa.update(Lesson).where(Lesson.id == lesson.id)
+                           .values(updated_at=ago(3)))
+    db.session.commit()
+    login(w.facilitator)
+
+    html = html_of(client.get(PAGE))
+
+    row = cells(row_of(html, "Proeftuin Denkstad"))
+    assert "Stil" in row[4]
+    assert "1 proeftuin is langer dan 6 weken stil" in html
+
+
+def test_page_says_what_counts_as_activity(client, make, login):
+    w = world(make)
+    login(w.facilitator)
+
+    html = html_of(client.get(PAGE))
+
+    assert ("Als activiteit telt wat de deelnemers van een proeftuin zelf doen" in
+            re.sub(r"\s+", " ", html))
 
 
 # Quiet pilots -----------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
-from proeftuin.dashboard import monitor_exports, monitor_routes
+from proeftuin.dashboard import monitor, monitor_exports, monitor_routes
 from proeftuin.extensions import db
 from proeftuin.models import (
     Lesson,
@@ -145,6 +146,19 @@ def test_active_at_the_end_counts_a_pilot_completed_after_the_period(client, mak
 
     # Completed in 2026 and stopped in June 2025: both active in 2025, one at its end.
     assert row(rows, "Utrecht") == ["Utrecht", "2", "1"]
+
+
+def test_active_spans_read_only_the_status_changes_of_the_chosen_programmes(app, make):
+    w = world(make)
+    elsewhere = db.session.scalar(sa.select(Pilot.id).where(Pilot.name == "Elders"))
+    own = set(db.session.scalars(sa.select(Pilot.id)
+                                 .where(Pilot.programme_id == w.programme.id)))
+
+    spans = monitor.active_spans([w.programme.id])
+    aggregated = set(db.session.scalars(sa.select(spans.c.pilot_id)))
+
+    assert elsewhere not in aggregated
+    assert aggregated == own  # every pilot of the programme has a status change
 
 
 def test_lessons_first_published_per_direction_kind_and_region(client, make, login):

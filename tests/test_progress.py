@@ -4,6 +4,7 @@ of queries."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
+from proeftuin.dashboard import activity as activity_data
 from proeftuin.extensions import db
 from proeftuin.models import (
     CaseDiscussion,
@@ -245,6 +247,31 @@ def test_pilot_without_work_shows_an_empty_timeline_and_its_choices(client, make
     html = html_of(client.get(url(pilot.slug)))
     assert "Er is nog niets vastgelegd." in html and "Nog geen lessen" in html
     assert "7. Beroepskrachten hebben in alle fasen oog" in html
+
+
+def test_page_shows_the_pilots_activity_per_month_as_a_chart_and_a_table(client, w, login,
+                                                                         make, monkeypatch):
+    monkeypatch.setattr(activity_data, "local_today", lambda: date(2026, 3, 15))
+    pilot = db.session.get(Pilot, w.pilot.id)
+    make.lesson(pilot, status=LessonStatus.published, created_at=at(1, 7),
+                published_at=at(3, 3))
+    make.case(pilot, held_on=date(2025, 3, 31))  # thirteen months ago: outside
+    make.case(db.session.get(Pilot, w.other_pilot.id), held_on=date(2026, 2, 2))  # elsewhere
+    login(w.facilitator)
+
+    html = html_of(client.get(url(w.slug)))
+
+    table = next(t for t in tables(html) if t.caption == "Activiteit per maand in Proeftuin Akker")
+    rows = [[cell.text for cell in row] for row in table.rows]
+    assert rows[0] == ["Maand", "Casusbesprekingen", "Lessen geschreven",
+                       "Lessen gepubliceerd"]
+    assert rows[1][0] == "april 2025" and len(rows) == 14  # twelve months and the total
+    assert rows[10:] == [["januari 2026", "0", "1", "0"], ["februari 2026", "1", "1", "0"],
+                         ["maart 2026", "1", "1", "1"], ["Totaal", "2", "3", "1"]]
+    alt = re.search(r'<img class="chart" src="data:image/svg\+xml;base64,[^"]+"[^>]*'
+                    r'alt="([^"]+)"', html).group(1)
+    assert "Proeftuin Akker" in alt and "april 2025" in alt and "maart 2026" in alt
+    assert 'href="/static/css/charts.css"' in html
 
 
 def test_page_is_styled_from_its_own_stylesheet(client, w, login):

@@ -183,9 +183,11 @@ class ProgrammeActivity:
     pilots: list[PilotActivity] = field(default_factory=list)
 
 
-def _counts(span: MonthSpan, programme_ids: list[int]):
-    """Yield (measure, pilot id, month key, count) for the period, in three grouped selects."""
-    in_scope = Pilot.programme_id.in_(programme_ids)
+def _counts(span: MonthSpan, in_scope: sa.ColumnElement[bool]):
+    """Yield (measure, pilot id, month key, count) for the period, in three grouped selects.
+
+    `in_scope` is a condition on `Pilot`: the pilots of some programmes, or one pilot.
+    """
     case_month = month_of(CaseDiscussion.held_on, timestamp=False)
     cases = (
         sa.select(CaseDiscussion.pilot_id, case_month, sa.func.count())
@@ -220,7 +222,7 @@ def activity(programmes: list[Programme], span: MonthSpan) -> list[ProgrammeActi
         return []
     ids = list(result)
     per_pilot: dict[int, Series] = {}
-    for measure, pilot_id, month, number in _counts(span, ids):
+    for measure, pilot_id, month, number in _counts(span, Pilot.programme_id.in_(ids)):
         per_pilot.setdefault(pilot_id, Series()).add(measure, month, number)
 
     pilots = db.session.scalars(
@@ -239,6 +241,14 @@ def activity(programmes: list[Programme], span: MonthSpan) -> list[ProgrammeActi
     return [result[p.id] for p in programmes]
 
 
+def pilot_activity(pilot: Pilot, span: MonthSpan) -> PilotActivity:
+    """Return one pilot's case discussions and lessons per month (three selects)."""
+    series = Series()
+    for measure, _pilot_id, month, number in _counts(span, Pilot.id == pilot.id):
+        series.add(measure, month, number)
+    return PilotActivity(pilot, series)
+
+
 # Labels and the chart ------------------------------------------------------------------
 
 
@@ -251,8 +261,14 @@ def measure_labels() -> dict[str, str]:
     }
 
 
-def chart(programme: ProgrammeActivity, span: MonthSpan):
-    """Return the programme's activity per month as a bar chart image."""
+def month_rows(span: MonthSpan) -> list[tuple[str, date, str, str]]:
+    """Return (key, first day, short label, long label) for each month of the period."""
+    return [(key, month, month_label(month), month_label(month, long=True))
+            for key, month in zip(span.keys, span.months, strict=True)]
+
+
+def chart(item: ProgrammeActivity | PilotActivity, span: MonthSpan):
+    """Return a programme's or a pilot's activity per month as a bar chart image."""
     months = span.months
     many = len(months) > 24
     bar = pygal.Bar(**charts.config(
@@ -267,12 +283,13 @@ def chart(programme: ProgrammeActivity, span: MonthSpan):
     bar.x_labels = [month_label(m) for m in months]
     keys = span.keys
     for measure, label in measure_labels().items():
-        bar.add(label, programme.series.values(measure, keys))
+        bar.add(label, item.series.values(measure, keys))
+    name = item.pilot.name if isinstance(item, PilotActivity) else item.programme.name
     alt = _(
         "Staafdiagram van de casusbesprekingen, geschreven lessen en gepubliceerde lessen "
         "per maand in %(programme)s, van %(first)s tot en met %(last)s. De aantallen staan "
         "in de tabel bij het diagram.",
-        programme=programme.programme.name, first=month_label(span.first, long=True),
+        programme=name, first=month_label(span.first, long=True),
         last=month_label(span.last, long=True),
     )
     return charts.image(bar, alt)

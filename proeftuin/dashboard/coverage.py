@@ -2,8 +2,10 @@
 
 A pilot "works on" a solution direction or carer question when it chose it in its framework
 mapping, logged at least one case discussion linked to it, or has at least one published
-lesson on it. Only pilots with a public status (selected, active, completed or stopped) are
-counted: applications and declined groups never worked on anything. Published means what the
+lesson on it. Only pilots with a public status (selected, active, completed or stopped) are in
+the matrix: applications and declined groups never worked on anything. The gaps per region
+count only selected and active pilots: a stopped or completed pilot no longer works on what
+it chose. Published means what the
 public library shows: the lesson's public revision, with the directions and questions of that
 revision.
 """
@@ -28,6 +30,7 @@ from proeftuin.models import (
     Lesson,
     Pilot,
     PilotDirection,
+    PilotStatus,
     Programme,
     Region,
     SolutionDirection,
@@ -138,11 +141,17 @@ class ProgrammeMatrix:
     totals: dict[int, Total] = field(default_factory=dict)
 
 
+#: the pilots whose work counts for the gaps: stopped and completed pilots no longer work on
+#: anything, so a direction only they chose is a gap (they stay in the matrix)
+STILL_WORKING = (PilotStatus.selected, PilotStatus.active)
+
+
 @dataclass
 class RegionGaps:
-    """What no pilot in a region works on."""
+    """What no selected or active pilot in a region works on."""
 
     region: Region
+    #: the selected and active pilots in the region
     pilots: int
     directions: list[SolutionDirection]
     questions: list[CarerQuestion]
@@ -156,7 +165,7 @@ class Coverage:
     questions: list[CarerQuestion]
     matrices: list[ProgrammeMatrix]
     gaps: list[RegionGaps]
-    #: regions where the programmes have no pilot at all (only without a region filter)
+    #: regions (or the chosen region) where the programmes have no selected or active pilot
     empty_regions: list[Region]
 
     @property
@@ -226,9 +235,11 @@ def coverage(programmes: list[Programme], region_id: int | None = None) -> Cover
             matrix.totals[number].add(cell)
         matrix.rows.append(PilotRow(pilot, cells))
 
+    # A finished pilot stays in the matrix, but a direction only it chose is still a gap.
     by_region: dict[int, list[Pilot]] = defaultdict(list)
     for pilot in pilots:
-        by_region[pilot.region_id].append(pilot)
+        if pilot.status in STILL_WORKING:
+            by_region[pilot.region_id].append(pilot)
     gaps = []
     for region in regions:
         members = by_region.get(region.id)
@@ -246,7 +257,8 @@ def coverage(programmes: list[Programme], region_id: int | None = None) -> Cover
                 if not any(question_cells.get((p.id, q.id), Cell()).worked_on for p in members)
             ],
         ))
-    empty = [] if region_id is not None else [r for r in regions if r.id not in by_region]
+    empty = [r for r in regions if r.id not in by_region
+             and (region_id is None or r.id == region_id)]
     return Coverage(directions, questions, list(matrices.values()), gaps, empty)
 
 

@@ -267,10 +267,12 @@ def _pilot_steps(report: MonitorReport, ids: list[int]) -> None:
             report.pilots.append(ProgrammeYear(programme, number, applied, selected, started))
 
 
-def _active_pilots(report: MonitorReport, ids: list[int], regions: list[Region]) -> None:
-    period = report.period
+def active_spans(ids: list[int]) -> sa.Subquery:
+    """A subquery of (pilot_id, started, ended): when each pilot of these programmes first
+    became active and first stopped being active. Only the status changes of the
+    programmes' own pilots are aggregated, not those of every pilot in the database."""
     change = PilotStatusChange
-    spans = (
+    return (
         sa.select(
             change.pilot_id,
             sa.func.min(sa.case((change.to_status == PilotStatus.active, change.created_at)))
@@ -278,9 +280,15 @@ def _active_pilots(report: MonitorReport, ids: list[int], regions: list[Region])
             sa.func.min(sa.case((change.from_status == PilotStatus.active, change.created_at)))
             .label("ended"),
         )
+        .where(change.pilot_id.in_(sa.select(Pilot.id).where(Pilot.programme_id.in_(ids))))
         .group_by(change.pilot_id)
         .subquery()
     )
+
+
+def _active_pilots(report: MonitorReport, ids: list[int], regions: list[Region]) -> None:
+    period = report.period
+    spans = active_spans(ids)
     started_in_time = spans.c.started < period.end_moment
     during = sa.and_(started_in_time, sa.or_(spans.c.ended.is_(None),
                                              spans.c.ended >= period.start_moment))

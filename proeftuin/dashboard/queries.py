@@ -12,9 +12,12 @@ from proeftuin.extensions import db
 from proeftuin.models import (
     CaseDiscussion,
     Discipline,
+    Experiment,
     Lesson,
-    LessonReview,
+    LessonReuse,
     LessonStatus,
+    Measure,
+    MeasureValue,
     Pilot,
     PilotDirection,
     PilotStatus,
@@ -94,15 +97,54 @@ class PilotFigures:
     pilot: Pilot
     cases: int = 0
     lessons: dict[LessonStatus, int] = field(default_factory=dict)
-    #: the latest moment anything happened to its cases, lessons, reviews or status
+    #: the latest moment its members did something (see `_member_activity`)
     last_activity: datetime | None = None
     #: the essential disciplines the pilot does not have at the table
     missing: list[Discipline] = field(default_factory=list)
 
 
-def _latest(*moments: datetime | None) -> datetime | None:
-    known = [m for m in moments if m is not None]
-    return max(known) if known else None
+#: the status changes that count as activity: the application, which its members file, and
+#: the selection and start, the floor of a newly started pilot's last activity (a decline,
+#: completion or stop is the facilitators' doing)
+COUNTED_STATUS_CHANGES = (PilotStatus.applied, PilotStatus.selected, PilotStatus.active)
+
+
+def _member_activity(pilot_ids):
+    """A subquery of (pilot_id, latest): the last moment the pilot's members did something.
+
+    Counted: case discussions created or updated, lessons created or submitted, measure
+    values entered or changed, experiments created or updated, reuse reports the pilot
+    filed, and its application; the pilot's selection or start is the floor. What
+    facilitators do (a review, a publication, which also touches `Lesson.updated_at`) does
+    not count, so a pilot whose lesson was reviewed last week can still be quiet. One UNION
+    ALL, grouped by pilot.
+    """
+    def moments(pilot_id, moment, *where):
+        return sa.select(pilot_id.label("pilot_id"), moment.label("moment")).where(
+            pilot_id.in_(pilot_ids), *where)
+
+    def values(moment):
+        return moments(Measure.pilot_id, moment).select_from(MeasureValue).join(
+            Measure, Measure.id == MeasureValue.measure_id)
+
+    union = sa.union_all(
+        moments(CaseDiscussion.pilot_id, CaseDiscussion.created_at),
+        moments(CaseDiscussion.pilot_id, CaseDiscussion.updated_at),
+        moments(Lesson.pilot_id, Lesson.created_at),
+        moments(Lesson.pilot_id, Lesson.submitted_at, Lesson.submitted_at.is_not(None)),
+        values(MeasureValue.created_at),
+        values(MeasureValue.updated_at),
+        moments(Experiment.pilot_id, Experiment.created_at),
+        moments(Experiment.pilot_id, Experiment.updated_at),
+        moments(LessonReuse.pilot_id, LessonReuse.created_at),
+        moments(PilotStatusChange.pilot_id, PilotStatusChange.created_at,
+                PilotStatusChange.to_status.in_(COUNTED_STATUS_CHANGES)),
+    ).subquery()
+    return (
+        sa.select(union.c.pilot_id, sa.func.max(union.c.moment).label("latest"))
+        .group_by(union.c.pilot_id)
+        .subquery()
+    )
 
 
 def pilot_figures(programmes: list[Programme]) -> list[PilotFigures]:
@@ -116,12 +158,7 @@ def pilot_figures(programmes: list[Programme]) -> list[PilotFigures]:
         return []
     in_scope = sa.select(Pilot.id).where(Pilot.programme_id.in_(ids))
     cases = (
-        sa.select(
-            CaseDiscussion.pilot_id,
-            sa.func.count().label("number"),
-            sa.func.max(CaseDiscussion.created_at).label("created"),
-            sa.func.max(CaseDiscussion.updated_at).label("updated"),
-        )
+        sa.select(CaseDiscussion.pilot_id, sa.func.count().label("number"))
         .where(CaseDiscussion.pilot_id.in_(in_scope))
         .group_by(CaseDiscussion.pilot_id)
         .subquery()
@@ -131,55 +168,34 @@ def pilot_figures(programmes: list[Programme]) -> list[PilotFigures]:
             Lesson.pilot_id,
             *(sa.func.sum(sa.case((Lesson.status == status, 1), else_=0))
               .label(f"n_{status.value}") for status in LessonStatus),
-            sa.func.max(Lesson.created_at).label("created"),
-            sa.func.max(Lesson.updated_at).label("updated"),
-            sa.func.max(Lesson.submitted_at).label("submitted_at"),
         )
         .where(Lesson.pilot_id.in_(in_scope))
         .group_by(Lesson.pilot_id)
         .subquery()
     )
-    reviews = (
-        sa.select(Lesson.pilot_id, sa.func.max(LessonReview.created_at).label("reviewed"))
-        .join(Lesson, Lesson.id == LessonReview.lesson_id)
-        .where(Lesson.pilot_id.in_(in_scope))
-        .group_by(Lesson.pilot_id)
-        .subquery()
-    )
-    changes = (
-        sa.select(PilotStatusChange.pilot_id,
-                  sa.func.max(PilotStatusChange.created_at).label("changed"))
-        .where(PilotStatusChange.pilot_id.in_(in_scope))
-        .group_by(PilotStatusChange.pilot_id)
-        .subquery()
-    )
+    activity = _member_activity(in_scope)
     rows = db.session.execute(
         sa.select(
             Pilot,
-            cases.c.number, cases.c.created, cases.c.updated,
+            cases.c.number,
             *(lessons.c[f"n_{status.value}"] for status in LessonStatus),
-            lessons.c.created, lessons.c.updated, lessons.c.submitted_at,
-            reviews.c.reviewed,
-            changes.c.changed,
+            activity.c.latest,
         )
         .outerjoin(cases, cases.c.pilot_id == Pilot.id)
         .outerjoin(lessons, lessons.c.pilot_id == Pilot.id)
-        .outerjoin(reviews, reviews.c.pilot_id == Pilot.id)
-        .outerjoin(changes, changes.c.pilot_id == Pilot.id)
+        .outerjoin(activity, activity.c.pilot_id == Pilot.id)
         .where(Pilot.programme_id.in_(ids))
         .options(joinedload(Pilot.region), joinedload(Pilot.programme))
         .order_by(Pilot.name, Pilot.id)
     )
     statuses = list(LessonStatus)
     figures = {}
-    for pilot, case_count, case_created, case_updated, *rest in rows:
-        per_status, moments = rest[:len(statuses)], (case_created, case_updated,
-                                                     *rest[len(statuses):])
+    for pilot, case_count, *per_status, latest in rows:
         figures[pilot.id] = PilotFigures(
             pilot=pilot,
             cases=case_count or 0,
             lessons={status: int(n or 0) for status, n in zip(statuses, per_status, strict=True)},
-            last_activity=_latest(*moments),
+            last_activity=latest,
         )
     if figures:
         for pilot_id, discipline in _missing_essentials(in_scope):

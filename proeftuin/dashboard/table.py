@@ -7,9 +7,7 @@ summary of what needs attention and the CSV all agree on the same figures.
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from proeftuin.dashboard import queries
 from proeftuin.labels import status_label
-from proeftuin.library.exports import BOM, MULTI_SEPARATOR, neutralise
+from proeftuin.library.exports import Column, csv_chunks
 from proeftuin.models import LessonStatus, PilotStatus, Programme
 
 #: only a pilot that is meant to be working can fall quiet
@@ -266,10 +264,18 @@ def _moment(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
-def _csv_columns():
-    """The CSV's columns: a header in the interface language and how to fill it."""
+def _csv_columns() -> list[tuple[Column, object]]:
+    """The CSV's columns, each with how to fill it from a row.
+
+    The header is in the interface language: this file is a page's download for the
+    facilitator, not documented open data, so each column's name is also its description.
+    """
+    def column(header: str, multi: bool = False) -> Column:
+        return Column(header, header, header, multi=multi)
+
     lesson_columns = [
-        (_("Lessen: %(status)s", status=label), lambda row, s=status: row.lessons.get(s, 0))
+        (column(_("Lessen: %(status)s", status=label)),
+         lambda row, s=status: row.lessons.get(s, 0))
         for status, label in (
             (LessonStatus.draft, _("concept")),
             (LessonStatus.submitted, _("ingediend, wachten op beoordeling")),
@@ -279,34 +285,31 @@ def _csv_columns():
         )
     ]
     return [
-        (_("Proeftuin"), lambda row: row.pilot.name),
-        (_("Programma"), lambda row: row.pilot.programme.name),
-        (_("Gemeente"), lambda row: row.pilot.municipality),
-        (_("Regio"), lambda row: row.pilot.region.name),
-        (_("Status"), lambda row: status_label(row.pilot.status)),
-        (_("Geplande start"), lambda row: _day(row.pilot.planned_start)),
-        (_("Gepland einde"), lambda row: _day(row.pilot.planned_end)),
-        (_("Laatste activiteit (UTC)"), lambda row: _moment(row.last_activity)),
-        (_("Stil"), lambda row: _("ja") if row.quiet else _("nee")),
-        (_("Casusbesprekingen"), lambda row: row.cases),
+        (column(_("Proeftuin")), lambda row: row.pilot.name),
+        (column(_("Programma")), lambda row: row.pilot.programme.name),
+        (column(_("Gemeente")), lambda row: row.pilot.municipality),
+        (column(_("Regio")), lambda row: row.pilot.region.name),
+        (column(_("Status")), lambda row: status_label(row.pilot.status)),
+        (column(_("Geplande start")), lambda row: _day(row.pilot.planned_start)),
+        (column(_("Gepland einde")), lambda row: _day(row.pilot.planned_end)),
+        (column(_("Laatste activiteit (UTC)")), lambda row: _moment(row.last_activity)),
+        (column(_("Stil")), lambda row: _("ja") if row.quiet else _("nee")),
+        (column(_("Casusbesprekingen")), lambda row: row.cases),
         *lesson_columns,
-        (_("Ontbrekende essentiële disciplines"),
-         lambda row: MULTI_SEPARATOR.join(d.name for d in row.missing)),
+        (column(_("Ontbrekende essentiële disciplines"), multi=True),
+         lambda row: [d.name for d in row.missing]),
     ]
 
 
 def csv_text(rows: list[TableRow]) -> str:
-    """Return the rows as a CSV file: a byte order mark for spreadsheets, a header, a row each.
+    """Return the rows as a CSV file in the library's house style (`library.exports`).
 
-    A cell that starts like a formula is neutralised (see `library.exports.neutralise`).
+    A byte order mark for spreadsheets, a header, a row each; lists joined with
+    `MULTI_SEPARATOR`, and a cell that starts like a formula neutralised.
     """
     columns = _csv_columns()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(header) for header, _value in columns])
-    for row in rows:
-        writer.writerow([neutralise(value(row)) for _header, value in columns])
-    return BOM + buffer.getvalue()
+    records = ({c.name: value(row) for c, value in columns} for row in rows)
+    return "".join(csv_chunks(tuple(c for c, _value in columns), records))
 
 
 def csv_filename(today: date) -> str:

@@ -59,7 +59,7 @@ REUSES = (
     ),
     DemoReuse(
         "Vraag bij elk huisbezoek hoe het met de mantelzorger gaat",
-        "Digitaal Samen Zorgen Dordrecht", 12,
+        "Digitaal Samen Zorgen Dordrecht", 50,
         "We hebben de vragen als vaste rubriek in de gedeelde zorgapp gezet, zodat ook "
         "familieleden die niet bij het huisbezoek zijn ze kunnen invullen.",
         "Familie vulde de rubriek vaker in dan we dachten. Huisbezoeken gaan nu minder over "
