@@ -1,4 +1,4 @@
-"""Today as the Netherlands and Flanders count it, whatever the server clock's zone is."""
+"""Days and months as the Netherlands and Flanders count them, whatever the server clock's zone is."""
 
 from __future__ import annotations
 
@@ -12,3 +12,24 @@ TIMEZONE = "Europe/Amsterdam"
 def local_today() -> date:
     """Return today's date in the Netherlands and Flanders."""
     return datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+def month_of(day: date) -> date:
+    """Return the first day of the month `day` falls in."""
+    return day.replace(day=1)
+
+
+def add_months(day: date, count: int) -> date:
+    """Return the first day of the month `count` months after the month of `day`."""
+    index = day.year * 12 + day.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_count(first: date, last: date) -> int:
+    """Return the number of months from the month of `first` through the month of `last`."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Return the first days of every month from the month of `first` to `last`, both included."""
+    return [add_months(first, i) for i in range(max(month_count(first, last), 0))]

@@ -15,11 +15,11 @@ from wtforms.validators import ValidationError
 
 from proeftuin import dates, personal_data
 from proeftuin.charts import run_chart
-from proeftuin.charts.run_chart import Marker, add_months, build, median, month_of
+from proeftuin.charts.run_chart import Marker, build, median
 from proeftuin.dashboard import measures_routes as dashboard_measures_routes
 from proeftuin.dashboard import period_forms
 from proeftuin.dashboard.measures_routes import PILOTS_PER_PAGE
-from proeftuin.dates import local_today
+from proeftuin.dates import add_months, local_today, month_of
 from proeftuin.extensions import db
 from proeftuin.forms import month_text, parse_month
 from proeftuin.lessons import forms as lesson_forms

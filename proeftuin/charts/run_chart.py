@@ -18,30 +18,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from proeftuin.charts import config, image
+from proeftuin.dates import month_of, months_between
 
 #: x-axis labels drawn at most; with more months only every so many gets one
 MAX_X_LABELS = 12
-
-
-def month_of(day: date) -> date:
-    """Return the first day of the month `day` falls in."""
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    """Return the first day of the month `count` months after `month`."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """Return the first days of every month from `first` to `last`, both included."""
-    months = []
-    month = month_of(first)
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def median(values: Iterable[float]) -> float | None:

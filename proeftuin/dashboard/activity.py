@@ -18,7 +18,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from proeftuin import charts
-from proeftuin.dates import TIMEZONE, local_today  # noqa: F401 (local_today: used from here too)
+from proeftuin.dates import (  # local_today: routes ask it here, so a test can set the day
+    TIMEZONE,
+    add_months,
+    local_today,  # noqa: F401
+    months_between,
+)
 from proeftuin.extensions import db
 from proeftuin.models import (
     PUBLIC_STATUSES,
@@ -87,17 +92,6 @@ def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def add_months(day: date, months: int) -> date:
-    """Return the first day of the month `months` after the month of `day`."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: date, last: date) -> int:
-    """Return the number of months from the month of `first` through the month of `last`."""
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
 @dataclass(frozen=True)
 class MonthSpan:
     """A period of whole months, from the month of `first` through the month of `last`."""
@@ -114,7 +108,7 @@ class MonthSpan:
     @property
     def months(self) -> list[date]:
         """Return the first day of each month in the period."""
-        return [add_months(self.first, i) for i in range(months_between(self.first, self.last))]
+        return months_between(self.first, self.last)
 
     @property
     def keys(self) -> list[str]:

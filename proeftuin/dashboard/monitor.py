@@ -12,7 +12,7 @@ Definitions (the page, the CSV and the spreadsheet state them too):
   later; counted by the kind and directions of their first publication and by the region of
   their pilot. A lesson with several directions counts once for each.
 
-Days, months and years are those of the Netherlands and Flanders (see `activity.TIMEZONE`).
+Days, months and years are those of the Netherlands and Flanders (see `proeftuin.dates`).
 Every table is one grouped select: the report makes the same queries whatever the data size.
 """
 

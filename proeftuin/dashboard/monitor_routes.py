@@ -6,9 +6,9 @@ from flask import Response, render_template, request
 from flask_login import current_user
 
 from proeftuin.dashboard import monitor, monitor_exports, queries
-from proeftuin.dashboard.activity import local_today
 from proeftuin.dashboard.blueprint import bp
 from proeftuin.dashboard.period_forms import MonitorPeriodForm
+from proeftuin.dates import local_today
 
 
 def _report() -> tuple[MonitorPeriodForm, monitor.MonitorReport]:

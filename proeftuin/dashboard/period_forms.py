@@ -13,8 +13,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from proeftuin.dashboard.activity import MAX_MONTHS, MonthSpan, add_months, months_between
+from proeftuin.dashboard.activity import MAX_MONTHS, MonthSpan
 from proeftuin.dashboard.monitor import MAX_YEARS, Period
+from proeftuin.dates import add_months, month_count
 from proeftuin.forms import EARLIEST_YEAR, LATEST_YEAR, check_month, check_year, clean_line
 from proeftuin.models import Programme
 from proeftuin.pilots.forms import str_or_none
@@ -76,7 +77,7 @@ class ActivityPeriodForm(FlaskForm):
         first = first or add_months(last, 1 - 12)
         if last < first:
             raise ValidationError(_l("De laatste maand ligt vóór de eerste."))
-        if months_between(first, last) > MAX_MONTHS:
+        if month_count(first, last) > MAX_MONTHS:
             raise ValidationError(_l("Kies een periode van hooguit %(max)d maanden.",
                                      max=MAX_MONTHS))
         self._span = MonthSpan(first, last)

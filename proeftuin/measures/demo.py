@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from proeftuin import audit
-from proeftuin.charts.run_chart import add_months, month_of
+from proeftuin.dates import add_months, month_of
 from proeftuin.extensions import db
 from proeftuin.measures.services import EXPERIMENT, MEASURE, MEASURE_VALUE
 from proeftuin.models import (

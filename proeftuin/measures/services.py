@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from proeftuin import audit
-from proeftuin.charts.run_chart import month_of
-from proeftuin.dates import local_today
+from proeftuin.dates import local_today, month_of
 from proeftuin.extensions import db
 from proeftuin.models import (
     ActDecision,
