@@ -166,6 +166,19 @@ class FilterForm(FlaskForm):
         return chosen
 
 
+def programme_filter_field() -> SelectField:
+    """A filter on one of the user's programmes, by slug (`programma`); see programme_choices."""
+    return SelectField(_l("Programma"), name="programma", coerce=lambda value: value or None,
+                       invalid_choice_message=_l("Kies een programma uit de lijst."))
+
+
+def programme_choices(programmes) -> list[SelectChoice]:
+    """The programmes a facilitator follows, after a first choice for all of them."""
+    return [SelectChoice("", _l("Alle programma's"))] + [
+        SelectChoice(p.slug, p.name) for p in programmes
+    ]
+
+
 def direction_filter_choices() -> list[SelectChoice]:
     """Every solution direction, after a first choice for all of them."""
     return [SelectChoice("", _l("Alle richtingen"))] + [

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectField
 
 from proeftuin import reference_queries
 from proeftuin.extensions import db
-from proeftuin.forms import FilterForm
+from proeftuin.forms import FilterForm, programme_choices, programme_filter_field
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
@@ -38,7 +38,7 @@ from proeftuin.models import (
 from proeftuin.models.case import case_direction, case_question
 from proeftuin.models.lesson import revision_direction, revision_question
 from proeftuin.models.pilot import pilot_question
-from proeftuin.pilots.forms import int_or_none, region_choices, str_or_none
+from proeftuin.pilots.forms import int_or_none, region_choices
 
 # What pilots did per framework item ----------------------------------------------------------
 
@@ -275,10 +275,7 @@ class CoverageFilterForm(FilterForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    programme = SelectField(
-        _l("Programma"), name="programma", coerce=str_or_none,
-        invalid_choice_message=_l("Kies een van uw programma's uit de lijst."),
-    )
+    programme = programme_filter_field()
     region = SelectField(
         _l("Regio"), name="regio", coerce=int_or_none,
         invalid_value_message=_l("Kies een regio uit de lijst."),
@@ -288,9 +285,7 @@ class CoverageFilterForm(FilterForm):
     def __init__(self, formdata, programmes: list[Programme], **kwargs):
         super().__init__(formdata=formdata, **kwargs)
         self._programmes = programmes
-        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
-            SelectChoice(p.slug, p.name) for p in programmes
-        ]
+        self.programme.choices = programme_choices(programmes)
         self.region.choices = region_choices(_l("Alle regio's"))
         self.validate()
         for field_ in self:

@@ -18,7 +18,13 @@ from proeftuin.dashboard.table import (
     SortKey,
     TableSelection,
 )
-from proeftuin.forms import FilterForm, clean_line, clean_text
+from proeftuin.forms import (
+    FilterForm,
+    clean_line,
+    clean_text,
+    programme_choices,
+    programme_filter_field,
+)
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import Pilot, PilotStatus, Programme
 from proeftuin.pilots.forms import int_or_none, region_choices, str_or_none
@@ -123,7 +129,7 @@ class PilotTableForm(FilterForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    programme = SelectField(_l("Programma"), name="programma", coerce=str_or_none)
+    programme = programme_filter_field()
     status = SelectField(_l("Status"), name="status", coerce=str_or_none)
     region = SelectField(_l("Regio"), name="regio", coerce=int_or_none)
     quiet = BooleanField(_l("Alleen stille proeftuinen"), name="stil",
@@ -136,9 +142,7 @@ class PilotTableForm(FilterForm):
 
     def __init__(self, formdata, programmes: list[Programme], quiet_weeks: int, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
-            SelectChoice(p.slug, p.name) for p in programmes
-        ]
+        self.programme.choices = programme_choices(programmes)
         self.status.choices = [SelectChoice("", _l("Alle statussen"))] + [
             SelectChoice(s.value, label) for s, label in PILOT_STATUS.items()
         ]

@@ -10,15 +10,22 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from proeftuin.dashboard.activity import MAX_MONTHS, MonthSpan
 from proeftuin.dashboard.monitor import MAX_YEARS, Period
 from proeftuin.dates import add_months, month_count
-from proeftuin.forms import EARLIEST_YEAR, LATEST_YEAR, check_month, check_year, clean_line
+from proeftuin.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    check_month,
+    check_year,
+    clean_line,
+    programme_choices,
+    programme_filter_field,
+)
 from proeftuin.models import Programme
-from proeftuin.pilots.forms import str_or_none
 
 MONTH_EXAMPLE = _l("Schrijf de maand als jaar-maand, bijvoorbeeld 2026-01.")
 DATE_EXAMPLE = _l("Vul een geldige datum in, bijvoorbeeld 2026-03-10.")
@@ -40,10 +47,7 @@ class ActivityPeriodForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    programme = SelectField(
-        _l("Programma"), name="programma", coerce=str_or_none,
-        invalid_choice_message=_l("Kies een programma uit de lijst."),
-    )
+    programme = programme_filter_field()
     first = StringField(
         _l("Van maand"), name="van", filters=[clean_line],
         description=_l("Jaar en maand, bijvoorbeeld 2026-01. Leeg: twaalf maanden vóór de "
@@ -57,9 +61,7 @@ class ActivityPeriodForm(FlaskForm):
     def __init__(self, formdata, programmes: list[Programme], today: date, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
         self.today = today
-        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
-            SelectChoice(p.slug, p.name) for p in programmes
-        ]
+        self.programme.choices = programme_choices(programmes)
         self._span: MonthSpan | None = None
         self.validate()
 

@@ -9,7 +9,7 @@ from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from flask_babel import LazyString, format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from proeftuin.cases.forms import RequiredDate
@@ -23,6 +23,8 @@ from proeftuin.forms import (
     check_year,
     clean_line,
     clean_text,
+    programme_choices,
+    programme_filter_field,
 )
 from proeftuin.measures.services import ExperimentContent, MeasureContent
 from proeftuin.models import Experiment, ImprovementDirection, Measure, Pilot, Programme
@@ -356,16 +358,11 @@ class ProgrammeFilterForm(FilterForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    programme = SelectField(
-        _l("Programma"), name="programma", coerce=lambda value: value or None,
-        invalid_choice_message=_l("Kies een programma uit de lijst."),
-    )
+    programme = programme_filter_field()
 
     def __init__(self, formdata, *, programmes: list[Programme], **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
-            SelectChoice(p.slug, p.name) for p in programmes
-        ]
+        self.programme.choices = programme_choices(programmes)
         self.validate()
         if self.programme.errors:
             self.programme.data = None
