@@ -70,6 +70,7 @@ def test_facilitator_sees_quiet_pilots_reviews_gaps_and_exports_the_monitor(open
     visitor.check()
 
     # Activity: charts are images with a text alternative, their numbers in a table.
+    visitor.go("/begeleiding/")
     visitor.follow("Begeleiding", "Activiteit")
     chart = visitor.page.locator("main img.chart").first
     assert chart.get_attribute("alt")
@@ -79,7 +80,7 @@ def test_facilitator_sees_quiet_pilots_reviews_gaps_and_exports_the_monitor(open
     # The monitor report for this year, on the page and as a spreadsheet.
     visitor.follow("Begeleiding", "Monitor")
     year = str(date.today().year)
-    visitor.fill("Jaar", year)
+    visitor.page.locator("main input[name=jaar]").fill(year)
     visitor.click("Jaar tonen")
     assert f"jaar={year}" in visitor.page.url
     visitor.check()
