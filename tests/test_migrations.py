@@ -9,6 +9,8 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 
 from proeftuin import create_app
@@ -49,6 +51,81 @@ def migration_app(empty_database_url, tmp_path):
 
 def _user_tables() -> set[str]:
     return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def _revisions() -> list[str]:
+    """Return the revisions from the first to the head, in the order they apply."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    script = ScriptDirectory.from_config(config)
+    assert len(script.get_heads()) == 1, "the migrations must form a single line"
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+def _current_revision() -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _schema() -> dict:
+    """Describe the schema: every table's columns, keys, indexes and checks, and the triggers.
+
+    A downgrade that leaves an index, a constraint or a trigger behind, or rebuilds a table
+    (SQLite's batch mode) without one, shows up here even when the table set is right.
+    """
+    inspector = sa.inspect(db.engine)
+    tables = {}
+    for table in set(inspector.get_table_names()) - {"alembic_version"}:
+        tables[table] = {
+            "columns": sorted(
+                (column["name"], str(column["type"]), column["nullable"])
+                for column in inspector.get_columns(table)
+            ),
+            "primary key": inspector.get_pk_constraint(table)["constrained_columns"],
+            "foreign keys": sorted(
+                (fk["name"] or "", tuple(fk["constrained_columns"]), fk["referred_table"],
+                 tuple(fk["referred_columns"]), str(fk["options"].get("ondelete")))
+                for fk in inspector.get_foreign_keys(table)
+            ),
+            "indexes": sorted(
+                (index["name"], tuple(map(str, index["column_names"])), index["unique"])
+                for index in inspector.get_indexes(table)
+            ),
+            "unique constraints": sorted(
+                (unique["name"] or "", tuple(unique["column_names"]))
+                for unique in inspector.get_unique_constraints(table)
+            ),
+            "checks": sorted(
+                " ".join(check["sqltext"].split()) for check in inspector.get_check_constraints(table)
+            ),
+        }
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            routines = set(conn.scalars(sa.text(
+                "SELECT type || ' ' || name FROM sqlite_master WHERE type IN ('trigger', 'view')")))
+        else:
+            routines = set(conn.scalars(sa.text(
+                "SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE NOT t.tgisinternal AND n.nspname = current_schema() "
+                "UNION SELECT 'function ' || p.proname FROM pg_proc p "
+                "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema() "
+                "UNION SELECT 'type ' || t.typname FROM pg_type t "
+                "JOIN pg_namespace n ON n.oid = t.typnamespace "
+                "WHERE n.nspname = current_schema() AND t.typtype IN ('e', 'd') "
+                "UNION SELECT 'sequence ' || s.relname FROM pg_class s "
+                "JOIN pg_namespace n ON n.oid = s.relnamespace "
+                "WHERE n.nspname = current_schema() AND s.relkind = 'S'")))
+    return {"tables": tables, "other objects": routines}
+
+
+def _reference_counts() -> dict[str, int]:
+    from proeftuin.reference import reference_rows
+
+    with db.engine.connect() as conn:
+        return {
+            table: conn.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+            for table in reference_rows()
+        }
 
 
 def test_upgrade_builds_the_models_schema_and_loads_reference_data(migration_app):
@@ -101,6 +178,47 @@ def test_downgrade_removes_every_table(migration_app):
     downgrade(revision="base")
 
     assert _user_tables() == set()
+
+
+def test_each_migration_steps_up_and_its_downgrade_undoes_exactly_that_step(migration_app):
+    revisions = _revisions()
+    assert revisions[0] == "0001"
+    before_step = []
+    for revision in revisions:
+        before_step.append(_schema())
+        upgrade(revision=revision)
+        assert _current_revision() == revision
+        assert _schema() != before_step[-1], f"revision {revision} changed nothing"
+
+    for index in reversed(range(len(revisions))):
+        target = revisions[index - 1] if index else "base"
+        downgrade(revision=target)
+        assert _current_revision() == (None if target == "base" else target)
+        after, expected = _schema(), before_step[index]
+        assert set(after["tables"]) == set(expected["tables"]), (
+            f"downgrading {revisions[index]} left a different table set")
+        for table, description in expected["tables"].items():
+            assert after["tables"][table] == description, (
+                f"downgrading {revisions[index]} changed table {table}")
+        assert after["other objects"] == expected["other objects"], (
+            f"downgrading {revisions[index]} left different triggers, functions or types")
+
+    assert _user_tables() == set()
+
+
+def test_migrations_run_again_after_a_downgrade_to_base(migration_app):
+    upgrade()
+    first_schema, first_counts = _schema(), _reference_counts()
+
+    downgrade(revision="base")
+    assert _user_tables() == set()
+    upgrade()
+
+    assert _current_revision() == _revisions()[-1]
+    assert _schema() == first_schema
+    # The reference data comes back once, not twice, and not missing.
+    assert _reference_counts() == first_counts
+    assert first_counts["solution_direction"] == 10
 
 
 def test_the_audit_trail_stays_append_only_after_0004_and_refuses_losing_deletions(
