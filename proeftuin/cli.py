@@ -1,4 +1,5 @@
-"""The `flask` commands: create-user, seed-demo, reset-two-factor, purge-expired."""
+"""The `flask` commands: create-user, seed-demo, reset-two-factor, purge-expired,
+search-reindex and backup."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reset_two_factor)
     app.cli.add_command(purge_expired)
     app.cli.add_command(search_reindex)
+    app.cli.add_command(backup)
 
 
 @click.command("create-user")
@@ -137,3 +139,38 @@ def search_reindex() -> None:
     total = search.rebuild()
     db.session.commit()
     click.echo(f"Indexed {total} published lesson(s).")
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+@click.option("--force", is_flag=True, help="Overwrite the destination if it exists.")
+@with_appcontext
+def backup(destination: str, force: bool) -> None:
+    """Back up the database to DESTINATION while the site keeps running.
+
+    SQLite is copied with its online backup API into one self-contained file, which must
+    pass SQLite's integrity check; PostgreSQL is dumped with `pg_dump --format=custom`. The
+    backup is written under a temporary name beside DESTINATION and renamed only when
+    complete, so DESTINATION never holds half a backup. Prints the file's size and how many
+    pilots, case discussions and lessons it holds, never what they contain.
+
+    The file holds personal data and case discussions: keep it as safe as the database.
+
+    \b
+    To restore on SQLite: stop the site; delete the database file's -wal and -shm
+    files if there are any (a leftover log would be replayed into the restored file);
+    copy the backup over the database file (instance/proeftuin.sqlite3 unless
+    DATABASE_URL says otherwise); start the site.
+    To restore on PostgreSQL: stop the site; run
+      pg_restore --clean --if-exists -d postgresql://USER@HOST/DBNAME FILE
+    and start the site.
+    """
+    from proeftuin import backup as backups
+
+    try:
+        result = backups.backup(destination, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    counts = ", ".join(f"{number} {label}" for label, number in result.counts.items())
+    click.echo(f"Backed up to {result.destination} ({backups.describe_size(result.size)}).")
+    click.echo(f"It holds {counts}.")
+
