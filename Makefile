@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 CATALOGUES := $(wildcard proeftuin/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
-.PHONY: install browser-packages run test lint translations extract-messages update-messages clean
+.PHONY: install browser-packages bench-packages bench run test lint translations extract-messages update-messages clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -38,6 +38,16 @@ test: install
 		echo "== again on PostgreSQL (the browser tests ran above; they serve their own SQLite)"; \
 		$(BIN)/pytest -m "not browser"; \
 	fi
+
+## bench: 3,000 pilots, 300,000 case discussions and 100,000 lessons under gunicorn and wrk, on
+## SQLite and (with BENCH_DATABASE_URL) PostgreSQL; figures beside their targets in docs/performance.md
+bench: install bench-packages
+	$(BIN)/python -m bench.run
+
+## bench-packages: Debian's wrk, the load generator of `make bench` (needs root or sudo)
+bench-packages:
+	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 
 ## browser-packages: Debian's Chromium for the browser tests (needs root or sudo; never a download by Playwright)
 browser-packages:

@@ -1,5 +1,5 @@
 """The `flask` commands: create-user, seed-demo, reset-two-factor, purge-expired,
-search-reindex and backup."""
+search-reindex, backup and generate-data."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(purge_expired)
     app.cli.add_command(search_reindex)
     app.cli.add_command(backup)
+    app.cli.add_command(generate_data)
 
 
 @click.command("create-user")
@@ -140,6 +141,7 @@ def search_reindex() -> None:
     db.session.commit()
     click.echo(f"Indexed {total} published lesson(s).")
 
+
 @click.command("backup")
 @click.argument("destination", type=click.Path(dir_okay=False, writable=True))
 @click.option("--force", is_flag=True, help="Overwrite the destination if it exists.")
@@ -174,3 +176,41 @@ def backup(destination: str, force: bool) -> None:
     click.echo(f"Backed up to {result.destination} ({backups.describe_size(result.size)}).")
     click.echo(f"It holds {counts}.")
 
+
+@click.command("generate-data")
+@click.option("--pilots", type=click.IntRange(min=1), default=3_000, show_default=True)
+@click.option("--cases", type=click.IntRange(min=0), default=300_000, show_default=True,
+              help="Case discussions, spread over the working pilots.")
+@click.option("--lessons", type=click.IntRange(min=0), default=100_000, show_default=True,
+              help="Published lessons, each with its revision and in the search index.")
+@click.option("--first-programme", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Pilots in the first programme; the others hold 250 each.")
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--password", help="Password of every generated account; by default a random "
+              "one, printed at the end.")
+@with_appcontext
+def generate_data(pilots: int, cases: int, lessons: int, first_programme: int, seed: int,
+                  password: str | None) -> None:
+    """Add a large synthetic data set for benchmarks, with bulk inserts.
+
+    Pilots, members, facilitators, case discussions, published lessons, reuse reports and
+    the audit trail, all invented and marked "synthetisch". Added to what the database holds,
+    in one transaction. Never run it on a production database.
+    """
+    import secrets
+    import time
+
+    from proeftuin.auth.passwords import hash_password
+    from proeftuin.synthetic.generate import Plan, generate
+
+    password = password or secrets.token_urlsafe(12)
+    started = time.perf_counter()
+    result = generate(
+        Plan(pilots=pilots, cases=cases, lessons=lessons, first_programme=first_programme,
+             seed=seed),
+        hash_password(password),
+        progress=lambda step: click.echo(f"{time.perf_counter() - started:6.1f} s  {step}"))
+    for table, number in result.rows.items():
+        click.echo(f"{number:>9,}  {table}")
+    click.echo(f"Done in {time.perf_counter() - started:.0f} s. Facilitator of the first "
+               f"programme: {result.facilitator_email}; every account's password: {password}")

@@ -16,15 +16,22 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable site."""
 
 
-def _database_url(instance_path: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return f"sqlite:///{instance_path / 'proeftuin.sqlite3'}"
-    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+def with_driver(url: str) -> str:
+    """Return a database URL with the driver SQLAlchemy should use.
+
+    Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    """
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'proeftuin.sqlite3'}"
+    return with_driver(url)
 
 
 def _secret_key(instance_path: Path, production: bool) -> str:

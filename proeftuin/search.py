@@ -5,8 +5,10 @@ written when a facilitator publishes (`index_lesson`) and emptied for a lesson w
 withdrawn (`remove_lesson`). An edit to a published lesson changes the working copy only, so
 the index keeps the published text until the edit is published in its turn.
 
-`matches(words)` is a subquery of (lesson_id, score), higher scores first, that the library's
-queries join; it says nothing about whether a lesson is public, which they decide.
+`matches(words)` is a common table of (lesson_id, score), higher scores first, that the
+library's queries join; it says nothing about whether a lesson is public, which they decide.
+It is MATERIALIZED: found once, before the joins. Left to itself, SQLite's planner may put the
+FTS5 table on the inner side of a join and run the full-text query once per outer row.
 """
 
 from __future__ import annotations
@@ -62,26 +64,42 @@ class SQLiteBackend:
         )
 
     def delete(self, connection, lesson_ids: list[int]) -> None:
-        for lesson_id in lesson_ids:
-            connection.execute(sa.text("DELETE FROM lesson_fts WHERE rowid = :lesson_id"),
-                               {"lesson_id": lesson_id})
+        # One statement per batch: a bulk load writes thousands of documents at once.
+        statement = sa.text("DELETE FROM lesson_fts WHERE rowid IN :ids").bindparams(
+            sa.bindparam("ids", expanding=True))
+        ids = list(lesson_ids)
+        for start in range(0, len(ids), 500):
+            connection.execute(statement, {"ids": ids[start:start + 500]})
 
     def clear(self, connection) -> None:
         connection.execute(sa.text("DELETE FROM lesson_fts"))
 
-    def matches(self, words: list[str], any_word: bool) -> sa.Subquery:
+    def matches(self, words: list[str], any_word: bool, scored: bool) -> sa.CTE:
         # Stems are letters and digits only; quoted, none of them is FTS5 syntax.
         terms = [f'"{stem}"' for stem in dict.fromkeys(search_text.stems(words))]
         expression = (" OR " if any_word else " ").join(terms)
         fts = sa.table("lesson_fts", sa.column("rowid", sa.Integer))
         table = sa.literal_column("lesson_fts")
+        columns = [fts.c.rowid.label("lesson_id")]
+        if scored:
+            columns.append((-sa.func.bm25(table, *self.WEIGHTS)).label("score"))
         return (
-            sa.select(
-                fts.c.rowid.label("lesson_id"),
-                (-sa.func.bm25(table, *self.WEIGHTS)).label("score"),
-            )
+            sa.select(*columns)
             .where(table.op("MATCH")(sa.bindparam(None, expression, type_=sa.String)))
-            .subquery("matches")
+            .cte("matches").prefix_with("MATERIALIZED")
+        )
+
+
+    def title_matches(self, words: list[str], limit: int) -> sa.Select:
+        # Newest first by rowid, which FTS5 walks in order and stops at the limit: no scoring.
+        terms = " OR ".join(f'"{stem}"' for stem in dict.fromkeys(search_text.stems(words)))
+        fts = sa.table("lesson_fts", sa.column("rowid", sa.Integer))
+        return (
+            sa.select(fts.c.rowid.label("lesson_id"))
+            .where(sa.literal_column("lesson_fts").op("MATCH")(
+                sa.bindparam(None, f"title : ({terms})", type_=sa.String)))
+            .order_by(fts.c.rowid.desc())
+            .limit(limit)
         )
 
 
@@ -113,7 +131,7 @@ class PostgreSQLBackend:
     def clear(self, connection) -> None:
         connection.execute(sa.text("DELETE FROM lesson_search"))
 
-    def matches(self, words: list[str], any_word: bool) -> sa.Subquery:
+    def matches(self, words: list[str], any_word: bool, scored: bool) -> sa.CTE:
         # Words are letters and digits only, so joined with & or | they are a valid tsquery;
         # PostgreSQL stems them as it stemmed the documents.
         expression = (" | " if any_word else " & ").join(words)
@@ -121,11 +139,28 @@ class PostgreSQLBackend:
                          sa.column("document"))
         query = sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"),
                                    sa.bindparam(None, expression, type_=sa.String))
+        columns = [index.c.lesson_id.label("lesson_id")]
+        if scored:
+            columns.append(sa.func.ts_rank(index.c.document, query).label("score"))
         return (
-            sa.select(index.c.lesson_id.label("lesson_id"),
-                      sa.func.ts_rank(index.c.document, query).label("score"))
+            sa.select(*columns)
             .where(index.c.document.op("@@")(query))
-            .subquery("matches")
+            .cte("matches").prefix_with("MATERIALIZED")
+        )
+
+
+    def title_matches(self, words: list[str], limit: int) -> sa.Select:
+        # The title is the document's weight A.
+        expression = " | ".join(f"{word}:A" for word in words)
+        index = sa.table("lesson_search", sa.column("lesson_id", sa.Integer),
+                         sa.column("document"))
+        query = sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"),
+                                   sa.bindparam(None, expression, type_=sa.String))
+        return (
+            sa.select(index.c.lesson_id.label("lesson_id"))
+            .where(index.c.document.op("@@")(query))
+            .order_by(index.c.lesson_id.desc())
+            .limit(limit)
         )
 
 
@@ -175,11 +210,22 @@ def rebuild(batch_size: int = 500) -> int:
     return total
 
 
-def matches(words: list[str], any_word: bool = False) -> sa.Subquery:
-    """Return a subquery of (lesson_id, score) of indexed lessons with all (or any) words.
+def matches(words: list[str], any_word: bool = False, scored: bool = True) -> sa.CTE:
+    """Return a common table of (lesson_id, score) of indexed lessons with all (or any) words.
+
+    `words` come from `search_text.query_words`; it must not be empty. Unscored, it has
+    the lesson_id column only: counting needs no ranking, which is most of the work.
+    """
+    if not words:
+        raise ValueError("nothing to search for")
+    return _BACKENDS[db.session.get_bind().dialect.name].matches(words, any_word, scored)
+
+
+def title_matches(words: list[str], limit: int) -> sa.Select:
+    """Return a select of the ids of the newest indexed lessons with any word in their title.
 
     `words` come from `search_text.query_words`; it must not be empty.
     """
     if not words:
         raise ValueError("nothing to search for")
-    return _BACKENDS[db.session.get_bind().dialect.name].matches(words, any_word)
+    return _BACKENDS[db.session.get_bind().dialect.name].title_matches(words, limit)

@@ -46,10 +46,21 @@ MAX_QUERY_TERMS = 12
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 
 
+def _fold_slowly(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# Indexing 100,000 lessons spent most of its time folding character by character; Dutch
+# text needs only the Latin letters and combining marks, which one table folds at C speed.
+_LATIN_FOLDS = str.maketrans({code: _fold_slowly(chr(code))
+                              for code in (*range(0x80, 0x250), *range(0x300, 0x370))})
+
+
 def fold(text: str) -> str:
     """Return text in lower case without diacritics, as the index compares it."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    folded = text.lower().translate(_LATIN_FOLDS)
+    return folded if folded.isascii() else _fold_slowly(folded)
 
 
 def _keep(word: str) -> bool:

@@ -126,45 +126,68 @@ def _year(column):
     return sa.extract("year", column)
 
 
-def _visible_reuse():
+def _visible_reuse(lesson_id=Lesson.id):
     return (sa.select(sa.func.count(sa.distinct(LessonReuse.pilot_id)))
             .join(Pilot, Pilot.id == LessonReuse.pilot_id)
-            .where(LessonReuse.lesson_id == Lesson.id, LessonReuse.hidden_at.is_(None),
+            .where(LessonReuse.lesson_id == lesson_id, LessonReuse.hidden_at.is_(None),
                    Pilot.status.in_(PUBLIC_STATUSES)))
 
 
-def _filters(selection: LibrarySelection, skip: str | None = None) -> list:
+@dataclass(frozen=True)
+class _Columns:
+    """What the filters compare: columns of the joined tables, or of a set of hits."""
+
+    lesson_id: sa.ColumnElement
+    revision_id: sa.ColumnElement
+    kind: sa.ColumnElement
+    level: sa.ColumnElement
+    region_id: sa.ColumnElement
+    programme_id: sa.ColumnElement
+    published_at: sa.ColumnElement
+
+
+TABLES = _Columns(Lesson.id, LessonRevision.id, LessonRevision.kind, LessonRevision.level,
+                  Pilot.region_id, Pilot.programme_id, Lesson.first_published_at)
+
+
+def _linked(revision_id, link: sa.Table, column: str, target, condition):
+    """Whether the revision is linked to a reference row that meets the condition."""
+    return (
+        sa.select(link.c.lesson_revision_id)
+        .join(target, target.id == link.c[column])
+        .where(link.c.lesson_revision_id == revision_id, condition)
+        .exists()
+    )
+
+
+def _filters(selection: LibrarySelection, skip: str | None = None,
+             on: _Columns = TABLES) -> list:
     """Return the WHERE clauses of a selection, leaving out one facet's own filter."""
-    revision = LessonRevision.id
     clauses = []
+    # EXISTS, not IN (subquery): given an IN list, SQLite's planner may probe an index once
+    # per listed revision for every hit, which with a common word never finishes.
     if selection.direction is not None and skip != "richting":
-        clauses.append(revision.in_(
-            sa.select(revision_direction.c.lesson_revision_id)
-            .join(SolutionDirection, SolutionDirection.id == revision_direction.c.direction_id)
-            .where(SolutionDirection.number == selection.direction)))
+        clauses.append(_linked(on.revision_id, revision_direction, "direction_id",
+                               SolutionDirection, SolutionDirection.number == selection.direction))
     if selection.question is not None and skip != "vraag":
-        clauses.append(revision.in_(
-            sa.select(revision_question.c.lesson_revision_id)
-            .join(CarerQuestion, CarerQuestion.id == revision_question.c.question_id)
-            .where(CarerQuestion.number == selection.question)))
+        clauses.append(_linked(on.revision_id, revision_question, "question_id",
+                               CarerQuestion, CarerQuestion.number == selection.question))
     if selection.target_group_key is not None and skip != "doelgroep":
-        clauses.append(revision.in_(
-            sa.select(revision_target_group.c.lesson_revision_id)
-            .join(TargetGroup, TargetGroup.id == revision_target_group.c.target_group_id)
-            .where(TargetGroup.key == selection.target_group_key)))
+        clauses.append(_linked(on.revision_id, revision_target_group, "target_group_id",
+                               TargetGroup, TargetGroup.key == selection.target_group_key))
     if selection.kind is not None and skip != "soort":
-        clauses.append(LessonRevision.kind == selection.kind)
+        clauses.append(on.kind == selection.kind)
     if selection.level is not None and skip != "niveau":
-        clauses.append(LessonRevision.level == selection.level)
+        clauses.append(on.level == selection.level)
     if selection.region_id is not None and skip != "regio":
-        clauses.append(Pilot.region_id == selection.region_id)
+        clauses.append(on.region_id == selection.region_id)
     if selection.programme_slug is not None and skip != "programma":
-        clauses.append(Pilot.programme_id.in_(
+        clauses.append(on.programme_id.in_(
             sa.select(Programme.id).where(Programme.slug == selection.programme_slug)))
     if selection.year is not None and skip != "jaar":
-        clauses.append(_year(Lesson.first_published_at) == selection.year)
+        clauses.append(_year(on.published_at) == selection.year)
     if selection.reused:
-        clauses.append(_visible_reuse().scalar_subquery() > 0)
+        clauses.append(_visible_reuse(on.lesson_id).scalar_subquery() > 0)
     return clauses
 
 
@@ -181,9 +204,9 @@ def _public(*columns, selection: LibrarySelection, matches, skip: str | None = N
     return stmt
 
 
-def _matches(selection: LibrarySelection, any_word: bool = False):
+def _matches(selection: LibrarySelection, scored: bool = True):
     words = selection.words
-    return search.matches(words, any_word=any_word) if words else None
+    return search.matches(words, scored=scored) if words else None
 
 
 #: what a library list shows of each lesson; nothing of the working copy
@@ -207,16 +230,26 @@ def _ordered(stmt, order: Order, matches):
     return stmt.order_by(*newest)
 
 
-def search_lessons(selection: LibrarySelection, page: int, per_page: int) -> Pagination:
+def search_lessons(selection: LibrarySelection, page: int, per_page: int,
+                   total: int | None = None) -> Pagination:
     """Return one page of the library's lessons that match the selection, in its order.
 
     Each item is a Lesson with its public revision (and that revision's directions) and its
-    pilot's region and programme loaded; nothing private can be loaded from it.
+    pilot's region and programme loaded; nothing private can be loaded from it. `total`,
+    when the caller has counted already (see `facet_counts`), saves counting again.
     """
     matches = _matches(selection)
     stmt = _ordered(_public(Lesson, selection=selection, matches=matches).options(*LISTED),
                     selection.effective_order, matches)
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.total = count_lessons(selection) if total is None else total
+    return pagination
+
+
+def count_lessons(selection: LibrarySelection) -> int:
+    """Return how many lessons match the selection, reading no text and ranking nothing."""
+    ids = _public(Lesson.id, selection=selection, matches=_matches(selection, scored=False))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery()))
 
 
 def all_lessons(selection: LibrarySelection, limit: int | None = None):
@@ -249,44 +282,60 @@ def reuse_counts(lesson_ids: list[int]) -> dict[int, int]:
     return {lesson_id: count for lesson_id, count in rows}
 
 
-def facet_counts(selection: LibrarySelection) -> dict[str, dict[str, int]]:
-    """Count the lessons per value of every facet, in one query.
+def facet_counts(selection: LibrarySelection) -> tuple[int, dict[str, dict[str, int]]]:
+    """Count the lessons of the selection, and per value of every facet, in one query.
 
     A facet's counts apply every filter but its own, so each shows what choosing that
-    value instead would give.
+    value instead would give. The lessons that match the words are found once, as a
+    common table the counts share: with a common word they are most of the library, and
+    finding them eight times over was most of the time a search took.
     """
-    matches = _matches(selection)
+    hits = _public(
+        Lesson.id.label("lesson_id"), LessonRevision.id.label("revision_id"),
+        LessonRevision.kind.label("kind"), LessonRevision.level.label("level"),
+        Pilot.region_id.label("region_id"), Pilot.programme_id.label("programme_id"),
+        Lesson.first_published_at.label("published_at"),
+        selection=LibrarySelection(), matches=_matches(selection, scored=False),
+    ).cte("hits").prefix_with("MATERIALIZED")
+    on = _Columns(hits.c.lesson_id, hits.c.revision_id, hits.c.kind, hits.c.level,
+                  hits.c.region_id, hits.c.programme_id, hits.c.published_at)
     value = sa.String(40)
 
     def part(name, column, *joins):
-        stmt = _public(sa.literal(name, sa.String(20)).label("facet"),
-                       sa.cast(column, value).label("value"), sa.func.count().label("total"),
-                       selection=selection, matches=matches, skip=name)
-        for target, on in joins:
-            stmt = stmt.join(target, on)
-        return stmt.group_by(column)
+        stmt = sa.select(sa.literal(name, sa.String(20)).label("facet"),
+                         sa.cast(column, value).label("value"),
+                         sa.func.count().label("total")).select_from(hits)
+        for target, condition in joins:
+            stmt = stmt.join(target, condition)
+        return stmt.where(*_filters(selection, skip=name, on=on)).group_by(column)
 
     parts = [
         part("richting", SolutionDirection.number,
-             (revision_direction, revision_direction.c.lesson_revision_id == LessonRevision.id),
+             (revision_direction, revision_direction.c.lesson_revision_id == hits.c.revision_id),
              (SolutionDirection, SolutionDirection.id == revision_direction.c.direction_id)),
         part("vraag", CarerQuestion.number,
-             (revision_question, revision_question.c.lesson_revision_id == LessonRevision.id),
+             (revision_question, revision_question.c.lesson_revision_id == hits.c.revision_id),
              (CarerQuestion, CarerQuestion.id == revision_question.c.question_id)),
-        part("soort", LessonRevision.kind),
-        part("niveau", LessonRevision.level),
-        part("regio", Pilot.region_id),
-        part("programma", Programme.slug, (Programme, Programme.id == Pilot.programme_id)),
+        part("soort", hits.c.kind),
+        part("niveau", hits.c.level),
+        part("regio", hits.c.region_id),
+        part("programma", Programme.slug, (Programme, Programme.id == hits.c.programme_id)),
         part("doelgroep", TargetGroup.key,
              (revision_target_group,
-              revision_target_group.c.lesson_revision_id == LessonRevision.id),
+              revision_target_group.c.lesson_revision_id == hits.c.revision_id),
              (TargetGroup, TargetGroup.id == revision_target_group.c.target_group_id)),
-        part("jaar", _year(Lesson.first_published_at)),
+        part("jaar", _year(hits.c.published_at)),
+        sa.select(sa.literal("", sa.String(20)), sa.cast(sa.literal(""), value),
+                  sa.func.count()).select_from(hits).where(*_filters(selection, on=on)),
     ]
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for facet, facet_value, total in db.session.execute(sa.union_all(*parts)):
-        counts[facet][_facet_key(facet_value)] = total
-    return counts
+    total = 0
+    for facet, facet_value, number in db.session.execute(sa.union_all(*parts)):
+        if facet:
+            counts[facet][_facet_key(facet_value)] = number
+        else:
+            total = number
+    return total, counts
 
 
 def _facet_key(value) -> str:
@@ -297,29 +346,60 @@ def _facet_key(value) -> str:
     return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
 
 
+#: related lessons are picked from this many of the newest lessons that share a direction,
+#: and this many of the newest whose title shares a word: a bounded number, however large
+#: the library, instead of scoring every lesson in it
+RELATED_BY_DIRECTION = 300
+RELATED_BY_TITLE = 100
+
+
 def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
-    """Return other public lessons that share the most directions and words with this one."""
+    """Return other public lessons that share the most directions and words with this one.
+
+    Shared directions count first, then a shared title word, then the newest: the two
+    databases score text on different scales, so no text score decides the order.
+    """
     revision = lesson.public_revision
-    direction_ids = [d.id for d in revision.directions]
+    direction_ids = {d.id for d in revision.directions}
     words = search_text.query_words(revision.title)
-    matches = search.matches(words, any_word=True) if words else None
+    by_direction = (
+        _public(Lesson.id, selection=LibrarySelection(), matches=None)
+        .where(Lesson.id != lesson.id,
+               LessonRevision.id.in_(
+                   sa.select(revision_direction.c.lesson_revision_id)
+                   .where(revision_direction.c.direction_id.in_(direction_ids))))
+        .order_by(Lesson.first_published_at.desc(), Lesson.id.desc())
+        .limit(RELATED_BY_DIRECTION)
+    )
+    # Each part is limited on its own, so each is a subquery (SQLite wants no LIMIT in UNION).
+    candidates = sa.select(by_direction.subquery())
+    if words:
+        candidates = sa.union(
+            candidates, sa.select(search.title_matches(words, RELATED_BY_TITLE).subquery()))
     shared = (
         sa.select(sa.func.count())
         .where(revision_direction.c.lesson_revision_id == LessonRevision.id,
                revision_direction.c.direction_id.in_(direction_ids))
         .scalar_subquery()
     )
-    stmt = _public(Lesson, selection=LibrarySelection(), matches=None).where(
-        Lesson.id != lesson.id)
-    # Shared directions first, then a shared title word: the two databases score text on
-    # different scales, so the score itself does not decide the order.
-    order = [shared.desc()]
-    if matches is not None:
-        stmt = stmt.outerjoin(matches, matches.c.lesson_id == Lesson.id)
-        stmt = stmt.where(sa.or_(shared > 0, matches.c.lesson_id.is_not(None)))
-        order.append(sa.case((matches.c.lesson_id.is_not(None), 1), else_=0).desc())
-    else:
-        stmt = stmt.where(shared > 0)
-    stmt = stmt.options(*LISTED).order_by(*order, Lesson.first_published_at.desc(),
-                                          Lesson.id.desc()).limit(limit)
-    return list(db.session.scalars(stmt))
+    # Rank the candidates on their titles and counts alone; load only the chosen few whole.
+    rows = db.session.execute(
+        _public(Lesson.id, Lesson.first_published_at, LessonRevision.title,
+                shared.label("shared"), selection=LibrarySelection(), matches=None)
+        .where(Lesson.id.in_(candidates))
+    ).all()
+    title_stems = set(search_text.stems(words))
+
+    def closeness(row):
+        other_stems = search_text.stems(search_text.query_words(row.title))
+        return (row.shared, bool(title_stems.intersection(other_stems)),
+                row.first_published_at, row.id)
+
+    ranked = sorted((closeness(row) for row in rows), reverse=True)
+    chosen = [key[-1] for key in ranked if key[0] or key[1]][:limit]
+    if not chosen:
+        return []
+    found = {other.id: other for other in db.session.scalars(
+        _public(Lesson, selection=LibrarySelection(), matches=None)
+        .where(Lesson.id.in_(chosen)).options(*LISTED))}
+    return [found[lesson_id] for lesson_id in chosen if lesson_id in found]

@@ -40,8 +40,9 @@ def index():
     filters = LibraryFilterForm(request.args)
     selection = filters.selection()
     page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
+    total, counts = queries.facet_counts(selection)
     pagination = queries.search_lessons(
-        selection, page=page, per_page=current_app.config["LESSONS_PER_PAGE"]
+        selection, page=page, per_page=current_app.config["LESSONS_PER_PAGE"], total=total
     )
     lessons = pagination.items
     query_stems = set(search_text.stems(selection.words))
@@ -51,7 +52,7 @@ def index():
         selection=selection,
         pagination=pagination,
         params=filters.params(),
-        facets=facets.build(filters, queries.facet_counts(selection)),
+        facets=facets.build(filters, counts),
         snippets={lesson.id: snippet(lesson.public_revision, query_stems) for lesson in lessons},
         titles={lesson.id: search_text.highlight(lesson.public_revision.title, query_stems,
                                                  width=1000) for lesson in lessons},

@@ -98,6 +98,10 @@ class Pilot(db.Model):
     """A local learning network working on cases for a year or two."""
 
     __tablename__ = "pilot"
+    # What the library reads of the pilot of each hit, without the profile's text.
+    __table_args__ = (
+        sa.Index("ix_pilot_library", "id", "status", "region_id", "programme_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)

@@ -1,0 +1,1 @@
+"""`make bench`: Proeftuin under load at national scale (see bench/run.py)."""

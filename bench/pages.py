@@ -1,0 +1,46 @@
+"""The pages the benchmark measures, and the targets each must meet (issue 7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: the data set of the benchmark: pilots, case discussions, published lessons
+PILOTS, CASES, LESSONS = 3_000, 300_000, 100_000
+#: the facilitator dashboard is measured for a programme of this many pilots
+PROGRAMME_PILOTS = 500
+#: a word most lessons hold, and the facets the second search adds
+COMMON_WORD = "mantelzorger"
+FACET_DIRECTION = 3
+
+MAX_QUERIES = 12
+MAX_WORKER_MB = 150
+#: library search may take at most this many times what its queries take in the database
+MAX_SEARCH_OVER_DATABASE = 2.0
+#: the lesson page and the pilot profile serve at least this share of the floor's requests
+MIN_SHARE_OF_FLOOR = 0.25
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    #: throughput as a share of the floor's, at least
+    share_of_floor: float | None = None
+    #: compared with the same queries run directly in the database
+    against_database: bool = False
+    signed_in: bool = False
+
+
+PAGES = (
+    Page("floor", "Floor: /healthz (one trivial query)"),
+    Page("search_word", f"Library search: \u201c{COMMON_WORD}\u201d", 50, 150,
+         against_database=True),
+    Page("search_facets", "Library search: the word and two facets", 50, 150,
+         against_database=True),
+    Page("lesson", "Lesson page", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
+    Page("pilot", "Pilot profile", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
+    Page("dashboard", f"Facilitator dashboard, {PROGRAMME_PILOTS} pilots", 150, signed_in=True),
+    Page("api_lessons", "API list of lessons", 20),
+)

@@ -1,0 +1,1 @@
+"""Synthetic data at national scale for benchmarks: `flask generate-data` (see generate.py)."""
