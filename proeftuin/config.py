@@ -65,8 +65,8 @@ def _flag(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 1, 0, true or false, not {value!r}.")
 
 
-def _positive_int(name: str, default: int) -> int:
-    """Read a whole number of at least 1; empty means the default."""
+def _whole_number(name: str, default: int, minimum: int = 1) -> int:
+    """Read a whole number of at least `minimum`; empty means the default."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
@@ -74,8 +74,8 @@ def _positive_int(name: str, default: int) -> int:
         number = int(value)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
-    if number < 1:
-        raise ConfigError(f"{name} must be at least 1, not {number}.")
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {number}.")
     return number
 
 
@@ -102,7 +102,7 @@ def load_config(instance_path: str) -> dict:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "INVITATION_LIFETIME": timedelta(days=14),
         #: case discussions are removed this many days after their pilot completed or stopped
-        "CASE_RETENTION_DAYS": _positive_int("CASE_RETENTION_DAYS", 730),
+        "CASE_RETENTION_DAYS": _whole_number("CASE_RETENTION_DAYS", 730),
         #: facilitators and admins must complete two-factor sign-in (TOTP) to get a session
         "REQUIRE_TWO_FACTOR": _flag("REQUIRE_TWO_FACTOR", production),
         #: how long the code step may take after the password was accepted
@@ -122,9 +122,11 @@ def load_config(instance_path: str) -> dict:
         #: read-only API requests per client address
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),
         #: an active or selected pilot without any activity for this many weeks is "quiet"
-        "QUIET_AFTER_WEEKS": _positive_int("QUIET_AFTER_WEEKS", 6),
+        "QUIET_AFTER_WEEKS": _whole_number("QUIET_AFTER_WEEKS", 6),
         "PILOTS_PER_PAGE": 20,
         "LESSONS_PER_PAGE": 20,
+        #: library searches each worker keeps in memory until the library changes; 0: none
+        "LIBRARY_CACHE_SIZE": _whole_number("LIBRARY_CACHE_SIZE", 500, minimum=0),
         #: where visitors send questions about privacy and accessibility; empty hides it
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "").strip(),
         #: host names this site answers to (comma-separated); links in invitations use them

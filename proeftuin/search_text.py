@@ -107,6 +107,7 @@ def query_words(query: str | None) -> list[str]:
     return found[:MAX_QUERY_TERMS]
 
 
+@lru_cache(maxsize=4096)
 def markdown_to_text(markdown_text: str | None) -> str:
     """Return the readable text of Markdown, without its markup, for snippets and exports."""
     if not markdown_text:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -13,12 +16,29 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 _SCHEMES = {"http", "https", "mailto"}
 
+# Building a Markdown converter looks its extensions up among the installed packages, which
+# took longer than converting a lesson. A converter is not thread-safe: one per thread, reset
+# before each use.
+_converters = threading.local()
 
+
+def _converter() -> markdown.Markdown:
+    converter = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = _converters.converter = markdown.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html")
+    return converter.reset()
+
+
+# Published texts are read far more often than they change, and converting one costs about a
+# millisecond: a library page converts eighty for its snippets. The same text always gives
+# the same HTML, so each worker keeps the most recent conversions (a few MB at most).
+@lru_cache(maxsize=4096)
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown and keep only an allow-list of tags, attributes and link schemes."""
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().convert(text)
     # Headings in user text start at h2: the page's own title is the only h1.
     clean = nh3.clean(
         html,

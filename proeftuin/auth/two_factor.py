@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pyotp
-import segno
 import sqlalchemy as sa
 from flask import current_app, session
 from markupsafe import Markup, escape
@@ -87,6 +86,9 @@ def provisioning_uri(user: User) -> str:
 
 def qr_code_svg(uri: str, label: str) -> Markup:
     """Return the address as an inline SVG QR code, named `label` for screen readers."""
+    # Imported here, not at the top: segno adds 9 MB to every worker for a page seldom seen.
+    import segno
+
     # Dark on an explicit light background, so the code also scans in a dark theme.
     svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff",
                                                 svgclass="qr-code")

@@ -14,7 +14,13 @@ from proeftuin.dashboard.blueprint import bp, load_pilot
 from proeftuin.extensions import db
 from proeftuin.models import PilotStatus
 from proeftuin.models.base import utcnow
+from proeftuin.paging import KnownPage
 from proeftuin.permissions import can_decide_on_pilot
+
+#: pilots per page of the table
+TABLE_PAGE_SIZE = 50
+#: a page number beyond this is a typing mistake, not a page
+MAX_PAGE = 1_000
 
 
 def _pilot_table(programmes):
@@ -31,6 +37,7 @@ def index():
     filters, rows = _pilot_table(programmes)
     selection = filters.selection()
     params = filters.params()
+    page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
     return render_template(
         "dashboard/index.html",
         summaries=queries.overview(programmes),
@@ -38,7 +45,9 @@ def index():
         filters=filters,
         params=params,
         selection=selection,
-        rows=table.select_rows(rows, selection),
+        # A programme of hundreds of pilots shows them a page at a time, sorted and filtered
+        # as a whole; the attention list and the CSV still cover every one.
+        pagination=KnownPage.of(table.select_rows(rows, selection), page, TABLE_PAGE_SIZE),
         total=len(rows),
         attention=table.attention(rows),
         sort_links=table.sort_links(params, selection),

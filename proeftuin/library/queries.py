@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, raiseload, selecti
 
 from proeftuin import search, search_text
 from proeftuin.extensions import db
+from proeftuin.library import cache
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
@@ -25,6 +26,7 @@ from proeftuin.models import (
     TargetGroup,
 )
 from proeftuin.models.lesson import revision_direction, revision_question, revision_target_group
+from proeftuin.paging import KnownPage
 from proeftuin.pilots.queries import WITHOUT_CONTACT
 
 #: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
@@ -146,7 +148,7 @@ class _Columns:
     published_at: sa.ColumnElement
 
 
-TABLES = _Columns(Lesson.id, LessonRevision.id, LessonRevision.kind, LessonRevision.level,
+TABLES = _Columns(Lesson.id, Lesson.public_revision_id, LessonRevision.kind, LessonRevision.level,
                   Pilot.region_id, Pilot.programme_id, Lesson.first_published_at)
 
 
@@ -191,14 +193,16 @@ def _filters(selection: LibrarySelection, skip: str | None = None,
     return clauses
 
 
-def _public(*columns, selection: LibrarySelection, matches, skip: str | None = None):
-    stmt = (
-        sa.select(*columns)
-        .select_from(Lesson)
-        .join(LessonRevision, LessonRevision.id == Lesson.public_revision_id)
-        .join(Pilot, Pilot.id == Lesson.pilot_id)
-        .where(Pilot.status.in_(PUBLIC_STATUSES), *_filters(selection, skip))
-    )
+def _public(*columns, selection: LibrarySelection, matches, skip: str | None = None,
+            revision: bool = True):
+    """Select from the library's lessons; `revision=False` leaves out the revisions' table,
+    whose rows are mostly text, for selects that read none of its columns."""
+    stmt = sa.select(*columns).select_from(Lesson)
+    if revision:
+        stmt = stmt.join(LessonRevision, LessonRevision.id == Lesson.public_revision_id)
+    stmt = stmt.join(Pilot, Pilot.id == Lesson.pilot_id).where(
+        Pilot.status.in_(PUBLIC_STATUSES), Lesson.public_revision_id.is_not(None),
+        *_filters(selection, skip))
     if matches is not None:
         stmt = stmt.join(matches, matches.c.lesson_id == Lesson.id)
     return stmt
@@ -242,13 +246,36 @@ def search_lessons(selection: LibrarySelection, page: int, per_page: int,
     stmt = _ordered(_public(Lesson, selection=selection, matches=matches).options(*LISTED),
                     selection.effective_order, matches)
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
-    pagination.total = count_lessons(selection) if total is None else total
+    if total is None:
+        # The same for every reader until the library changes: counted once per version.
+        kept = cache.entry(("count", selection))
+        total = kept.value
+        if total is None:
+            total = count_lessons(selection)
+            kept.keep(total)
+    pagination.total = total
     return pagination
+
+
+def lessons_in_order(ids: list[int]) -> list[Lesson]:
+    """Return these lessons of the library, in this order, loaded as a library list needs."""
+    if not ids:
+        return []
+    found = {lesson.id: lesson for lesson in db.session.scalars(
+        _public(Lesson, selection=LibrarySelection(), matches=None)
+        .where(Lesson.id.in_(ids)).options(*LISTED))}
+    return [found[lesson_id] for lesson_id in ids if lesson_id in found]
+
+
+def lessons_page(ids: list[int], total: int, page: int, per_page: int) -> Pagination:
+    """Return a page of these lessons, in this order, loaded as `search_lessons` loads them."""
+    return KnownPage(lessons_in_order(ids), total, page, per_page)
 
 
 def count_lessons(selection: LibrarySelection) -> int:
     """Return how many lessons match the selection, reading no text and ranking nothing."""
-    ids = _public(Lesson.id, selection=selection, matches=_matches(selection, scored=False))
+    ids = _public(Lesson.id, selection=selection, matches=_matches(selection, scored=False),
+                  revision=selection.kind is not None or selection.level is not None)
     return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery()))
 
 
@@ -349,8 +376,8 @@ def _facet_key(value) -> str:
 #: related lessons are picked from this many of the newest lessons that share a direction,
 #: and this many of the newest whose title shares a word: a bounded number, however large
 #: the library, instead of scoring every lesson in it
-RELATED_BY_DIRECTION = 300
-RELATED_BY_TITLE = 100
+RELATED_BY_DIRECTION = 100
+RELATED_BY_TITLE = 50
 
 
 def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
@@ -365,9 +392,9 @@ def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
     by_direction = (
         _public(Lesson.id, selection=LibrarySelection(), matches=None)
         .where(Lesson.id != lesson.id,
-               LessonRevision.id.in_(
-                   sa.select(revision_direction.c.lesson_revision_id)
-                   .where(revision_direction.c.direction_id.in_(direction_ids))))
+               sa.select(revision_direction.c.lesson_revision_id)
+               .where(revision_direction.c.lesson_revision_id == Lesson.public_revision_id,
+                      revision_direction.c.direction_id.in_(direction_ids)).exists())
         .order_by(Lesson.first_published_at.desc(), Lesson.id.desc())
         .limit(RELATED_BY_DIRECTION)
     )
@@ -397,9 +424,4 @@ def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
 
     ranked = sorted((closeness(row) for row in rows), reverse=True)
     chosen = [key[-1] for key in ranked if key[0] or key[1]][:limit]
-    if not chosen:
-        return []
-    found = {other.id: other for other in db.session.scalars(
-        _public(Lesson, selection=LibrarySelection(), matches=None)
-        .where(Lesson.id.in_(chosen)).options(*LISTED))}
-    return [found[lesson_id] for lesson_id in chosen if lesson_id in found]
+    return lessons_in_order(chosen)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from proeftuin import search_text
-from proeftuin.library import facets, queries
+from proeftuin.library import cache, facets, queries
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.urls import LICENCE_URL, public_lesson_url
 from proeftuin.permissions import can_facilitate, can_hide_reuse
@@ -40,10 +40,16 @@ def index():
     filters = LibraryFilterForm(request.args)
     selection = filters.selection()
     page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
-    total, counts = queries.facet_counts(selection)
-    pagination = queries.search_lessons(
-        selection, page=page, per_page=current_app.config["LESSONS_PER_PAGE"], total=total
-    )
+    per_page = current_app.config["LESSONS_PER_PAGE"]
+    kept = cache.entry(("library", selection, page, per_page))
+    if kept.value is not None:
+        total, counts, ids = kept.value
+        pagination = queries.lessons_page(ids, total, page, per_page)
+    else:
+        total, counts = queries.facet_counts(selection)
+        pagination = queries.search_lessons(selection, page=page, per_page=per_page,
+                                            total=total)
+        kept.keep((total, counts, [lesson.id for lesson in pagination.items]))
     lessons = pagination.items
     query_stems = set(search_text.stems(selection.words))
     return render_template(
@@ -85,11 +91,20 @@ def show(lesson_id: int, slug: str):
     return render_template(
         "library/show.html", lesson=lesson, revision=revision, pilot=lesson.pilot,
         canonical_url=public_lesson_url(revision, _external=True), licence_url=LICENCE_URL,
-        related=queries.related_lessons(lesson),
+        related=_related(lesson),
         reuses=[reuse for reuse in trail_reports(lesson.id,
                                                  include_hidden=can_facilitate(current_user))
                 if not reuse.is_hidden or can_hide_reuse(current_user, reuse)],
     )
+
+
+def _related(lesson):
+    kept = cache.entry(("related", lesson.id))
+    if kept.value is not None:
+        return queries.lessons_in_order(kept.value)
+    related = queries.related_lessons(lesson)
+    kept.keep([other.id for other in related])
+    return related
 
 
 @bp.get("/<int:lesson_id>")

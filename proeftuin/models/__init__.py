@@ -1,7 +1,11 @@
 """The data model, one module per aggregate."""
 
 # search_index registers the full-text index's DDL with the lesson table; it has no model.
-from proeftuin.models import search_index  # noqa: F401
+# library_version registers the triggers that count changes to the library; it has no model.
+from proeftuin.models import (
+    library_version,  # noqa: F401
+    search_index,  # noqa: F401
+)
 from proeftuin.models.audit import AuditAction, AuditEvent
 from proeftuin.models.base import utcnow
 from proeftuin.models.case import (

@@ -66,7 +66,11 @@ class CaseDiscussion(db.Model):
     """One anonymised case brought to the group, and what the group made of it."""
 
     __tablename__ = "case_discussion"
-    __table_args__ = (sa.Index("ix_case_discussion_pilot_id_held_on", "pilot_id", "held_on"),)
+    __table_args__ = (
+        sa.Index("ix_case_discussion_pilot_id_held_on", "pilot_id", "held_on"),
+        # The facilitators' dashboard reads each pilot's latest case without the case's text.
+        sa.Index("ix_case_discussion_pilot_id_activity", "pilot_id", "updated_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"))

@@ -124,8 +124,10 @@ class Lesson(_LessonContent, db.Model):
     __table_args__ = (
         # The library and the API list the newest first: this index walks them in that order.
         sa.Index("ix_lesson_first_published_at", "first_published_at", "id"),
-        # A pilot's lessons, and which of them are public, without reading their text.
-        sa.Index("ix_lesson_pilot_id_public_revision_id", "pilot_id", "public_revision_id"),
+        # A pilot's lessons: which are public, and the facilitators' counts and latest
+        # moments per pilot, all without reading the rows and their text.
+        sa.Index("ix_lesson_pilot", "pilot_id", "public_revision_id", "status", "created_at",
+                 "submitted_at"),
         # The library's search joins tens of thousands of hits to their lessons: this index
         # holds what it reads of each, so the lookups skip the rows with all their text.
         sa.Index("ix_lesson_library", "id", "public_revision_id", "pilot_id",

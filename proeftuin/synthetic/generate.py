@@ -180,8 +180,10 @@ class _Builder:
             cases_by_pilot = self.cases(working, plan.cases)
             self.lessons(working, plan.lessons, cases_by_pilot, plan.reuse_share)
             self.result.sample_pilot_slug = working[0]["slug"]
-        self.progress("sequences")
+        self.progress("sequences and planner statistics")
         self.reset_sequences()
+        # Fresh statistics, or the planners judge the new tables as if they were empty.
+        self.connection.execute(sa.text("ANALYZE"))
         return self.result
 
     def programmes_and_pilots(self, plan: Plan) -> list[dict]:
@@ -216,7 +218,7 @@ class _Builder:
             start = _day_between(rng, FIRST_DAY, date(2026, 6, 1))
             pilots.append({
                 "id": pilot_id, "slug": f"{slugify(place)}-{pilot_id}",
-                "name": f"Proeftuin {place} {pilot_id}", "municipality": place,
+                "name": f"Proeftuin {place}", "municipality": place,
                 "region_id": rng.choice(self.regions), "programme_id": programme_id,
                 "scale": rng.choice(list(PilotScale)), "status": status,
                 "theme": self.writer.paragraph(2), "ambition": self.writer.paragraph(2),

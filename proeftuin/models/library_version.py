@@ -1,0 +1,71 @@
+"""A number that changes whenever what the public library shows may have changed.
+
+The library keeps search results in memory (`proeftuin.library.cache`) under this number, so
+it must change with every write that can change a result, a count or an order: a lesson
+published or withdrawn, a pilot's status, region or programme, a programme's slug, a report
+of reuse. Triggers in the database change it, in the same transaction as the write, so no
+code path (a service, a command, a bulk load or an operator's SQL) can forget to.
+
+SQLite counts in a one-row table; PostgreSQL takes the next value of a sequence, which needs
+no row lock, so concurrent writers never wait on each other or deadlock over it.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from proeftuin.extensions import db
+
+library_version = sa.Table(
+    "library_version",
+    db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+version_sequence = sa.Sequence("library_version_seq", metadata=db.metadata)
+
+#: (table, event) pairs whose writes change the library
+WATCHED = (
+    ("lesson", "UPDATE OF public_revision_id"),
+    ("lesson", "DELETE"),
+    ("pilot", "UPDATE OF status, region_id, programme_id"),
+    ("pilot", "DELETE"),
+    ("programme", "UPDATE OF slug"),
+    ("lesson_reuse", "INSERT"),
+    ("lesson_reuse", "UPDATE"),
+    ("lesson_reuse", "DELETE"),
+)
+
+
+def _trigger_name(table: str, event: str) -> str:
+    return f"library_changed_{table}_{event.split()[0].lower()}"
+
+
+def trigger_ddl(dialect: str) -> list[str]:
+    """Return the statements that make the database count changes to the library."""
+    if dialect == "sqlite":
+        bump = ("INSERT INTO library_version (id, version) VALUES (1, 1) "
+                "ON CONFLICT (id) DO UPDATE SET version = version + 1")
+        return [f"CREATE TRIGGER {_trigger_name(table, event)} AFTER {event} ON {table} "
+                f"BEGIN {bump}; END" for table, event in WATCHED]
+    return [
+        "CREATE OR REPLACE FUNCTION library_changed() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN PERFORM nextval('library_version_seq'); RETURN NULL; END $$",
+        *(f"CREATE TRIGGER {_trigger_name(table, event)} AFTER {event} ON {table} "
+          "FOR EACH STATEMENT EXECUTE FUNCTION library_changed()" for table, event in WATCHED),
+    ]
+
+
+def current(connection) -> int:
+    """Return the library's version as this connection sees it."""
+    if connection.dialect.name == "postgresql":
+        return connection.scalar(sa.text("SELECT last_value FROM library_version_seq"))
+    return connection.scalar(sa.text("SELECT coalesce(max(version), 0) FROM library_version"))
+
+
+for _dialect in ("sqlite", "postgresql"):
+    for _statement in trigger_ddl(_dialect):
+        sa.event.listen(db.metadata, "after_create",
+                        sa.DDL(_statement).execute_if(dialect=_dialect))
+sa.event.listen(db.metadata, "after_drop", sa.DDL(
+    "DROP FUNCTION IF EXISTS library_changed()").execute_if(dialect="postgresql"))

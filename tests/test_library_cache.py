@@ -1,0 +1,166 @@
+"""The library's search cache: repeated searches skip the database, and no change goes unseen."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from proeftuin.extensions import db
+from proeftuin.lessons import services as lessons
+from proeftuin.library.cache import LRU
+from proeftuin.models import (
+    Lesson,
+    LessonStatus,
+    Pilot,
+    PilotStatus,
+    Programme,
+    library_version,
+)
+from proeftuin.reuse import services as reuse
+from tests.test_library import facet_counts, html_of, titles
+
+
+@pytest.fixture
+def library(make):
+    north = make.pilot(programme=make.programme(name="Programma Noord"), region="Groningen",
+                       name="Proeftuin Wadstad", municipality="Wadstad")
+    south = make.pilot(programme=make.programme(name="Programma Zuid"), region="Limburg",
+                       name="Proeftuin Heuvelrijk", municipality="Heuvelrijk")
+    make.lesson(north, status=LessonStatus.published, title="Mantelzorgers krijgen een vast gesprek",
+                directions=(1,))
+    make.lesson(south, status=LessonStatus.published, title="Een mantelzorger plant respijt",
+                directions=(3,))
+    return north, south
+
+
+def _search(client, path="/bibliotheek/?q=mantelzorger"):
+    return html_of(client.get(path))
+
+
+def test_a_repeated_search_is_answered_without_searching_again(client, library, count_queries):
+    first = _search(client)
+    with count_queries() as warm:
+        assert _search(client) == first
+    client.application.extensions.pop("library_cache")
+    with count_queries() as cold:
+        assert _search(client) == first
+    assert warm() < cold()
+
+
+def test_a_new_publication_shows_in_a_search_made_before_it(client, make, library):
+    north, _ = library
+    assert len(titles(_search(client))) == 2
+    author = make.member(north)
+    lesson = make.lesson(north, author, status=LessonStatus.draft,
+                         title="Mantelzorgers en de nacht")
+    lessons.submit_lesson(lesson, author)
+    lessons.publish_lesson(lesson, make.facilitator(north.programme))
+    db.session.commit()
+
+    assert "Mantelzorgers en de nacht" in titles(_search(client))
+
+
+def test_a_withdrawn_lesson_leaves_a_search_made_before(client, make, library):
+    north, _ = library
+    assert "Mantelzorgers krijgen een vast gesprek" in titles(_search(client))
+    lesson = db.session.scalars(sa.select(Lesson).where(
+        Lesson.pilot_id == north.id)).one()
+    lessons.withdraw_lesson(lesson, make.facilitator(north.programme), reason="Verouderd.")
+    db.session.commit()
+
+    assert titles(_search(client)) == ["Een mantelzorger plant respijt"]
+
+
+def test_a_pilot_moving_region_moves_its_lessons_in_the_facets(client, make, library):
+    north, _ = library
+    assert facet_counts(_search(client), "Regio") == {"Groningen": 1, "Limburg": 1}
+    north.region = make.region("Limburg")
+    db.session.commit()
+
+    assert facet_counts(_search(client), "Regio") == {"Limburg": 2}
+
+
+def test_a_report_of_reuse_and_its_hiding_change_the_reused_filter(client, make, library):
+    north, south = library
+    path = "/bibliotheek/?q=mantelzorger&hergebruikt=1"
+    assert titles(_search(client, path)) == []
+    lesson = db.session.scalars(sa.select(Lesson).where(
+        Lesson.pilot_id == north.id)).one()
+    report = reuse.report_reuse(lesson, south, how="Overgenomen.", outcome="Werkte.",
+                                by=make.member(south))
+    db.session.commit()
+    assert titles(_search(client, path)) == ["Mantelzorgers krijgen een vast gesprek"]
+
+    reuse.hide_reuse(report, by=make.facilitator(north.programme), reason="Niet passend.")
+    db.session.commit()
+    assert titles(_search(client, path)) == []
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE lesson SET public_revision_id = NULL",
+    "UPDATE pilot SET status = 'stopped'",
+    "UPDATE pilot SET region_id = (SELECT max(id) FROM region)",
+    "UPDATE pilot SET programme_id = (SELECT max(id) FROM programme)",
+    "UPDATE programme SET slug = slug || '-nieuw'",
+    "UPDATE lesson_reuse SET hidden_at = CURRENT_TIMESTAMP",
+    "DELETE FROM lesson_reuse",
+    "DELETE FROM lesson",
+])
+def test_every_write_that_changes_the_library_gives_a_new_version(app, make, library, change):
+    north, south = library
+    lesson = db.session.scalars(sa.select(Lesson).where(
+        Lesson.pilot_id == north.id)).one()
+    reuse.report_reuse(lesson, south, how="Overgenomen.", outcome="Werkte.",
+                       by=make.member(south))
+    db.session.commit()
+    before = library_version.current(db.session.connection())
+
+    db.session.execute(sa.text(change))
+    db.session.commit()
+
+    assert library_version.current(db.session.connection()) != before
+
+
+def test_writes_that_leave_the_library_alone_keep_the_version(app, make, library):
+    north, _ = library
+    before = library_version.current(db.session.connection())
+    make.case(north)
+    db.session.get(Pilot, north.id).theme = "Een nieuw thema."
+    db.session.get(Programme, north.programme_id).description = "Anders beschreven."
+    db.session.commit()
+
+    assert library_version.current(db.session.connection()) == before
+
+
+def test_without_a_cache_every_search_asks_the_database(client, library, count_queries):
+    client.application.config["LIBRARY_CACHE_SIZE"] = 0
+    _search(client)
+    with count_queries() as first:
+        _search(client)
+    with count_queries() as second:
+        _search(client)
+    assert first() == second()
+    assert "library_cache" not in client.application.extensions
+
+
+def test_the_cache_forgets_the_least_recently_used_search_first():
+    kept = LRU(2)
+    kept.put("a", 1)
+    kept.put("b", 2)
+    assert kept.get("a") == 1
+    kept.put("c", 3)
+    assert (kept.get("a"), kept.get("b"), kept.get("c")) == (1, None, 3)
+
+
+def test_pilots_that_become_public_bring_their_lessons(client, make, library):
+    hidden = make.pilot(status=PilotStatus.selected, region="Utrecht")
+    make.lesson(hidden, status=LessonStatus.published, title="Mantelzorgers in Utrecht")
+    db.session.execute(sa.update(Pilot).where(Pilot.id == hidden.id)
+                       .values(status=PilotStatus.declined))
+    db.session.commit()
+    assert "Mantelzorgers in Utrecht" not in titles(_search(client))
+
+    db.session.execute(sa.update(Pilot).where(Pilot.id == hidden.id)
+                       .values(status=PilotStatus.active))
+    db.session.commit()
+    assert "Mantelzorgers in Utrecht" in titles(_search(client))
