@@ -31,14 +31,20 @@ class Page:
     #: compared with the same queries run directly in the database
     against_database: bool = False
     signed_in: bool = False
+    #: served with the library's search cache off, so every request searches
+    uncached: bool = False
+    #: the addresses of another page, measured again (here: uncached)
+    paths_of: str | None = None
 
 
 PAGES = (
     Page("floor", "Floor: /healthz (one trivial query)"),
-    Page("search_word", f"Library search: \u201c{COMMON_WORD}\u201d", 50, 150,
-         against_database=True),
-    Page("search_facets", "Library search: the word and two facets", 50, 150,
-         against_database=True),
+    Page("search_word", f"Library search: \u201c{COMMON_WORD}\u201d", 50, 150),
+    Page("search_facets", "Library search: the word and two facets", 50, 150),
+    Page("search_word_uncached", f"Library search: \u201c{COMMON_WORD}\u201d, uncached",
+         50, 150, against_database=True, uncached=True, paths_of="search_word"),
+    Page("search_facets_uncached", "Library search: the word and two facets, uncached",
+         50, 150, against_database=True, uncached=True, paths_of="search_facets"),
     Page("lesson", "Lesson page", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
     Page("pilot", "Pilot profile", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
     Page("dashboard", f"Facilitator dashboard, {PROGRAMME_PILOTS} pilots", 150, signed_in=True),

@@ -20,9 +20,10 @@ from proeftuin.models.pilot import PUBLIC_STATUSES
 SAMPLE = 200
 
 
-def make_app(database_url: str):
+def make_app(database_url: str, cached: bool = True):
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                       "RATELIMIT_ENABLED": False, "SERVER_NAME": "127.0.0.1"})
+                       "RATELIMIT_ENABLED": False, "SERVER_NAME": "127.0.0.1",
+                       **({} if cached else {"LIBRARY_CACHE_SIZE": 0})})
 
 
 def page_paths(app) -> dict[str, list[str]]:

@@ -115,36 +115,48 @@ def measure(name: str, database_url: str, scale: float, seconds: int,
         outcome.generated_s, outcome.rows = build(database_url, scale, password)
         print(outcome.rows, f"generated in {outcome.generated_s:.0f} s", flush=True)
     app = probe.make_app(database_url)
+    uncached_app = probe.make_app(database_url, cached=False)
     email = facilitator_of_largest_programme(app)
     paths = probe.page_paths(app)
+    for page in PAGES:
+        if page.paths_of:
+            paths[page.key] = paths[page.paths_of]
     signed_in = {page.key for page in PAGES if page.signed_in}
-    outcome.queries = probe.queries_per_page(app, paths, signed_in, email, password)
+    for uncached, probed in ((False, app), (True, uncached_app)):
+        outcome.queries.update(probe.queries_per_page(
+            probed, {page.key: paths[page.key] for page in PAGES if page.uncached == uncached},
+            signed_in, email, password))
     for page in PAGES:
         if page.against_database:
-            outcome.database_ms[page.key] = probe.database_ms(app, paths[page.key][0])
+            outcome.database_ms[page.key] = probe.database_ms(uncached_app, paths[page.key][0])
 
-    print(f"== {name}: gunicorn with {WORKERS} workers, wrk for {seconds} s a page", flush=True)
-    server = Server(database_url, WORKERS)
-    try:
-        cookie = server.sign_in(email, password)
-        for page in PAGES:
-            headers = {"Cookie": cookie} if page.signed_in else {}
-            status = server.get(paths[page.key][0], headers)[0]
-            if status != 200:
-                raise RuntimeError(f"{paths[page.key][0]} answered {status} under gunicorn")
-            load.run(server.base_url, paths[page.key], 2, WORKERS,
-                     cookie if page.signed_in else None)  # warm-up
-            outcome.loads[page.key] = load.run(
-                server.base_url, paths[page.key], seconds, WORKERS,
-                cookie if page.signed_in else None)
-            figures = outcome.loads[page.key]
-            print(f"   {page.title}: median {figures.median_ms:.1f} ms, "
-                  f"p95 {figures.p95_ms:.1f} ms, {figures.per_second:.0f}/s", flush=True)
-        outcome.worker_mb = server.worker_peak_mb()
-    finally:
-        server.stop()
+    for uncached in (False, True):
+        pages = [page for page in PAGES if page.uncached == uncached]
+        print(f"== {name}: gunicorn with {WORKERS} workers"
+              f"{', the search cache off' if uncached else ''}; wrk for {seconds} s a page",
+              flush=True)
+        server = Server(database_url, WORKERS, {"LIBRARY_CACHE_SIZE": "0"} if uncached else {})
+        try:
+            cookie = server.sign_in(email, password)
+            for page in pages:
+                outcome.loads[page.key] = _load(server, page, paths[page.key], seconds,
+                                                cookie if page.signed_in else None)
+            outcome.worker_mb = max(outcome.worker_mb, server.worker_peak_mb())
+        finally:
+            server.stop()
     judge(outcome)
     return outcome
+
+
+def _load(server: Server, page, paths: list[str], seconds: int, cookie: str | None):
+    status = server.get(paths[0], {"Cookie": cookie} if cookie else {})[0]
+    if status != 200:
+        raise RuntimeError(f"{paths[0]} answered {status} under gunicorn")
+    load.run(server.base_url, paths, 2, WORKERS, cookie)  # warm-up
+    figures = load.run(server.base_url, paths, seconds, WORKERS, cookie)
+    print(f"   {page.title}: median {figures.median_ms:.1f} ms, p95 {figures.p95_ms:.1f} ms, "
+          f"{figures.per_second:.0f}/s", flush=True)
+    return figures
 
 
 def judge(outcome: Outcome) -> None:

@@ -27,7 +27,7 @@ def free_port() -> int:
 class Server:
     """gunicorn with `workers` sync workers on a free port of 127.0.0.1."""
 
-    def __init__(self, database_url: str, workers: int):
+    def __init__(self, database_url: str, workers: int, settings: dict[str, str] | None = None):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -38,6 +38,7 @@ class Server:
             # The benchmark signs in without a phone; and its own load must not be throttled.
             "REQUIRE_TWO_FACTOR": "0",
             "API_RATE_LIMIT": "1000000 per minute",
+            **(settings or {}),
         }
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",

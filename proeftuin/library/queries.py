@@ -241,11 +241,17 @@ def search_lessons(selection: LibrarySelection, page: int, per_page: int,
     Each item is a Lesson with its public revision (and that revision's directions) and its
     pilot's region and programme loaded; nothing private can be loaded from it. `total`,
     when the caller has counted already (see `facet_counts`), saves counting again.
+
+    The page's ids are chosen first, from narrow rows, and only those lessons are loaded:
+    ordering tens of thousands of hits with all their text was most of a search's time.
     """
+    page = max(page, 1)
     matches = _matches(selection)
-    stmt = _ordered(_public(Lesson, selection=selection, matches=matches).options(*LISTED),
-                    selection.effective_order, matches)
-    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
+    ids = list(db.session.scalars(
+        _ordered(_public(Lesson.id, selection=selection, matches=matches,
+                         revision=_reads_revision(selection)),
+                 selection.effective_order, matches)
+        .limit(per_page).offset((page - 1) * per_page)))
     if total is None:
         # The same for every reader until the library changes: counted once per version.
         kept = cache.entry(("count", selection))
@@ -253,8 +259,12 @@ def search_lessons(selection: LibrarySelection, page: int, per_page: int,
         if total is None:
             total = count_lessons(selection)
             kept.keep(total)
-    pagination.total = total
-    return pagination
+    return KnownPage(lessons_in_order(ids), total, page, per_page)
+
+
+def _reads_revision(selection: LibrarySelection) -> bool:
+    """Whether the selection filters on a column of the revisions' table itself."""
+    return selection.kind is not None or selection.level is not None
 
 
 def lessons_in_order(ids: list[int]) -> list[Lesson]:
@@ -275,7 +285,7 @@ def lessons_page(ids: list[int], total: int, page: int, per_page: int) -> Pagina
 def count_lessons(selection: LibrarySelection) -> int:
     """Return how many lessons match the selection, reading no text and ranking nothing."""
     ids = _public(Lesson.id, selection=selection, matches=_matches(selection, scored=False),
-                  revision=selection.kind is not None or selection.level is not None)
+                  revision=_reads_revision(selection))
     return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery()))
 
 
