@@ -12,6 +12,7 @@ same seed builds the same data. The data is appended to what the database holds.
 
 from __future__ import annotations
 
+import enum
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -159,17 +160,32 @@ class _Builder:
 
     def insert(self, table: str, rows: Iterable[dict]) -> None:
         """Insert rows in batches; count them in the result."""
-        target = db.metadata.tables[table]
+        write = self._copy if self.connection.dialect.name == "postgresql" else self._execute
         batch: list[dict] = []
         for row in rows:
             batch.append(row)
             if len(batch) == BATCH:
-                self.connection.execute(sa.insert(target), batch)
-                self.result.rows[table] = self.result.rows.get(table, 0) + len(batch)
+                write(table, batch)
                 batch = []
         if batch:
-            self.connection.execute(sa.insert(target), batch)
-            self.result.rows[table] = self.result.rows.get(table, 0) + len(batch)
+            write(table, batch)
+
+    def _execute(self, table: str, batch: list[dict]) -> None:
+        self.connection.execute(sa.insert(db.metadata.tables[table]), batch)
+        self.result.rows[table] = self.result.rows.get(table, 0) + len(batch)
+
+    def _copy(self, table: str, batch: list[dict]) -> None:
+        # COPY is PostgreSQL's bulk load, several times faster than multi-row INSERTs. It
+        # bypasses SQLAlchemy's types, so enums go in as the values they are stored as.
+        # Pilots carry what later tables need of them; only the table's own columns go in.
+        columns = [column for column in batch[0] if column in db.metadata.tables[table].c]
+        names = ", ".join(f'"{column}"' for column in columns)
+        cursor = self.connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row([row[column].value if isinstance(row[column], enum.Enum)
+                                else row[column] for column in columns])
+        self.result.rows[table] = self.result.rows.get(table, 0) + len(batch)
 
     # -- the data -----------------------------------------------------------------------------
 
