@@ -164,3 +164,15 @@ def test_pilots_that_become_public_bring_their_lessons(client, make, library):
                        .values(status=PilotStatus.active))
     db.session.commit()
     assert "Mantelzorgers in Utrecht" in titles(_search(client))
+
+
+def test_a_new_version_shows_only_when_the_write_that_made_it_commits(app, make, library):
+    # Otherwise a reader could cache results of the old data under the new version.
+    before = library_version.current(db.session.connection())
+    db.session.commit()
+    with db.engine.connect() as writer, db.engine.connect() as reader:
+        writer.execute(sa.text("UPDATE lesson SET public_revision_id = NULL"))
+        assert library_version.current(reader) == before
+        writer.commit()
+        reader.rollback()  # a new snapshot
+        assert library_version.current(reader) != before

@@ -39,17 +39,16 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_library_version'))
     )
+    bump = ("INSERT INTO library_version (id, version) VALUES (1, 1) ON CONFLICT (id) "
+            "DO UPDATE SET version = library_version.version + 1")
     if op.get_bind().dialect.name == "sqlite":
-        bump = ("INSERT INTO library_version (id, version) VALUES (1, 1) "
-                "ON CONFLICT (id) DO UPDATE SET version = version + 1")
         for table, event in WATCHED:
             op.execute(f"CREATE TRIGGER {_name(table, event)} AFTER {event} ON {table} "
                        f"BEGIN {bump}; END")
     else:
-        op.execute("CREATE SEQUENCE library_version_seq")
         op.execute(
             "CREATE OR REPLACE FUNCTION library_changed() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN PERFORM nextval('library_version_seq'); RETURN NULL; END $$")
+            f"$$ BEGIN {bump}; RETURN NULL; END $$")
         for table, event in WATCHED:
             op.execute(f"CREATE TRIGGER {_name(table, event)} AFTER {event} ON {table} "
                        "FOR EACH STATEMENT EXECUTE FUNCTION library_changed()")
@@ -63,5 +62,4 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)} ON {table}")
     if op.get_bind().dialect.name != "sqlite":
         op.execute("DROP FUNCTION IF EXISTS library_changed()")
-        op.execute("DROP SEQUENCE IF EXISTS library_version_seq")
     op.drop_table('library_version')

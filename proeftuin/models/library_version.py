@@ -6,8 +6,11 @@ published or withdrawn, a pilot's status, region or programme, a programme's slu
 of reuse. Triggers in the database change it, in the same transaction as the write, so no
 code path (a service, a command, a bulk load or an operator's SQL) can forget to.
 
-SQLite counts in a one-row table; PostgreSQL takes the next value of a sequence, which needs
-no row lock, so concurrent writers never wait on each other or deadlock over it.
+The number is a one-row table, not a sequence: a sequence's next value is visible to other
+sessions before the write that took it commits, so a reader could cache the old results under
+the new number. A row changes for everyone at the commit, together with what it counts.
+Writers that change the library wait for each other on that row until they commit; they are
+rare (publications, withdrawals, pilots' lifecycle, reports of reuse), and short.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ library_version = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("version", sa.Integer, nullable=False),
 )
-version_sequence = sa.Sequence("library_version_seq", metadata=db.metadata)
 
 #: (table, event) pairs whose writes change the library
 WATCHED = (
@@ -43,14 +45,14 @@ def _trigger_name(table: str, event: str) -> str:
 
 def trigger_ddl(dialect: str) -> list[str]:
     """Return the statements that make the database count changes to the library."""
+    bump = ("INSERT INTO library_version (id, version) VALUES (1, 1) ON CONFLICT (id) "
+            "DO UPDATE SET version = library_version.version + 1")
     if dialect == "sqlite":
-        bump = ("INSERT INTO library_version (id, version) VALUES (1, 1) "
-                "ON CONFLICT (id) DO UPDATE SET version = version + 1")
         return [f"CREATE TRIGGER {_trigger_name(table, event)} AFTER {event} ON {table} "
                 f"BEGIN {bump}; END" for table, event in WATCHED]
     return [
         "CREATE OR REPLACE FUNCTION library_changed() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN PERFORM nextval('library_version_seq'); RETURN NULL; END $$",
+        f"$$ BEGIN {bump}; RETURN NULL; END $$",
         *(f"CREATE TRIGGER {_trigger_name(table, event)} AFTER {event} ON {table} "
           "FOR EACH STATEMENT EXECUTE FUNCTION library_changed()" for table, event in WATCHED),
     ]
@@ -58,8 +60,6 @@ def trigger_ddl(dialect: str) -> list[str]:
 
 def current(connection) -> int:
     """Return the library's version as this connection sees it."""
-    if connection.dialect.name == "postgresql":
-        return connection.scalar(sa.text("SELECT last_value FROM library_version_seq"))
     return connection.scalar(sa.text("SELECT coalesce(max(version), 0) FROM library_version"))
 
 
