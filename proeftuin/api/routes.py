@@ -15,7 +15,6 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from proeftuin import reference_queries
 from proeftuin.api import forms, openapi, schemas
-from proeftuin.api import queries as api_queries
 from proeftuin.extensions import limiter, login_manager
 from proeftuin.library import queries as library_queries
 from proeftuin.permissions import can_view_public_profile
@@ -126,9 +125,9 @@ def lessons():
     filters = forms.library_filters(invalid)
     page = forms.page(invalid)
     forms.check(invalid)
-    pagination = library_queries.search_lessons(filters.selection(), page.number, page.size)
+    pagination = library_queries.search_lessons(filters.selection(), page.number, page.size,
+                                                all_links=True)
     items = list(pagination.items)
-    api_queries.load_revision_links(items)
     counts = library_queries.reuse_counts([item.id for item in items])
     return jsonify(
         data=[schemas.lesson(item, counts.get(item.id, 0)) for item in items],

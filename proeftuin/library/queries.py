@@ -235,12 +235,13 @@ def _ordered(stmt, order: Order, matches):
 
 
 def search_lessons(selection: LibrarySelection, page: int, per_page: int,
-                   total: int | None = None) -> Pagination:
+                   total: int | None = None, all_links: bool = False) -> Pagination:
     """Return one page of the library's lessons that match the selection, in its order.
 
     Each item is a Lesson with its public revision (and that revision's directions) and its
     pilot's region and programme loaded; nothing private can be loaded from it. `total`,
-    when the caller has counted already (see `facet_counts`), saves counting again.
+    when the caller has counted already (see `facet_counts`), saves counting again;
+    `all_links` loads the revisions' questions and target groups too.
 
     The page's ids are chosen first, from narrow rows, and only those lessons are loaded:
     ordering tens of thousands of hits with all their text was most of a search's time.
@@ -259,7 +260,7 @@ def search_lessons(selection: LibrarySelection, page: int, per_page: int,
         if total is None:
             total = count_lessons(selection)
             kept.keep(total)
-    return KnownPage(lessons_in_order(ids), total, page, per_page)
+    return KnownPage(lessons_in_order(ids, all_links), total, page, per_page)
 
 
 def _reads_revision(selection: LibrarySelection) -> bool:
@@ -267,13 +268,17 @@ def _reads_revision(selection: LibrarySelection) -> bool:
     return selection.kind is not None or selection.level is not None
 
 
-def lessons_in_order(ids: list[int]) -> list[Lesson]:
-    """Return these lessons of the library, in this order, loaded as a library list needs."""
+def lessons_in_order(ids: list[int], all_links: bool = False) -> list[Lesson]:
+    """Return these lessons of the library, in this order, loaded as a library list needs
+    (and with all links of their revisions, for the API)."""
     if not ids:
         return []
+    links = [contains_eager(Lesson.public_revision).options(
+        selectinload(LessonRevision.questions), selectinload(LessonRevision.target_groups))
+    ] if all_links else []
     found = {lesson.id: lesson for lesson in db.session.scalars(
         _public(Lesson, selection=LibrarySelection(), matches=None)
-        .where(Lesson.id.in_(ids)).options(*LISTED))}
+        .where(Lesson.id.in_(ids)).options(*LISTED, *links))}
     return [found[lesson_id] for lesson_id in ids if lesson_id in found]
 
 
