@@ -71,6 +71,26 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(INSTALL_HINT.format(path=CHROMIUM))
 
 
+def _closed_before_sending(app):
+    """Wrap a WSGI app so each response is read whole and closed before the server sends it.
+
+    Werkzeug's server drains the socket before it closes the response; when the browser has
+    already dropped the connection (it navigates on while the favicon is still being sent)
+    that read raises, the close is skipped, and the open static file surfaces later as a
+    ResourceWarning in whichever test happens to be running.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @dataclass
 class LiveServer:
     """The running app, its address and the server errors it has seen."""
@@ -112,7 +132,7 @@ def live_server(tmp_path_factory):
         upgrade(directory=str(MIGRATIONS))
         db.session.remove()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(app), threaded=True)
     live = LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
 
     def _record(sender, exception, **extra):
