@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -21,9 +22,15 @@ def _prepare(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
 
-# A hash to verify against when the account does not exist, so that a wrong e-mail
-# address takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(_prepare("not-a-real-password-for-timing"))
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so that a wrong e-mail
+    address takes as long as a wrong password.
+
+    Made on first use, not at import: hashing takes Argon2's 64 MiB and half a second, which
+    every process (each web worker, each CLI command) would otherwise pay at start.
+    """
+    return _hasher.hash(_prepare("not-a-real-password-for-timing"))
 
 
 def hash_password(password: str) -> str:
@@ -34,7 +41,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password against its hash (or a dummy hash, to keep timing even)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, _prepare(password)) and bool(
+        return _hasher.verify(password_hash or _dummy_hash(), _prepare(password)) and bool(
             password_hash
         )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
