@@ -97,7 +97,7 @@ class PilotFigures:
     pilot: Pilot
     cases: int = 0
     lessons: dict[LessonStatus, int] = field(default_factory=dict)
-    #: the latest moment its members did something (see `_member_activity`)
+    #: the latest moment its members did something (see `pilot_figures`)
     last_activity: datetime | None = None
     #: the essential disciplines the pilot does not have at the table
     missing: list[Discipline] = field(default_factory=list)
@@ -109,35 +109,26 @@ class PilotFigures:
 COUNTED_STATUS_CHANGES = (PilotStatus.applied, PilotStatus.selected, PilotStatus.active)
 
 
-def _member_activity(pilot_ids):
-    """A subquery of (pilot_id, latest): the last moment the pilot's members did something.
+def _later(created, updated):
+    # The later of the two in one pass; an update is normally the later one.
+    return sa.case((created > updated, created), else_=updated)
 
-    Counted: case discussions created or updated, lessons created or submitted, measure
-    values entered or changed, experiments created or updated, reuse reports the pilot
-    filed, and its application; the pilot's selection or start is the floor. What
-    facilitators do (a review, a publication, which also touches `Lesson.updated_at`) does
-    not count, so a pilot whose lesson was reviewed last week can still be quiet. One UNION
-    ALL of each kind's latest moment per pilot, grouped by pilot.
 
-    Each kind is reduced to its latest moment per pilot before the union, which a programme
-    of 500 pilots and 50,000 case discussions needs.
+def _other_activity(pilot_ids):
+    """A subquery of (pilot_id, latest): the members' latest activity besides cases and lessons.
+
+    Measure values entered or changed, experiments created or updated, reuse reports the
+    pilot filed, and its application, with its selection or start as the floor. Each kind is
+    reduced to its latest moment per pilot before the union.
     """
     def latest(pilot_id, moment, where=()):
         return (sa.select(pilot_id.label("pilot_id"), sa.func.max(moment).label("moment"))
                 .where(pilot_id.in_(pilot_ids), *where).group_by(pilot_id))
 
-    def later(created, updated):
-        # The later of the two in one pass; an update is normally the later one.
-        return sa.case((created > updated, created), else_=updated)
-
     union = sa.union_all(
-        latest(CaseDiscussion.pilot_id,
-               later(CaseDiscussion.created_at, CaseDiscussion.updated_at)),
-        latest(Lesson.pilot_id, Lesson.created_at),
-        latest(Lesson.pilot_id, Lesson.submitted_at, where=[Lesson.submitted_at.is_not(None)]),
-        latest(Measure.pilot_id, later(MeasureValue.created_at, MeasureValue.updated_at))
+        latest(Measure.pilot_id, _later(MeasureValue.created_at, MeasureValue.updated_at))
         .select_from(MeasureValue).join(Measure, Measure.id == MeasureValue.measure_id),
-        latest(Experiment.pilot_id, later(Experiment.created_at, Experiment.updated_at)),
+        latest(Experiment.pilot_id, _later(Experiment.created_at, Experiment.updated_at)),
         latest(LessonReuse.pilot_id, LessonReuse.created_at),
         latest(PilotStatusChange.pilot_id, PilotStatusChange.created_at,
                where=[PilotStatusChange.to_status.in_(COUNTED_STATUS_CHANGES)]),
@@ -154,13 +145,25 @@ def pilot_figures(programmes: list[Programme]) -> list[PilotFigures]:
 
     Two selects whatever the number of pilots, cases or lessons: one with an aggregate
     subquery per kind of record, and one for the essential disciplines each pilot misses.
+
+    The last activity is the latest moment the pilot's members did something: case
+    discussions created or updated, lessons created or submitted, and what `_other_activity`
+    counts. What facilitators do (a review, a publication, which also touches
+    `Lesson.updated_at`) does not count, so a pilot whose lesson was reviewed last week can
+    still be quiet. Cases and lessons are each read once, for their counts and their latest
+    moments together: a programme of 500 pilots has some 50,000 case discussions.
     """
     ids = [p.id for p in programmes]
     if not ids:
         return []
     in_scope = sa.select(Pilot.id).where(Pilot.programme_id.in_(ids))
     cases = (
-        sa.select(CaseDiscussion.pilot_id, sa.func.count().label("number"))
+        sa.select(
+            CaseDiscussion.pilot_id,
+            sa.func.count().label("number"),
+            sa.func.max(_later(CaseDiscussion.created_at, CaseDiscussion.updated_at))
+            .label("latest"),
+        )
         .where(CaseDiscussion.pilot_id.in_(in_scope))
         .group_by(CaseDiscussion.pilot_id)
         .subquery()
@@ -170,39 +173,51 @@ def pilot_figures(programmes: list[Programme]) -> list[PilotFigures]:
             Lesson.pilot_id,
             *(sa.func.sum(sa.case((Lesson.status == status, 1), else_=0))
               .label(f"n_{status.value}") for status in LessonStatus),
+            sa.func.max(Lesson.created_at).label("created"),
+            sa.func.max(Lesson.submitted_at).label("submitted"),
         )
         .where(Lesson.pilot_id.in_(in_scope))
         .group_by(Lesson.pilot_id)
         .subquery()
     )
-    activity = _member_activity(in_scope)
+    other = _other_activity(in_scope)
     rows = db.session.execute(
         sa.select(
             Pilot,
             cases.c.number,
             *(lessons.c[f"n_{status.value}"] for status in LessonStatus),
-            activity.c.latest,
+            cases.c.latest,
+            lessons.c.created,
+            lessons.c.submitted,
+            other.c.latest,
         )
         .outerjoin(cases, cases.c.pilot_id == Pilot.id)
         .outerjoin(lessons, lessons.c.pilot_id == Pilot.id)
-        .outerjoin(activity, activity.c.pilot_id == Pilot.id)
+        .outerjoin(other, other.c.pilot_id == Pilot.id)
         .where(Pilot.programme_id.in_(ids))
         .options(joinedload(Pilot.region), joinedload(Pilot.programme))
         .order_by(Pilot.name, Pilot.id)
     )
     statuses = list(LessonStatus)
     figures = {}
-    for pilot, case_count, *per_status, latest in rows:
+    for pilot, case_count, *rest in rows:
+        per_status, moments = rest[:len(statuses)], rest[len(statuses):]
         figures[pilot.id] = PilotFigures(
             pilot=pilot,
             cases=case_count or 0,
             lessons={status: int(n or 0) for status, n in zip(statuses, per_status, strict=True)},
-            last_activity=latest,
+            last_activity=_latest(moments),
         )
     if figures:
         for pilot_id, discipline in _missing_essentials(in_scope):
             figures[pilot_id].missing.append(discipline)
     return list(figures.values())
+
+
+def _latest(moments) -> datetime | None:
+    """The latest of these moments, any of which may be missing."""
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
 
 
 def _missing_essentials(pilot_ids) -> sa.Result:
