@@ -115,6 +115,9 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        #: when Redis cannot be reached, each worker keeps counting in its own memory: sign-in
+        #: stays limited (per worker) and answers, instead of failing with a server error
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         #: sign-in attempts allowed per client address and per account
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         #: public application form submissions per client address

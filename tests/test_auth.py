@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
+from proeftuin import create_app
 from proeftuin.auth.passwords import hash_password, needs_rehash, verify_password
 from proeftuin.extensions import db
 from proeftuin.models import MemberRole, Membership, User, UserSession
@@ -280,6 +281,20 @@ def test_too_many_attempts_from_one_address_get_the_sites_429_page(app, client, 
     user = make.user()
     assert _attempt(client, user.email, password=PASSWORD).status_code == 429
     assert _sessions_of(user.id) == []
+
+
+def test_sign_in_stays_limited_and_answers_when_the_rate_limit_storage_is_down(tmp_path):
+    # Nothing listens on port 9 (discard) of the loopback address: Redis "is down".
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+                      "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",
+                      "LOGIN_RATE_LIMIT": "3 per minute"})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    statuses = [_attempt(client, f"iemand{n}@voorbeeld.example").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
 
 
 def test_too_many_attempts_on_one_account_are_limited_from_any_address(app, client, make):
