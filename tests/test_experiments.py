@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from proeftuin import privacy_guard
 from proeftuin.extensions import db
 from proeftuin.lessons import services as lesson_services
 from proeftuin.measures import services
@@ -19,8 +20,10 @@ from proeftuin.models import (
     Lesson,
     LessonStatus,
     PilotStatus,
+    PrivacyConfirmation,
     TargetGroup,
 )
+from proeftuin.privacy import fingerprint, scan
 from tests.test_measures import add_experiment, add_measure, html_of, last_months, world
 
 
@@ -173,6 +176,44 @@ def test_member_completes_the_cycle_with_a_decision(client, make, login):
     assert experiment.ended_on == date(2026, 6, 1)
     assert not experiment.is_running(date(2026, 5, 1))
     assert experiment.updated_by_id == w.member.id
+
+
+def test_personal_data_blocks_the_experiment_and_keeps_what_was_typed(client, make, login):
+    w = world(make)
+    login(w.member)
+    study = "Mevrouw Jansen (06-12345678) vulde de check twee keer in."
+    response = client.post(f"/werkplaats/{w.slug}/experimenten/nieuw",
+                           data=experiment_form(study=study))
+    assert response.status_code == 200
+    html = html_of(response)
+    assert "Mogelijk persoonsgegevens" in html
+    assert "privacy-mark" in html and 'name="not_personal"' in html
+    assert re.search(r'<textarea[^>]*name="study"[^>]*>\s*Mevrouw Jansen \(06-12345678\)', html)
+    assert "Mantelzorgcheck bij elk eerste huisbezoek" in html
+    assert db.session.scalar(sa.select(sa.func.count(Experiment.id))) == 0
+
+
+def test_a_confirmed_finding_is_saved_with_the_experiment_and_not_asked_again(client, make,
+                                                                              login):
+    w = world(make)
+    login(w.member)
+    plan = "We vragen het Meneer De Vries van de thuiszorg, die de check bedacht."
+    (finding,) = scan(plan)
+    with client.application.test_request_context():
+        print_ = fingerprint(finding, key=privacy_guard.fingerprint_key())
+    response = client.post(f"/werkplaats/{w.slug}/experimenten/nieuw",
+                           data=experiment_form(plan=plan, not_personal=[print_]))
+    assert response.status_code == 302
+    experiment = the_experiment()
+    (row,) = db.session.scalars(sa.select(PrivacyConfirmation)).all()
+    assert (row.record_type, row.record_id, row.fingerprint) == (
+        services.EXPERIMENT, experiment.id, print_)
+
+    # The next step of the cycle keeps the confirmed text; nobody is asked about it again.
+    response = client.post(f"/werkplaats/{w.slug}/experimenten/{experiment.id}/bewerken",
+                           data=experiment_form(plan=plan, do="Twintig huisbezoeken."))
+    assert response.status_code == 302
+    assert the_experiment().do == "Twintig huisbezoeken."
 
 
 def test_an_experiment_of_another_pilot_is_not_found(client, make, login):

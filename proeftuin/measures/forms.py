@@ -28,6 +28,7 @@ from proeftuin.forms import (
 )
 from proeftuin.measures.services import ExperimentContent, MeasureContent
 from proeftuin.models import Experiment, ImprovementDirection, Measure, Pilot, Programme
+from proeftuin.privacy_guard import NotPersonalField
 from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
@@ -291,6 +292,7 @@ class ExperimentForm(FlaskForm):
         invalid_value_message=_l("Kies alleen oplossingsrichtingen van deze proeftuin."),
         invalid_choice_message=_l("Kies alleen oplossingsrichtingen van deze proeftuin."),
     )
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
 
     def __init__(self, *args, pilot: Pilot, measures: list[Measure],
                  experiment: Experiment | None = None, **kwargs):

@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from proeftuin import privacy_guard
 from proeftuin.charts import run_chart
 from proeftuin.charts.run_chart import format_value
 from proeftuin.dates import local_today
@@ -207,23 +208,30 @@ def experiment(slug: str, experiment_id: int):
 
 
 def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experiment | None):
+    review = None
     if form.validate_on_submit():
-        try:
-            if found is None:
-                found = services.create_experiment(pilot, form.content(), by=current_user)
-                message = _("Het experiment is vastgelegd.")
+        # An experiment's cycle is written about real visits and real people, like a case.
+        review = privacy_guard.check(form, services.EXPERIMENT, found.id if found else None)
+        if not review.blocking:
+            try:
+                if found is None:
+                    saved = services.create_experiment(pilot, form.content(), by=current_user)
+                    message = _("Het experiment is vastgelegd.")
+                else:
+                    saved = found
+                    services.update_experiment(found, form.content(), by=current_user)
+                    message = _("Het experiment is bijgewerkt.")
+            except services.MeasureError as error:
+                _show_error(form, error)
             else:
-                services.update_experiment(found, form.content(), by=current_user)
-                message = _("Het experiment is bijgewerkt.")
-        except services.MeasureError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("measures.experiment", slug=pilot.slug,
-                                    experiment_id=found.id))
+                privacy_guard.record_confirmations(review, services.EXPERIMENT, saved.id,
+                                                   current_user)
+                db.session.commit()
+                flash(message, "success")
+                return redirect(url_for("measures.experiment", slug=pilot.slug,
+                                        experiment_id=saved.id))
     return render_template("measures/experiment_form.html", pilot=pilot, form=form,
-                           experiment=found)
+                           experiment=found, review=review)
 
 
 @bp.route("/experimenten/nieuw", methods=["GET", "POST"])
