@@ -33,6 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    from proeftuin import static_files
+
+    static_files.init_app(app)
     register_template_helpers(app)
     register_cli(app)
     from proeftuin.errors import register_error_handlers

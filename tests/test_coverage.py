@@ -238,7 +238,7 @@ def test_matrix_is_an_accessible_table_that_scrolls_on_a_phone(client, w, login)
     assert html.count('class="utrecht-link" href="/kader/richting/') == 10
     assert re.search(r'<div class="table-wrapper coverage-wrapper" role="region" tabindex="0" '
                      r'aria-labelledby="matrix-\d+">', html)
-    assert 'href="/static/css/coverage.css"' in html and "style=" not in html
+    assert 'href="/static/css/coverage.css?v=' in html and "style=" not in html
     assert url_for("dashboard.progress", slug=w.akker.slug) in html
 
 

@@ -271,13 +271,13 @@ def test_page_shows_the_pilots_activity_per_month_as_a_chart_and_a_table(client,
     alt = re.search(r'<img class="chart" src="data:image/svg\+xml;base64,[^"]+"[^>]*'
                     r'alt="([^"]+)"', html).group(1)
     assert "Proeftuin Akker" in alt and "april 2025" in alt and "maart 2026" in alt
-    assert 'href="/static/css/charts.css"' in html
+    assert 'href="/static/css/charts.css?v=' in html
 
 
 def test_page_is_styled_from_its_own_stylesheet(client, w, login):
     login(w.facilitator)
     html = html_of(client.get(url(w.slug)))
-    assert 'href="/static/css/coverage.css"' in html and "style=" not in html
+    assert 'href="/static/css/coverage.css?v=' in html and "style=" not in html
     assert all(t.caption for t in tables(html))
 
 
