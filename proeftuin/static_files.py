@@ -23,10 +23,12 @@ def version_of(folder: Path, filename: str) -> str | None:
     if not path.is_relative_to(folder.resolve()):
         return None
     try:
+        if not path.is_file():
+            return None
         modified = path.stat().st_mtime_ns
+        return _hash(path, modified)
     except OSError:
         return None
-    return _hash(path, modified)
 
 
 @lru_cache(maxsize=1024)

@@ -10,7 +10,12 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
-from proeftuin.auth.passwords import hash_password, needs_rehash, verify_password
+from proeftuin.auth.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from proeftuin.extensions import db
 from proeftuin.models import MemberRole, Membership, User, UserSession
 from tests.conftest import PASSWORD
@@ -154,6 +159,13 @@ def test_sign_in_rehashes_a_hash_made_with_other_parameters(client, make):
     assert stored != weak
     assert not needs_rehash(stored)
     assert verify_password(stored, PASSWORD)
+
+
+def test_an_unknown_address_is_checked_against_a_hash_as_costly_as_a_real_one():
+    # Same parameters as a password set today, so a wrong address takes as long as a wrong
+    # password; a change to the hasher's parameters fails here until the constant is redone.
+    assert not needs_rehash(DUMMY_HASH)
+    assert verify_password(None, PASSWORD) is False
 
 
 def test_current_hash_is_not_rewritten_on_sign_in(client, make):

@@ -33,9 +33,11 @@ def test_a_changed_file_gets_a_new_version(tmp_path):
     assert version_of(tmp_path, "site.css") not in (None, first)
 
 
-def test_no_version_for_a_missing_file_or_one_outside_the_folder(tmp_path):
+def test_no_version_for_a_missing_file_a_folder_or_one_outside_the_folder(tmp_path):
     folder = tmp_path / "static"
-    folder.mkdir()
+    (folder / "css").mkdir(parents=True)
     (tmp_path / "secret.txt").write_text("not static")
     assert version_of(folder, "missing.css") is None
+    assert version_of(folder, "css") is None
+    assert version_of(folder, "") is None
     assert version_of(folder, "../secret.txt") is None
