@@ -8,6 +8,7 @@ changed stylesheet has a new address, and nobody sees old CSS on new pages.
 from __future__ import annotations
 
 import hashlib
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,10 +24,8 @@ def version_of(folder: Path, filename: str) -> str | None:
     if not path.is_relative_to(folder.resolve()):
         return None
     try:
-        if not path.is_file():
-            return None
-        modified = path.stat().st_mtime_ns
-        return _hash(path, modified)
+        info = path.stat()
+        return _hash(path, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
     except OSError:
         return None
 
