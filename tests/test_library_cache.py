@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -37,13 +39,18 @@ def _search(client, path="/bibliotheek/?q=mantelzorger"):
     return html_of(client.get(path))
 
 
+def _without_csrf_tokens(html: str) -> str:
+    # A token is signed with the second it was made in, so two renderings a tick apart differ.
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+"', r'\1"', html)
+
+
 def test_a_repeated_search_is_answered_without_searching_again(client, library, count_queries):
-    first = _search(client)
+    first = _without_csrf_tokens(_search(client))
     with count_queries() as warm:
-        assert _search(client) == first
+        assert _without_csrf_tokens(_search(client)) == first
     client.application.extensions.pop("library_cache")
     with count_queries() as cold:
-        assert _search(client) == first
+        assert _without_csrf_tokens(_search(client)) == first
     assert warm() < cold()
 
 
