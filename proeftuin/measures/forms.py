@@ -164,6 +164,7 @@ class MeasureForm(FlaskForm):
         validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
         filters=[clean_text],
     )
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
 
     def content(self) -> MeasureContent:
         """Return what the valid form holds, as the services take it."""
@@ -198,6 +199,7 @@ class ValueForm(FlaskForm):
         validators=[Length(max=500, message=TOO_LONG)],
         filters=[clean_line],
     )
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

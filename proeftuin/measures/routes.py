@@ -63,6 +63,15 @@ def _load_experiment(pilot: Pilot, experiment_id: int, *options, need=None) -> E
     return experiment
 
 
+def _may_save(review: privacy_guard.Review | None) -> bool:
+    """Whether a form that was posted valid holds no unconfirmed personal data.
+
+    A pilot's measures and their notes are written about the same visits and people as its
+    case discussions, so they pass the same guard before they are saved.
+    """
+    return review is not None and not review.blocking
+
+
 def _show_error(form, error: services.MeasureError) -> None:
     """Put a refusal of the services beside its field, or above the form."""
     target = getattr(form, error.field, None) if error.field else None
@@ -90,17 +99,21 @@ def new(slug: str):
     """Define a new measure."""
     pilot = load_pilot(slug, need=can_write_measures)
     form = forms.MeasureForm()
-    if form.validate_on_submit():
+    review = (privacy_guard.check(form, services.MEASURE)
+              if form.validate_on_submit() else None)
+    if _may_save(review):
         try:
             measure = services.create_measure(pilot, form.content(), by=current_user)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
+            privacy_guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
             db.session.commit()
             flash(_("De meting ‘%(name)s’ is toegevoegd. Leg nu de waarden per maand vast.",
                     name=measure.name), "success")
             return redirect(url_for("measures.record", slug=pilot.slug, measure_id=measure.id))
-    return render_template("measures/form.html", pilot=pilot, form=form, measure=None)
+    return render_template("measures/form.html", pilot=pilot, form=form, measure=None,
+                           review=review)
 
 
 @bp.route("/metingen/<int:measure_id>/bewerken", methods=["GET", "POST"])
@@ -110,17 +123,21 @@ def edit(slug: str, measure_id: int):
     pilot = load_pilot(slug, need=can_read_measures)
     measure = _load_measure(pilot, measure_id, need=can_edit_measure)
     form = forms.MeasureForm(data=forms.measure_data(measure) if request.method == "GET" else None)
-    if form.validate_on_submit():
+    review = (privacy_guard.check(form, services.MEASURE, measure.id)
+              if form.validate_on_submit() else None)
+    if _may_save(review):
         try:
             changed = services.update_measure(measure, form.content(), by=current_user)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
+            privacy_guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
             db.session.commit()
             flash(_("De meting is bijgewerkt.") if changed else _("Er was niets gewijzigd."),
                   "success")
             return redirect(url_for("measures.index", slug=pilot.slug, _anchor=f"meting-{measure.id}"))
-    return render_template("measures/form.html", pilot=pilot, form=form, measure=measure)
+    return render_template("measures/form.html", pilot=pilot, form=form, measure=measure,
+                           review=review)
 
 
 @bp.route("/metingen/<int:measure_id>/verwijderen", methods=["GET", "POST"])
@@ -160,7 +177,10 @@ def record(slug: str, measure_id: int):
         else:
             data = {"month": month_text(today.replace(day=1))}
     form = forms.ValueForm(data=data, today=today)
-    if form.validate_on_submit():
+    # Validation finds the month, and with it the value whose confirmations still hold.
+    review = (privacy_guard.check(form, services.MEASURE_VALUE, _value_id(measure, form))
+              if form.validate_on_submit() else None)
+    if _may_save(review):
         try:
             row, previous, changed = services.record_value(measure, form.chosen_month, form.value.number,
                                                   form.note.data or "", by=current_user,
@@ -168,6 +188,8 @@ def record(slug: str, measure_id: int):
         except services.MeasureError as error:
             _show_error(form, error)
         else:
+            privacy_guard.record_confirmations(review, services.MEASURE_VALUE, row.id,
+                                               current_user)
             db.session.commit()
             month_name = format_date(row.month, "MMMM yyyy")
             if not changed:
@@ -182,7 +204,14 @@ def record(slug: str, measure_id: int):
                         new=format_value(row.value)), "success")
             return redirect(url_for("measures.record", slug=pilot.slug, measure_id=measure.id))
     return render_template("measures/record.html", pilot=pilot, measure=measure, form=form,
-                           item=queries.measure_chart(measure, today))
+                           review=review, item=queries.measure_chart(measure, today))
+
+
+def _value_id(measure: Measure, form: forms.ValueForm) -> int | None:
+    """The id of the value the posted month already has, whose confirmations still hold."""
+    if form.chosen_month is None:
+        return None
+    return next((v.id for v in measure.values if v.month == form.chosen_month), None)
 
 
 # Experiments ----------------------------------------------------------------------------------

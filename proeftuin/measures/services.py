@@ -23,6 +23,7 @@ from proeftuin.models import (
     Measure,
     MeasureValue,
     Pilot,
+    PrivacyConfirmation,
     SolutionDirection,
     User,
     utcnow,
@@ -122,6 +123,14 @@ def delete_measure(measure: Measure, by: User) -> None:
     """Delete a measure with its values; experiments that named it keep the rest."""
     if not can_edit_measure(by, measure):
         raise NotAllowed(_("Alleen leden van een werkende proeftuin verwijderen metingen."))
+    # A later record may get a freed id, and must not inherit what was confirmed for this one.
+    db.session.execute(sa.delete(PrivacyConfirmation).where(sa.or_(
+        sa.and_(PrivacyConfirmation.record_type == MEASURE,
+                PrivacyConfirmation.record_id == measure.id),
+        sa.and_(PrivacyConfirmation.record_type == MEASURE_VALUE,
+                PrivacyConfirmation.record_id.in_(
+                    sa.select(MeasureValue.id).where(MeasureValue.measure_id == measure.id))),
+    )))
     audit.log(AuditAction.deleted, by, measure, MEASURE)
     db.session.delete(measure)
     db.session.flush()
