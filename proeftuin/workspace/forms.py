@@ -20,6 +20,7 @@ from proeftuin import reference, reference_queries
 from proeftuin.forms import AtLeastOne, MultiCheckboxField, check_year, clean_line, clean_text
 from proeftuin.labels import MEMBER_ROLE
 from proeftuin.models import Pilot
+from proeftuin.privacy_guard import NotPersonalField
 
 #: generous, but keeps a pasted book out of the database
 MAX_TEXT = 20_000
@@ -84,6 +85,7 @@ class DirectionForm(FlaskForm):
         validators=[Length(max=MAX_TEXT)],
         filters=[clean_text],
     )
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
 
 
 def _markdown_area(label, description=None):
@@ -127,6 +129,7 @@ class ProfileForm(FlaskForm):
     )
     disciplines = MultiCheckboxField(_l("Betrokken disciplines"), coerce=int)
     target_groups = MultiCheckboxField(_l("Doelgroepen"), coerce=int)
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

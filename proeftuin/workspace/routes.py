@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit
+from proeftuin import audit, privacy_guard
 from proeftuin.auth.invitations import invitation_token
 from proeftuin.extensions import db
 from proeftuin.labels import actor_name, audit_action_label, audit_role_label, record_type_label
@@ -152,14 +152,28 @@ def direction(slug: str, number: int):
     if pilot_direction is None:
         abort(404)
     form = forms.DirectionForm(obj=pilot_direction if request.method == "GET" else None)
-    if form.validate_on_submit():
+    review = _public_text_review(form, pilot)
+    if review is not None and not review.blocking:
         services.update_direction(pilot_direction, form.task.data, form.desired_outcome.data)
+        privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
         db.session.commit()
         flash(_("De opgave en gewenste uitkomst zijn opgeslagen."), "success")
         return redirect(url_for("workspace.framework", slug=pilot.slug))
     return render_template(
-        "workspace/direction.html", pilot=pilot, pilot_direction=pilot_direction, form=form
+        "workspace/direction.html", pilot=pilot, pilot_direction=pilot_direction, form=form,
+        review=review,
     )
+
+
+def _public_text_review(form, pilot):
+    """Scan a valid form of the pilot's public texts for personal data; None if invalid.
+
+    What a pilot writes here is published on its profile once it is selected, so it passes the
+    guard that case discussions and lessons do.
+    """
+    if not form.validate_on_submit():
+        return None
+    return privacy_guard.check(form, services.PILOT, pilot.id)
 
 
 # Profile ----------------------------------------------------------------------------------
@@ -173,12 +187,13 @@ def profile(slug: str):
     editable = can_edit_pilot(current_user, pilot)
     if request.method == "POST" and not editable:
         abort(403)
-    form = None
+    form = review = None
     if editable:
         form = forms.ProfileForm(
             data=forms.profile_data(pilot) if request.method == "GET" else None
         )
-        if form.validate_on_submit():
+        review = _public_text_review(form, pilot)
+        if review is not None and not review.blocking:
             services.update_profile(
                 pilot,
                 name=form.name.data,
@@ -194,10 +209,11 @@ def profile(slug: str):
                 discipline_ids=form.disciplines.data or [],
                 target_group_ids=form.target_groups.data or [],
             )
+            privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
             db.session.commit()
             flash(_("Het profiel is opgeslagen."), "success")
             return redirect(url_for("workspace.profile", slug=pilot.slug))
-    return render_template("workspace/profile.html", pilot=pilot, form=form)
+    return render_template("workspace/profile.html", pilot=pilot, form=form, review=review)
 
 
 # Organisations ----------------------------------------------------------------------------
