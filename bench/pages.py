@@ -31,7 +31,8 @@ class Page:
     #: compared with the same queries run directly in the database
     against_database: bool = False
     signed_in: bool = False
-    #: served with the library's search cache off, so every request searches
+    #: served with the library's caches off (search results and rendered pages), so every
+    #: request searches and renders
     uncached: bool = False
     #: the addresses of another page, measured again (here: uncached)
     paths_of: str | None = None
@@ -47,6 +48,10 @@ PAGES = (
          50, 150, against_database=True, uncached=True, paths_of="search_facets"),
     Page("lesson", "Lesson page", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
     Page("pilot", "Pilot profile", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
+    Page("lesson_uncached", "Lesson page, rendered for every request", 20, uncached=True,
+         paths_of="lesson"),
+    Page("pilot_uncached", "Pilot profile, rendered for every request", 20, uncached=True,
+         paths_of="pilot"),
     Page("dashboard", f"Facilitator dashboard, {PROGRAMME_PILOTS} pilots", 150, signed_in=True),
     Page("api_lessons", "API list of lessons", 20),
 )

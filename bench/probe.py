@@ -20,10 +20,14 @@ from proeftuin.models.pilot import PUBLIC_STATUSES
 SAMPLE = 200
 
 
+#: the settings that turn the library's caches off: every request searches and renders
+UNCACHED = {"LIBRARY_CACHE_SIZE": 0, "PAGE_CACHE_SIZE": 0}
+
+
 def make_app(database_url: str, cached: bool = True):
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
                        "RATELIMIT_ENABLED": False, "SERVER_NAME": "127.0.0.1",
-                       **({} if cached else {"LIBRARY_CACHE_SIZE": 0})})
+                       **({} if cached else UNCACHED)})
 
 
 def page_paths(app) -> dict[str, list[str]]:

@@ -135,9 +135,10 @@ def measure(name: str, database_url: str, scale: float, seconds: int,
     for uncached in (False, True):
         pages = [page for page in PAGES if page.uncached == uncached]
         print(f"== {name}: gunicorn with {WORKERS} workers"
-              f"{', the search cache off' if uncached else ''}; wrk for {seconds} s a page",
+              f"{', the caches off' if uncached else ''}; wrk for {seconds} s a page",
               flush=True)
-        server = Server(database_url, WORKERS, {"LIBRARY_CACHE_SIZE": "0"} if uncached else {})
+        server = Server(database_url, WORKERS,
+                        {k: str(v) for k, v in probe.UNCACHED.items()} if uncached else {})
         try:
             cookie = server.sign_in(email, password)
             outcome.sign_in_mb = max(outcome.sign_in_mb, server.worker_peak_mb())

@@ -130,6 +130,9 @@ def load_config(instance_path: str) -> dict:
         "LESSONS_PER_PAGE": 20,
         #: library searches each worker keeps in memory until the library changes; 0: none
         "LIBRARY_CACHE_SIZE": _whole_number("LIBRARY_CACHE_SIZE", 500, minimum=0),
+        #: library searches, lesson pages and pilot profiles each worker keeps rendered for
+        #: visitors who are not signed in; 0: none
+        "PAGE_CACHE_SIZE": _whole_number("PAGE_CACHE_SIZE", 500, minimum=0),
         #: where visitors send questions about privacy and accessibility; empty hides it
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "").strip(),
         #: host names this site answers to (comma-separated); links in invitations use them

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 from flask import g
+from hypothesis import settings
 
 from proeftuin import create_app, search
 from proeftuin.extensions import db
@@ -21,6 +22,12 @@ from tests import measurements
 from tests.factories import Factories
 
 _schema_ready: set[str] = set()
+
+# On CI the property tests try the same inputs on every run, so that a submission fails only
+# on what it changed; locally each run explores new ones. A failure prints how to replay it.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -69,9 +76,11 @@ def app(tmp_path_factory, tmp_path):
     @app.url_value_preprocessor
     def _forget_request_cache(endpoint, values):
         # The `make` fixture keeps an app context pushed, which the client's requests reuse;
-        # what Flask-Login and Flask-WTF cache in `g` must not leak from request to request.
+        # what Flask-Login, Flask-WTF and Flask-Babel (the language) cache in `g` must not
+        # leak from request to request.
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
+        g.pop("_flask_babel", None)
 
     with app.app_context():
         _reset_database()

@@ -341,6 +341,11 @@ def is_script_url(value: str) -> bool:
     return normalised.startswith(("javascript:", "vbscript:", "data:", "livescript:"))
 
 
+def is_image_data(value: str) -> bool:
+    """Whether a URL is an inline image: in <img src> even an SVG runs no script."""
+    return _URL_TAB_OR_NEWLINE.sub("", value.strip(_URL_EDGES)).lower().startswith("data:image/")
+
+
 class _PageParser(HTMLParser):
     """One pass over a page: what could run script, the text, and the attribute values."""
 
@@ -362,7 +367,8 @@ class _PageParser(HTMLParser):
             elif name in ("srcdoc", "style") or name.startswith("xmlns"):
                 self.found.append(f"{name}= on <{tag}>")
             elif name in URL_ATTRIBUTES and value and is_script_url(value):
-                self.found.append(f"{name}={value!r} on <{tag}>")
+                if not (tag == "img" and name == "src" and is_image_data(value)):
+                    self.found.append(f"{name}={value!r} on <{tag}>")
 
     handle_startendtag = handle_starttag
 

@@ -315,7 +315,8 @@ def test_profile_queries_stay_few(client, make, count_queries):
     with count_queries() as n:
         assert client.get(f"/proeftuinen/{pilot.slug}").status_code == 200
 
-    assert n() <= 8
+    # One of them reads the library's version, under which the rendered page is then kept.
+    assert n() <= 9
 
 
 def test_database_state_is_untouched_by_browsing(client, make):

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from proeftuin.extensions import db
 from proeftuin.models import library_version
@@ -58,10 +58,27 @@ class Entry:
 
 def entry(key: Hashable) -> Entry:
     """Return the cache's entry for `key` in the library's current version."""
-    size = current_app.config["LIBRARY_CACHE_SIZE"]
+    return versioned_entry("library_cache", current_app.config["LIBRARY_CACHE_SIZE"], key)
+
+
+def versioned_entry(name: str, size: int, key: Hashable) -> Entry:
+    """Return the entry for `key`, in the library's current version, of the LRU `name`."""
     if not size:
         return Entry(None, key)
-    entries = current_app.extensions.get("library_cache")
+    entries = current_app.extensions.get(name)
     if entries is None:
-        entries = current_app.extensions.setdefault("library_cache", LRU(size))
-    return Entry(entries, (library_version.current(db.session.connection()), key))
+        entries = current_app.extensions.setdefault(name, LRU(size))
+    return Entry(entries, (_version(), key))
+
+
+def _version() -> int:
+    # Read once a request, before anything the request shows: a page and the search results
+    # it is drawn from are kept under one version, and what is kept is never older than it.
+    if not has_request_context():
+        return library_version.current(db.session.connection())
+    if _VERSION_KEY not in request.environ:
+        request.environ[_VERSION_KEY] = library_version.current(db.session.connection())
+    return request.environ[_VERSION_KEY]
+
+
+_VERSION_KEY = "proeftuin.library_version"

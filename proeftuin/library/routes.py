@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from proeftuin import search_text
+from proeftuin import page_cache, search_text
 from proeftuin.library import cache, facets, queries
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.urls import LICENCE_URL, public_lesson_url
@@ -35,6 +35,7 @@ MAX_PAGE = 10_000
 
 
 @bp.get("/")
+@page_cache.for_visitors
 def index():
     """Search the published lessons, narrowed by facets; without a query, newest first."""
     filters = LibraryFilterForm(request.args)
@@ -81,6 +82,7 @@ def snippet(revision, query_stems: set[str]):
 
 
 @bp.get("/<int:lesson_id>-<slug>")
+@page_cache.for_visitors
 def show(lesson_id: int, slug: str):
     """Show the latest published revision of a lesson; other spellings of its URL redirect."""
     lesson = _public_or_404(lesson_id)

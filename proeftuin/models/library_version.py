@@ -1,10 +1,14 @@
 """A number that changes whenever what the public library shows may have changed.
 
-The library keeps search results in memory (`proeftuin.library.cache`) under this number, so
-it must change with every write that can change a result, a count or an order: a lesson
-published or withdrawn, a pilot's status, region or programme, a programme's slug, a report
-of reuse. Triggers in the database change it, in the same transaction as the write, so no
-code path (a service, a command, a bulk load or an operator's SQL) can forget to.
+The library keeps search results in memory (`proeftuin.library.cache`), and the pages
+visitors read are kept rendered (`proeftuin.page_cache`), under this number. So it must change
+with every write that can change a result, a count, an order or what those pages show: a
+lesson published or withdrawn, a report of reuse, anything of a pilot's public profile (its
+status, names, texts, region, programme, directions, questions, disciplines, target groups
+and organisations), a programme's name or slug. A published revision never changes, and
+reference data changes only with a release, which restarts the workers. Triggers in the
+database change the number, in the same transaction as the write, so no code path (a
+service, a command, a bulk load or an operator's SQL) can forget to.
 
 The number is a one-row table, not a sequence: a sequence's next value is visible to other
 sessions before the write that took it commits, so a reader could cache the old results under
@@ -30,12 +34,17 @@ library_version = sa.Table(
 WATCHED = (
     ("lesson", "UPDATE OF public_revision_id"),
     ("lesson", "DELETE"),
-    ("pilot", "UPDATE OF status, region_id, programme_id"),
+    ("pilot", "UPDATE OF status, region_id, programme_id, slug, name, municipality, scale, "
+              "theme, ambition, actions, results, planned_start, planned_end"),
     ("pilot", "DELETE"),
-    ("programme", "UPDATE OF slug"),
+    ("programme", "UPDATE OF slug, name"),
     ("lesson_reuse", "INSERT"),
     ("lesson_reuse", "UPDATE"),
     ("lesson_reuse", "DELETE"),
+    *((table, event)
+      for table in ("pilot_direction", "pilot_organisation", "pilot_question",
+                    "pilot_discipline", "pilot_target_group")
+      for event in ("INSERT", "UPDATE", "DELETE")),
 )
 
 

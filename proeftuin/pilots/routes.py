@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from proeftuin import page_cache
 from proeftuin.extensions import db, limiter
 from proeftuin.permissions import can_view_public_profile
 from proeftuin.pilots import queries, services
@@ -46,6 +47,7 @@ def index():
 
 
 @bp.get("/proeftuinen/<slug:slug>")
+@page_cache.for_visitors
 def show(slug: str):
     """Show a pilot's public profile."""
     pilot = queries.public_pilot(slug)
