@@ -5,9 +5,9 @@ Markdown and templates, yet every visitor who is not signed in gets the same pag
 thing: the CSRF token of the language form, which is theirs. So the page is kept with a mark where the
 token was, and each visitor's own token is put in as it is served.
 
-Pages are kept under the library's version (`proeftuin.models.library_version`), which
-database triggers change with every write that can change what these pages show, so a
-change is visible at once. The key holds the whole URL, host included (the canonical link is
+Pages are kept under the library's version (`proeftuin.models.library_version`), and a
+profile also under the profiles', which database triggers change with every write that can
+change what these pages show, so a change is visible at once. The key holds the whole URL, host included (the canonical link is
 absolute: a request with a forged Host header must not leave its link in everyone's page),
 and the language. Signed-in people, requests with a message to flash and anything but a
 plain page are never served from it nor kept in it.
@@ -22,28 +22,44 @@ from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from proeftuin.library.cache import versioned_entry
+from proeftuin import versioned_cache
+from proeftuin.models.library_version import LIBRARY, PROFILES
 from proeftuin.reference import current_language
 
 #: where a visitor's CSRF token goes; random, so no text on a page can contain it
-_TOKEN_MARK = f"csrf-{secrets.token_hex(16)}"
+_TOKEN_MARK = f"csrf-{secrets.token_hex(16)}".encode()
 
 
-def for_visitors(view):
+#: the rows of library_version a page of the library, or a pilot's profile, depends on
+LIBRARY_PAGE = (LIBRARY,)
+PROFILE_PAGE = (LIBRARY, PROFILES)
+
+
+def for_visitors(rows: tuple[int, ...] = LIBRARY_PAGE):
     """Serve a GET view's page from the cache to visitors who are not signed in."""
+    return functools.partial(_kept_for_visitors, rows=rows)
+
+
+def _kept_for_visitors(view, rows: tuple[int, ...]):
 
     @functools.wraps(view)
     def serve(*args, **kwargs):
         if not _shareable():
             return view(*args, **kwargs)
-        kept = versioned_entry("page_cache", current_app.config["PAGE_CACHE_SIZE"],
-                               (request.url, current_language()))
+        kept = versioned_cache.entry("page_cache", current_app.config["PAGE_CACHE_SIZE"],
+                                     (request.url, current_language()), rows)
         if kept.value is not None:
-            return kept.value.replace(_TOKEN_MARK, generate_csrf())
+            return kept.value.replace(_TOKEN_MARK, generate_csrf().encode())
         page = view(*args, **kwargs)
         if isinstance(page, str):
             token = g.get("csrf_token")
-            kept.keep(page.replace(token, _TOKEN_MARK) if token else page)
+            # Kept as UTF-8: a str with one dash or curly quote in it takes two bytes a letter.
+            if not token:
+                kept.keep(page.encode())
+            elif page.count(token) == 1:
+                # Only the language form's: a token elsewhere (typed into a search, say)
+                # would hand every later visitor's token to links, logs and referrers.
+                kept.keep(page.encode().replace(token.encode(), _TOKEN_MARK))
         return page
 
     return serve

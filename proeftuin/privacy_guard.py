@@ -98,8 +98,10 @@ def text_fields(form) -> Iterator[Field]:
         elif isinstance(form_field, FormField):
             yield from text_fields(form_field.form)
         elif isinstance(form_field, StringField | TextAreaField) and form_field.type not in (
-            "CSRFTokenField", "HiddenField", "EmailField", "PasswordField",
+            "CSRFTokenField", "HiddenField", "EmailField", "PasswordField", "NumberField",
         ):
+            # A number is typed into a text box, yet 123456782 is a measure's value, not a
+            # citizen service number: there is nothing in it to confirm.
             yield form_field
 
 
@@ -139,6 +141,21 @@ def check(form, record_type: str, record_id: int | None = None) -> Review:
                 "dat het geen persoonsgegeven is.", kinds=kinds)]
     _note_row_errors(form)
     return review
+
+
+def check_if_valid(form, record_type: str, record_id=None) -> Review | None:
+    """Validate a posted form, then `check` it; None when no valid form was posted.
+
+    `record_id` may be a function, for a record that validation finds (a month's value).
+    """
+    if not form.validate_on_submit():
+        return None
+    return check(form, record_type, record_id() if callable(record_id) else record_id)
+
+
+def may_save(review: Review | None) -> bool:
+    """Whether a form that was posted valid holds no unconfirmed personal data."""
+    return review is not None and not review.blocking
 
 
 def _note_row_errors(form) -> None:

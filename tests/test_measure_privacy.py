@@ -130,3 +130,18 @@ def test_deleting_a_measure_deletes_what_was_confirmed_for_it_and_its_values(
     response = client.post(f"/werkplaats/{w.slug}/metingen/{measure.id}/verwijderen")
     assert response.status_code == 302
     assert confirmations() == [(services.MEASURE, kept.id, print_)]
+
+
+def test_a_number_that_looks_like_a_citizen_service_number_is_just_a_number(client, make,
+                                                                            login):
+    w = world(make)
+    login(w.member)
+    assert scan("123456782")  # an eleven-test-proof number, as a text it would be asked about
+    response = client.post(f"/werkplaats/{w.slug}/metingen/nieuw",
+                           data=measure_form(goal="123456782"))
+    assert response.status_code == 302
+    measure = db.session.scalars(sa.select(Measure)).one()
+    response = client.post(f"/werkplaats/{w.slug}/metingen/{measure.id}/waarde",
+                           data={"month": f"{last_months(1)[0]:%Y-%m}", "value": "0612345678"})
+    assert response.status_code == 302
+    assert confirmations() == []

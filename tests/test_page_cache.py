@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import TimestampSigner
 
 from proeftuin.extensions import db
 from proeftuin.lessons import services as lessons
@@ -176,3 +177,17 @@ def test_a_member_who_signs_out_reads_as_a_visitor_again(client, make, lesson):
     assert f"/werkplaats/{lesson.pilot.slug}" in html_of(client.get(pages_of(lesson)[1]))
     client.post("/logout")
     assert f"/werkplaats/{lesson.pilot.slug}" not in html_of(client.get(pages_of(lesson)[1]))
+
+
+def test_a_token_typed_into_a_search_keeps_the_page_out_of_the_cache(app, client, lesson,
+                                                                     monkeypatch):
+    # Otherwise every later visitor's token would be put into the search box and its links.
+    # A token is signed with the second it was made in: within one second it is the same.
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_800_000_000)
+    token = csrf_token(html_of(client.get("/bibliotheek/")))
+    url = f"/bibliotheek/?q={token}"
+    assert token in html_of(client.get(url))
+    other = app.test_client()
+    page = html_of(other.get(url))
+    own = csrf_token(page)
+    assert own != token and page.count(own) == 1

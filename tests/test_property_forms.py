@@ -170,12 +170,14 @@ def restore(rows: dict[str, list[dict]]) -> None:
         if rows[table.name]:
             db.session.execute(sa.insert(table), rows[table.name])
     # Putting the rows back fired the triggers that count changes to the library: the
-    # count goes back too.
+    # counts go back too, and with them what the app kept under them.
     db.session.execute(library_version.delete())
     if rows[library_version.name]:
         db.session.execute(sa.insert(library_version), rows[library_version.name])
     db.session.commit()
     db.session.expire_all()
+    for kept in ("library_cache", "page_cache"):
+        current_app.extensions.pop(kept, None)
 
 
 # What to type ----------------------------------------------------------------------------------

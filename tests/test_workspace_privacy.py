@@ -71,3 +71,25 @@ def test_a_direction_is_guarded_before_it_is_saved(client, make, login):
     assert response.status_code == 200
     assert 'id="desired_outcome-finding-1"' in html_of(response)
     assert snapshot(w.pilot.id) == before
+
+
+def test_an_organisation_named_after_a_person_is_asked_about_once(client, make, login):
+    w = world(make)
+    login(w.coordinator)
+    name = "Huisartsenpraktijk dokter Jansen"
+    response = client.post(f"/werkplaats/{w.slug}/organisaties",
+                           data={"name": name, "kind": "general_practice"})
+    assert response.status_code == 200
+    assert 'id="name-finding-1"' in html_of(response)
+    assert name not in [o.name for o in pilot_row(w.pilot.id).organisations]
+
+    print_ = fingerprint_of(client, name)
+    response = client.post(f"/werkplaats/{w.slug}/organisaties",
+                           data={"name": name, "kind": "general_practice",
+                                 "not_personal": [print_]})
+    assert response.status_code == 302
+    organisation = next(o for o in pilot_row(w.pilot.id).organisations if o.name == name)
+    response = client.post(f"/werkplaats/{w.slug}/organisaties/{organisation.id}",
+                           data={"name": name, "kind": "care"})
+    assert response.status_code == 302
+    assert confirmations() == [(services.PILOT, w.pilot.id, print_)]

@@ -1,4 +1,4 @@
-"""the library's version also changes with everything a pilot's public profile shows
+"""a second number, for pilot profiles; the library's also counts names and new programmes
 
 Revision ID: 0009
 Revises: 0008
@@ -16,53 +16,69 @@ depends_on = None
 
 # Frozen copies of proeftuin.models.library_version's triggers before and after this
 # revision: a migration never imports live models, whose triggers may change later.
-CHANGED_BEFORE = (
-    ("pilot", "UPDATE OF status, region_id, programme_id"),
-    ("programme", "UPDATE OF slug"),
+# (table, event, row of library_version): row 1 is the library's, row 2 the profiles'.
+REPLACED = (
+    ("pilot", "UPDATE OF status, region_id, programme_id", 1),
+    ("programme", "UPDATE OF slug", 1),
 )
-CHANGED_AFTER = (
-    ("pilot", "UPDATE OF status, region_id, programme_id, slug, name, municipality, scale, "
-              "theme, ambition, actions, results, planned_start, planned_end"),
-    ("programme", "UPDATE OF slug, name"),
+ADDED = (
+    ("pilot", "UPDATE OF status, region_id, programme_id, slug, name, municipality", 1),
+    ("programme", "INSERT", 1),
+    ("programme", "UPDATE OF slug, name", 1),
+    ("programme", "DELETE", 1),
+    ("pilot", "UPDATE OF scale, theme, ambition, actions, results, planned_start, planned_end",
+     2),
+    *((table, event, 2)
+      for table in ("pilot_direction", "pilot_organisation", "pilot_question",
+                    "pilot_discipline", "pilot_target_group")
+      for event in ("INSERT", "UPDATE", "DELETE")),
 )
-ADDED = tuple(
-    (table, event)
-    for table in ("pilot_direction", "pilot_organisation", "pilot_question",
-                  "pilot_discipline", "pilot_target_group")
-    for event in ("INSERT", "UPDATE", "DELETE")
-)
-BUMP = ("INSERT INTO library_version (id, version) VALUES (1, 1) ON CONFLICT (id) "
-        "DO UPDATE SET version = library_version.version + 1")
+FUNCTIONS = {1: "library_changed", 2: "profile_changed"}
 
 
-def _name(table, event):
-    return f"library_changed_{table}_{event.split()[0].lower()}"
+def _sqlite():
+    return op.get_bind().dialect.name == "sqlite"
+
+
+def _name(table, event, row):
+    return f"{FUNCTIONS[row]}_{table}_{event.split()[0].lower()}"
+
+
+def _bump(row):
+    return (f"INSERT INTO library_version (id, version) VALUES ({row}, 1) "
+            "ON CONFLICT (id) DO UPDATE SET version = library_version.version + 1")
 
 
 def _create(watched):
-    # The PostgreSQL function library_changed() is 0008's and stays as it is.
-    for table, event in watched:
-        if op.get_bind().dialect.name == "sqlite":
-            op.execute(f"CREATE TRIGGER {_name(table, event)} AFTER {event} ON {table} "
-                       f"BEGIN {BUMP}; END")
+    for table, event, row in watched:
+        if _sqlite():
+            op.execute(f"CREATE TRIGGER {_name(table, event, row)} AFTER {event} ON {table} "
+                       f"BEGIN {_bump(row)}; END")
         else:
-            op.execute(f"CREATE TRIGGER {_name(table, event)} AFTER {event} ON {table} "
-                       "FOR EACH STATEMENT EXECUTE FUNCTION library_changed()")
+            op.execute(f"CREATE TRIGGER {_name(table, event, row)} AFTER {event} ON {table} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTIONS[row]}()")
 
 
 def _drop(watched):
-    for table, event in watched:
-        if op.get_bind().dialect.name == "sqlite":
-            op.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)}")
+    for table, event, row in watched:
+        if _sqlite():
+            op.execute(f"DROP TRIGGER IF EXISTS {_name(table, event, row)}")
         else:
-            op.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)} ON {table}")
+            op.execute(f"DROP TRIGGER IF EXISTS {_name(table, event, row)} ON {table}")
 
 
 def upgrade():
-    _drop(CHANGED_BEFORE)
-    _create(CHANGED_AFTER + ADDED)
+    _drop(REPLACED)
+    if not _sqlite():
+        # library_changed() is 0008's and stays as it is.
+        op.execute("CREATE OR REPLACE FUNCTION profile_changed() RETURNS trigger "
+                   f"LANGUAGE plpgsql AS $$ BEGIN {_bump(2)}; RETURN NULL; END $$")
+    _create(ADDED)
 
 
 def downgrade():
-    _drop(CHANGED_AFTER + ADDED)
-    _create(CHANGED_BEFORE)
+    _drop(ADDED)
+    if not _sqlite():
+        op.execute("DROP FUNCTION IF EXISTS profile_changed()")
+    op.execute("DELETE FROM library_version WHERE id = 2")
+    _create(REPLACED)

@@ -35,7 +35,7 @@ MAX_PAGE = 10_000
 
 
 @bp.get("/")
-@page_cache.for_visitors
+@page_cache.for_visitors()
 def index():
     """Search the published lessons, narrowed by facets; without a query, newest first."""
     filters = LibraryFilterForm(request.args)
@@ -82,7 +82,7 @@ def snippet(revision, query_stems: set[str]):
 
 
 @bp.get("/<int:lesson_id>-<slug>")
-@page_cache.for_visitors
+@page_cache.for_visitors()
 def show(lesson_id: int, slug: str):
     """Show the latest published revision of a lesson; other spellings of its URL redirect."""
     lesson = _public_or_404(lesson_id)

@@ -63,15 +63,6 @@ def _load_experiment(pilot: Pilot, experiment_id: int, *options, need=None) -> E
     return experiment
 
 
-def _may_save(review: privacy_guard.Review | None) -> bool:
-    """Whether a form that was posted valid holds no unconfirmed personal data.
-
-    A pilot's measures and their notes are written about the same visits and people as its
-    case discussions, so they pass the same guard before they are saved.
-    """
-    return review is not None and not review.blocking
-
-
 def _show_error(form, error: services.MeasureError) -> None:
     """Put a refusal of the services beside its field, or above the form."""
     target = getattr(form, error.field, None) if error.field else None
@@ -99,9 +90,9 @@ def new(slug: str):
     """Define a new measure."""
     pilot = load_pilot(slug, need=can_write_measures)
     form = forms.MeasureForm()
-    review = (privacy_guard.check(form, services.MEASURE)
-              if form.validate_on_submit() else None)
-    if _may_save(review):
+    # Measures and their notes are written about the same visits and people as cases.
+    review = privacy_guard.check_if_valid(form, services.MEASURE)
+    if privacy_guard.may_save(review):
         try:
             measure = services.create_measure(pilot, form.content(), by=current_user)
         except services.MeasureError as error:
@@ -123,9 +114,8 @@ def edit(slug: str, measure_id: int):
     pilot = load_pilot(slug, need=can_read_measures)
     measure = _load_measure(pilot, measure_id, need=can_edit_measure)
     form = forms.MeasureForm(data=forms.measure_data(measure) if request.method == "GET" else None)
-    review = (privacy_guard.check(form, services.MEASURE, measure.id)
-              if form.validate_on_submit() else None)
-    if _may_save(review):
+    review = privacy_guard.check_if_valid(form, services.MEASURE, measure.id)
+    if privacy_guard.may_save(review):
         try:
             changed = services.update_measure(measure, form.content(), by=current_user)
         except services.MeasureError as error:
@@ -177,10 +167,9 @@ def record(slug: str, measure_id: int):
         else:
             data = {"month": month_text(today.replace(day=1))}
     form = forms.ValueForm(data=data, today=today)
-    # Validation finds the month, and with it the value whose confirmations still hold.
-    review = (privacy_guard.check(form, services.MEASURE_VALUE, _value_id(measure, form))
-              if form.validate_on_submit() else None)
-    if _may_save(review):
+    review = privacy_guard.check_if_valid(form, services.MEASURE_VALUE,
+                                          lambda: _value_id(measure, form))
+    if privacy_guard.may_save(review):
         try:
             row, previous, changed = services.record_value(measure, form.chosen_month, form.value.number,
                                                   form.note.data or "", by=current_user,

@@ -47,7 +47,7 @@ def index():
 
 
 @bp.get("/proeftuinen/<slug:slug>")
-@page_cache.for_visitors
+@page_cache.for_visitors(page_cache.PROFILE_PAGE)
 def show(slug: str):
     """Show a pilot's public profile."""
     pilot = queries.public_pilot(slug)

@@ -173,6 +173,7 @@ class OrganisationForm(FlaskForm):
     )
     kind = SelectField(_l("Soort organisatie"),
                        validators=[InputRequired(_l("Kies de soort organisatie."))])
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

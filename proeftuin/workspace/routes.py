@@ -152,8 +152,9 @@ def direction(slug: str, number: int):
     if pilot_direction is None:
         abort(404)
     form = forms.DirectionForm(obj=pilot_direction if request.method == "GET" else None)
-    review = _public_text_review(form, pilot)
-    if review is not None and not review.blocking:
+    # Published on the profile once the pilot is selected: guarded like a lesson.
+    review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id)
+    if privacy_guard.may_save(review):
         services.update_direction(pilot_direction, form.task.data, form.desired_outcome.data)
         privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
         db.session.commit()
@@ -163,17 +164,6 @@ def direction(slug: str, number: int):
         "workspace/direction.html", pilot=pilot, pilot_direction=pilot_direction, form=form,
         review=review,
     )
-
-
-def _public_text_review(form, pilot):
-    """Scan a valid form of the pilot's public texts for personal data; None if invalid.
-
-    What a pilot writes here is published on its profile once it is selected, so it passes the
-    guard that case discussions and lessons do.
-    """
-    if not form.validate_on_submit():
-        return None
-    return privacy_guard.check(form, services.PILOT, pilot.id)
 
 
 # Profile ----------------------------------------------------------------------------------
@@ -192,8 +182,8 @@ def profile(slug: str):
         form = forms.ProfileForm(
             data=forms.profile_data(pilot) if request.method == "GET" else None
         )
-        review = _public_text_review(form, pilot)
-        if review is not None and not review.blocking:
+        review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id)
+        if privacy_guard.may_save(review):
             services.update_profile(
                 pilot,
                 name=form.name.data,
@@ -228,12 +218,15 @@ def organisations(slug: str):
     if request.method == "POST" and not editable:
         abort(403)
     form = forms.OrganisationForm() if editable else None
-    if form is not None and form.validate_on_submit():
+    review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id) if form else None
+    if privacy_guard.may_save(review):
         services.add_organisation(pilot, form.name.data, form.kind.data)
+        privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
         db.session.commit()
         flash(_("De organisatie is toegevoegd."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))
-    return render_template("workspace/organisations.html", pilot=pilot, form=form)
+    return render_template("workspace/organisations.html", pilot=pilot, form=form,
+                           review=review)
 
 
 @bp.route("/<slug:slug>/organisaties/<int:organisation_id>", methods=["GET", "POST"])
@@ -246,13 +239,16 @@ def edit_organisation(slug: str, organisation_id: int):
         data={"name": organisation.name, "kind": organisation.kind.value}
         if request.method == "GET" else None
     )
-    if form.validate_on_submit():
+    review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id)
+    if privacy_guard.may_save(review):
         services.update_organisation(organisation, form.name.data, form.kind.data)
+        privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
         db.session.commit()
         flash(_("De organisatie is bijgewerkt."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))
     return render_template(
-        "workspace/organisation_edit.html", pilot=pilot, organisation=organisation, form=form
+        "workspace/organisation_edit.html", pilot=pilot, organisation=organisation, form=form,
+        review=review,
     )
 
 
