@@ -2,15 +2,15 @@
 
 A library search, a lesson page or a pilot profile costs a worker milliseconds of queries,
 Markdown and templates, yet every visitor who is not signed in gets the same page, bar one
-thing: the CSRF token of the language form, which is theirs. So the page is kept with a mark where the
-token was, and each visitor's own token is put in as it is served.
+thing: the CSRF token of the language form, which is theirs. So the page is kept with a mark
+where the token was, and each visitor's own token is put in as it is served.
 
 Pages are kept under the library's version (`proeftuin.models.library_version`), and a
-profile also under the profiles', which database triggers change with every write that can
-change what these pages show, so a change is visible at once. The key holds the whole URL, host included (the canonical link is
-absolute: a request with a forged Host header must not leave its link in everyone's page),
-and the language. Signed-in people, requests with a message to flash and anything but a
-plain page are never served from it nor kept in it.
+profile also under the profiles' one; database triggers change them with every write that
+can change what these pages show, so a change is visible at once. The key holds the whole
+URL, host included (the canonical link is absolute: a request with a forged Host header must
+not leave its link in everyone's page), and the language. Signed-in people, requests with a
+message to flash and anything but a plain page are never served from it nor kept in it.
 """
 
 from __future__ import annotations

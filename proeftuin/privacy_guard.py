@@ -1,6 +1,7 @@
 """The personal-data guard of a form: scan every free text before it is saved.
 
-A route calls `check(form, record_type, record_id)` once the form validates. When text holds
+A route calls `check(form, record_type, record_id)` once the form validates (or
+`check_if_valid`, which validates it first), and saves only when `may_save`. When text holds
 findings the writer has not confirmed, the check adds an error to each such field and the route
 shows the form again; the template marks every finding in place (`marked`) with its
 explanation and a box to tick for "this is not personal data". Ticked boxes come back as

@@ -6,20 +6,14 @@ import re
 
 import sqlalchemy as sa
 
-from proeftuin import privacy_guard
 from proeftuin.extensions import db
 from proeftuin.measures import services
 from proeftuin.models import Measure, MeasureValue, PrivacyConfirmation
-from proeftuin.privacy import fingerprint, scan
+from proeftuin.privacy import scan
+from tests.confirmations import confirmations, fingerprint_of
 from tests.test_measures import add_measure, html_of, last_months, world
 
 NAMED = "Telling door meneer De Vries van het wijkteam"
-
-
-def fingerprint_of(client, text: str) -> str:
-    (finding,) = scan(text)
-    with client.application.test_request_context():
-        return fingerprint(finding, key=privacy_guard.fingerprint_key())
 
 
 def measure_form(**overrides) -> dict:
@@ -27,11 +21,6 @@ def measure_form(**overrides) -> dict:
             "direction": "higher", "description": ""}
     data.update(overrides)
     return data
-
-
-def confirmations() -> list[tuple[str, int, str]]:
-    return [(row.record_type, row.record_id, row.fingerprint) for row in db.session.scalars(
-        sa.select(PrivacyConfirmation).order_by(PrivacyConfirmation.id))]
 
 
 def test_a_named_person_in_a_new_measure_stops_it_and_keeps_what_was_typed(client, make, login):

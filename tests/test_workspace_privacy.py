@@ -1,30 +1,14 @@
-"""The personal-data guard on the texts a pilot publishes: its profile and its directions."""
+"""The personal-data guard on what a pilot publishes: its profile, directions and organisations."""
 
 from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
-from proeftuin import privacy_guard
-from proeftuin.extensions import db
-from proeftuin.models import PrivacyConfirmation
-from proeftuin.privacy import fingerprint, scan
 from proeftuin.workspace import services
+from tests.confirmations import confirmations, fingerprint_of
 from tests.test_workspace import html_of, pilot_row, profile_form, snapshot, world
 
 NAMED = "We begonnen bij mevrouw Bakker aan de Dorpsstraat."
-
-
-def fingerprint_of(client, text: str) -> str:
-    (finding,) = scan(text)
-    with client.application.test_request_context():
-        return fingerprint(finding, key=privacy_guard.fingerprint_key())
-
-
-def confirmations() -> list[tuple[str, int, str]]:
-    return [(row.record_type, row.record_id, row.fingerprint) for row in db.session.scalars(
-        sa.select(PrivacyConfirmation).order_by(PrivacyConfirmation.id))]
 
 
 def test_a_named_person_on_the_profile_stops_the_save_and_keeps_what_was_typed(

@@ -12,7 +12,7 @@ revision never changes, and reference data changes only with a release, which re
 workers. Triggers in the database change the numbers, in the same transaction as the write,
 so no code path (a service, a command, a bulk load or an operator's SQL) can forget to.
 
-The number is a one-row table, not a sequence: a sequence's next value is visible to other
+Each number is a row of a table, not a sequence: a sequence's next value is visible to other
 sessions before the write that took it commits, so a reader could cache the old results under
 the new number. A row changes for everyone at the commit, together with what it counts.
 Writers that change the library wait for each other on its row until they commit; they are
