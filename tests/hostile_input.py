@@ -333,17 +333,21 @@ _URL_EDGES = "".join(map(chr, range(0x21)))
 _URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 
 
-def is_script_url(value: str) -> bool:
-    """Whether a URL, as a browser reads it, runs script or loads inline markup."""
+def _as_browser_reads(url: str) -> str:
     # The URL standard strips leading and trailing C0 controls and spaces, and removes
     # tabs and line breaks anywhere; a space inside makes "java script:" a relative path.
-    normalised = _URL_TAB_OR_NEWLINE.sub("", value.strip(_URL_EDGES)).lower()
-    return normalised.startswith(("javascript:", "vbscript:", "data:", "livescript:"))
+    return _URL_TAB_OR_NEWLINE.sub("", url.strip(_URL_EDGES)).lower()
+
+
+def is_script_url(value: str) -> bool:
+    """Whether a URL, as a browser reads it, runs script or loads inline markup."""
+    return _as_browser_reads(value).startswith(("javascript:", "vbscript:", "data:",
+                                                "livescript:"))
 
 
 def is_image_data(value: str) -> bool:
     """Whether a URL is an inline image: in <img src> even an SVG runs no script."""
-    return _URL_TAB_OR_NEWLINE.sub("", value.strip(_URL_EDGES)).lower().startswith("data:image/")
+    return _as_browser_reads(value).startswith("data:image/")
 
 
 class _PageParser(HTMLParser):
