@@ -33,13 +33,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
-    from proeftuin import static_files
+    from proeftuin.web import static_files
 
     static_files.init_app(app)
     register_template_helpers(app)
     register_cli(app)
-    from proeftuin.errors import register_error_handlers
-    from proeftuin.security import register_body_checks, register_security_headers
+    from proeftuin.web.errors import register_error_handlers
+    from proeftuin.web.headers import register_body_checks, register_security_headers
 
     register_error_handlers(app)
     register_security_headers(app)
@@ -92,7 +92,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
-    from proeftuin.converters import SlugConverter
+    from proeftuin.web.converters import SlugConverter
 
     app.url_map.converters["slug"] = SlugConverter
     from proeftuin.admin.routes import bp as admin_bp
@@ -102,7 +102,8 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.dashboard.routes import bp as dashboard_bp
     from proeftuin.framework.routes import bp as framework_bp
     from proeftuin.lessons.routes import bp as lessons_bp
-    from proeftuin.library.routes import bp as library_bp
+    from proeftuin.library import export_routes, routes  # noqa: F401 - views of the blueprint
+    from proeftuin.library.blueprint import bp as library_bp
     from proeftuin.main.routes import bp as main_bp
     from proeftuin.measures.routes import bp as measures_bp
     from proeftuin.pilots.routes import bp as pilots_bp
@@ -120,7 +121,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from proeftuin import permissions
     from proeftuin.labels import JINJA_FILTERS
-    from proeftuin.privacy_guard import marked
+    from proeftuin.personal_data.guard import marked
     from proeftuin.reference import current_language
     from proeftuin.text import render_markdown
 

@@ -106,7 +106,7 @@ def purge_expired(dry_run: bool) -> None:
     A pilot's case discussions expire CASE_RETENTION_DAYS after it completed or stopped.
     Prints the number per pilot, never what they hold; lessons and the audit trail stay.
     """
-    from proeftuin import retention
+    from proeftuin.personal_data import retention
 
     days = retention.retention_days()
     on = retention.today()
@@ -201,7 +201,7 @@ def generate_data(pilots: int, cases: int, lessons: int, first_programme: int, s
     import time
 
     from proeftuin.auth.passwords import hash_password
-    from proeftuin.synthetic.generate import Plan, generate
+    from proeftuin.demo.synthetic.generate import Plan, generate
 
     password = password or secrets.token_urlsafe(12)
     started = time.perf_counter()

@@ -1,4 +1,5 @@
-"""Form pieces that every area uses: text clean-up, a length stop, checkbox groups, months."""
+"""Form pieces that every area uses: text clean-up, a length stop, checkbox groups, months,
+and the empty form of a POST-only button."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 #: planned dates outside these years are typing mistakes
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+class ActionForm(FlaskForm):
+    """No fields: carries the CSRF token of a POST-only button."""
 
 
 def clean_text(value):

@@ -14,7 +14,7 @@ from proeftuin.models import (
     ReviewDecision,
     Role,
 )
-from proeftuin.personal_data import is_deleted_account
+from proeftuin.personal_data.export import is_deleted_account
 from proeftuin.reference import label as reference_label
 
 PILOT_STATUS = {

@@ -10,12 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from proeftuin.extensions import db
+from proeftuin.lessons import lifecycle as lesson_lifecycle
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CaseDiscussion,
     Lesson,
     LessonReuse,
-    LessonStatus,
     MemberRole,
     Membership,
     Pilot,
@@ -151,12 +151,13 @@ def can_view_lesson(user, lesson: Lesson) -> bool:
 
 def can_edit_lesson(user, lesson: Lesson) -> bool:
     """Members edit a lesson unless it waits for review."""
-    return lesson.status is not LessonStatus.submitted and can_write_lessons(user, lesson.pilot)
+    return lesson_lifecycle.may(lesson, lesson_lifecycle.EDIT) and can_write_lessons(
+        user, lesson.pilot)
 
 
 def can_submit_lesson(user, lesson: Lesson) -> bool:
     """Members submit a draft, returned or withdrawn lesson for review."""
-    return (lesson.status in (LessonStatus.draft, LessonStatus.returned, LessonStatus.withdrawn)
+    return (lesson_lifecycle.may(lesson, lesson_lifecycle.SUBMIT)
             and can_write_lessons(user, lesson.pilot))
 
 
@@ -172,7 +173,8 @@ def can_review_lessons(user) -> bool:
 
 def can_review_lesson(user, lesson: Lesson) -> bool:
     """The programme's facilitators publish or return a submitted lesson."""
-    return lesson.status is LessonStatus.submitted and facilitates(user, lesson.pilot.programme)
+    return (lesson_lifecycle.may(lesson, lesson_lifecycle.PUBLISH)
+            and facilitates(user, lesson.pilot.programme))
 
 
 def can_open_review(user, lesson: Lesson) -> bool:
@@ -189,7 +191,8 @@ def can_open_withdrawal(user, lesson: Lesson) -> bool:
 
 def can_withdraw_lesson(user, lesson: Lesson) -> bool:
     """The programme's facilitators, and admins, take a public lesson out of the library."""
-    return lesson.is_public and (is_admin(user) or facilitates(user, lesson.pilot.programme))
+    return (lesson_lifecycle.may(lesson, lesson_lifecycle.WITHDRAW)
+            and (is_admin(user) or facilitates(user, lesson.pilot.programme)))
 
 
 def can_view_audit_trail(user, pilot: Pilot) -> bool:

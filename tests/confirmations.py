@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from proeftuin import privacy_guard
 from proeftuin.extensions import db
 from proeftuin.models import PrivacyConfirmation
-from proeftuin.privacy import fingerprint, scan
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.detection import fingerprint, scan
 
 
 def fingerprint_of(client, text: str) -> str:
     """The value of the box that confirms the one finding in `text`."""
     (finding,) = scan(text)
     with client.application.test_request_context():
-        return fingerprint(finding, key=privacy_guard.fingerprint_key())
+        return fingerprint(finding, key=guard.fingerprint_key())
 
 
 def confirmations() -> list[tuple[str, int, str]]:

@@ -15,8 +15,8 @@ from werkzeug.datastructures import MultiDict
 from proeftuin import search
 from proeftuin.extensions import db
 from proeftuin.lessons import services
-from proeftuin.library import queries as library_queries
 from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.library.results import search as library_search
 from proeftuin.models import (
     EvidenceBasis,
     LessonKind,
@@ -272,7 +272,7 @@ def test_filters_select_the_lessons_the_library_selects(app, client, spec, shelf
     with app.test_request_context():
         selection = LibraryFilterForm(args).selection()
         expected = [lesson.id for lesson in
-                    library_queries.search_lessons(selection, 1, 100).items]
+                    library_search(selection, 1, 100).lessons]
     assert ids(body) == expected
     assert body["meta"]["total"] == len(expected)
 

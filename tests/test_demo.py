@@ -231,9 +231,9 @@ def test_readme_lists_the_same_demo_accounts():
 
 
 def test_demo_work_holds_no_personal_data():
-    from proeftuin import demo_work
+    from proeftuin.demo import work as demo_work
     from proeftuin.models import CASE_TEXT_FIELDS, LESSON_TEXT_FIELDS
-    from proeftuin.privacy import scan
+    from proeftuin.personal_data.detection import scan
 
     texts = [getattr(case, name) for case in demo_work.CASES
              for name in ("title", *CASE_TEXT_FIELDS)]

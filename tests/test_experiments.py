@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from proeftuin import privacy_guard
 from proeftuin.extensions import db
 from proeftuin.lessons import services as lesson_services
 from proeftuin.measures import services
@@ -23,7 +22,8 @@ from proeftuin.models import (
     PrivacyConfirmation,
     TargetGroup,
 )
-from proeftuin.privacy import fingerprint, scan
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.detection import fingerprint, scan
 from tests.test_measures import add_experiment, add_measure, html_of, last_months, world
 
 
@@ -200,7 +200,7 @@ def test_a_confirmed_finding_is_saved_with_the_experiment_and_not_asked_again(cl
     plan = "We vragen het Meneer De Vries van de thuiszorg, die de check bedacht."
     (finding,) = scan(plan)
     with client.application.test_request_context():
-        print_ = fingerprint(finding, key=privacy_guard.fingerprint_key())
+        print_ = fingerprint(finding, key=guard.fingerprint_key())
     response = client.post(f"/werkplaats/{w.slug}/experimenten/nieuw",
                            data=experiment_form(plan=plan, not_personal=[print_]))
     assert response.status_code == 302

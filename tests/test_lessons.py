@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from proeftuin import privacy_guard
 from proeftuin.extensions import db
 from proeftuin.lessons import services
 from proeftuin.models import (
@@ -25,7 +24,8 @@ from proeftuin.models import (
     TargetGroup,
     utcnow,
 )
-from proeftuin.privacy import fingerprint, scan
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.detection import fingerprint, scan
 from tests.csrf import csrf_token, signed_in_with_token
 
 # Helpers ----------------------------------------------------------------------------------
@@ -492,7 +492,7 @@ def test_confirming_a_finding_saves_and_records_the_confirmation(client, make, l
     text = "Meneer De Vries van de thuiszorg belde."
     (finding,) = scan(text)
     with client.application.test_request_context():
-        print_ = fingerprint(finding, key=privacy_guard.fingerprint_key())
+        print_ = fingerprint(finding, key=guard.fingerprint_key())
     response = client.post(f"/werkplaats/{w.slug}/lessen/nieuw",
                            data=lesson_form(context=text, not_personal=[print_]))
     assert response.status_code == 302
@@ -844,7 +844,7 @@ def test_lesson_and_review_pages_do_not_grow_queries_with_sources(client, make, 
 
 
 def test_a_deleted_account_is_named_as_such(client, make, login):
-    from proeftuin.personal_data import DELETED_NAME, deleted_email
+    from proeftuin.personal_data.export import DELETED_NAME, deleted_email
 
     w = world(make)
     writer = make.member(w.pilot, name="Schrijver Sam")

@@ -7,6 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from proeftuin.caching.versioned_cache import LRU
 from proeftuin.extensions import db
 from proeftuin.lessons import services as lessons
 from proeftuin.models import (
@@ -18,7 +19,6 @@ from proeftuin.models import (
     library_version,
 )
 from proeftuin.reuse import services as reuse
-from proeftuin.versioned_cache import LRU
 from tests.test_library import facet_counts, html_of, titles
 
 
@@ -120,7 +120,7 @@ LIBRARY_CHANGES = [
     "DELETE FROM lesson_reuse",
     "DELETE FROM lesson",
 ]
-#: what only a pilot's profile shows, kept rendered by proeftuin.page_cache
+#: what only a pilot's profile shows, kept rendered by proeftuin.caching.page_cache
 PROFILE_CHANGES = [
     "UPDATE pilot SET results = 'Elke mantelzorger heeft een vast aanspreekpunt.'",
     "UPDATE pilot SET planned_end = '2027-12-31'",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from proeftuin.extensions import db
 from proeftuin.measures import services
 from proeftuin.models import Measure, MeasureValue, PrivacyConfirmation
-from proeftuin.privacy import scan
+from proeftuin.personal_data.detection import scan
 from tests.confirmations import confirmations, fingerprint_of
 from tests.test_measures import add_measure, html_of, last_months, world
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import LazyString, refresh
 from wtforms.validators import ValidationError
 
-from proeftuin import dates, personal_data
+from proeftuin import dates
 from proeftuin.charts import run_chart
 from proeftuin.charts.run_chart import Marker, build, median
 from proeftuin.dashboard import measures_routes as dashboard_measures_routes
@@ -33,6 +33,7 @@ from proeftuin.models import (
     MeasureValue,
     PilotStatus,
 )
+from proeftuin.personal_data import export
 
 
 def world(make, status: PilotStatus = PilotStatus.active) -> SimpleNamespace:
@@ -708,5 +709,5 @@ def test_recording_the_same_value_again_writes_no_audit_row(client, make, login)
 
 def test_experiments_are_named_and_audited_in_one_place():
     assert lesson_forms.experiment_label is forms.experiment_label
-    assert "EXPERIMENT =" not in inspect.getsource(personal_data)
-    assert personal_data.EXPERIMENT == services.EXPERIMENT
+    assert "EXPERIMENT =" not in inspect.getsource(export)
+    assert export.EXPERIMENT == services.EXPERIMENT

@@ -10,8 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proeftuin import privacy
-from proeftuin.privacy import Finding, Kind, fingerprint, scan, scan_fields, unconfirmed
+from proeftuin.personal_data import detection
+from proeftuin.personal_data.detection import (
+    Finding,
+    Kind,
+    fingerprint,
+    scan,
+    scan_fields,
+    unconfirmed,
+)
 from tests.measurements import report
 from tests.privacy_corpus import NEGATIVES, POSITIVES, unmark
 
@@ -76,12 +83,12 @@ def test_recall_and_false_positive_rate_on_the_corpus():
 
 @pytest.mark.parametrize("digits", ["123456782", "111222333", "725763863"])
 def test_bsn_passing_the_11_check_is_valid(digits):
-    assert privacy.bsn_is_valid(digits)
+    assert detection.bsn_is_valid(digits)
 
 
 @pytest.mark.parametrize("digits", ["123456789", "447712782", "000000000", "12345678", "１２３４５６７８２"])
 def test_bsn_failing_the_11_check_or_length_is_invalid(digits):
-    assert not privacy.bsn_is_valid(digits)
+    assert not detection.bsn_is_valid(digits)
 
 
 @pytest.mark.parametrize("written", ["123456782", "123 456 782", "1234.56.782", "123-456-782"])
@@ -111,10 +118,10 @@ def test_national_number_with_mod_97_is_found_before_and_after_2000(written):
 
 
 def test_national_number_check_digits_are_checked():
-    assert privacy.national_number_is_valid("41042362064")
-    assert privacy.national_number_is_valid("04010560544")  # born in 2004: the '2' prefix
-    assert not privacy.national_number_is_valid("41042362065")
-    assert not privacy.national_number_is_valid("41142362064")  # month 14
+    assert detection.national_number_is_valid("41042362064")
+    assert detection.national_number_is_valid("04010560544")  # born in 2004: the '2' prefix
+    assert not detection.national_number_is_valid("41042362065")
+    assert not detection.national_number_is_valid("41142362064")  # month 14
 
 
 # --- phone numbers ---

@@ -7,10 +7,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms import Form as PlainForm
 
-from proeftuin import privacy_guard
 from proeftuin.extensions import db
 from proeftuin.models import PrivacyConfirmation
-from proeftuin.privacy import fingerprint, scan
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.detection import fingerprint, scan
 
 
 class _Row(PlainForm):
@@ -23,7 +23,7 @@ class _Form(FlaskForm):
     body = TextAreaField()
     token = HiddenField()
     rows = FieldList(FormField(_Row), min_entries=1)
-    not_personal = privacy_guard.NotPersonalField(choices=[], validate_choice=False)
+    not_personal = guard.NotPersonalField(choices=[], validate_choice=False)
 
 
 def _form(**data):
@@ -33,7 +33,7 @@ def _form(**data):
 def test_every_text_field_is_scanned_also_inside_rows(ctx):
     form = _form(**{"title": "Overleg", "body": "Bel 06-12345678.", "token": "06-12345678",
                     "rows-0-action": "Mail jan@voorbeeld.nl", "rows-0-owner": "wijkverpleging"})
-    review = privacy_guard.check(form, "case_discussion")
+    review = guard.check(form, "case_discussion")
     assert review.blocking
     assert set(review.marks) == {"body", "rows-0-action"}
     assert form.body.errors and "telefoonnummer" in str(form.body.errors[0])
@@ -43,56 +43,56 @@ def test_every_text_field_is_scanned_also_inside_rows(ctx):
 
 def test_clean_text_passes(ctx):
     form = _form(body="Mevrouw J. (84) woont alleen; de dochter zorgt.")
-    review = privacy_guard.check(form, "case_discussion")
+    review = guard.check(form, "case_discussion")
     assert not review.blocking and review.marks == {}
     assert not form.body.errors
 
 
 def test_ticking_the_box_confirms_only_the_finding_it_names(ctx):
     text = "Bel 06-12345678 of mail jan@voorbeeld.nl."
-    key = privacy_guard.fingerprint_key()
+    key = guard.fingerprint_key()
     phone, email = scan(text)
     form = _form(body=text, not_personal=fingerprint(phone, key=key))
-    review = privacy_guard.check(form, "case_discussion")
+    review = guard.check(form, "case_discussion")
     assert review.blocking
     assert [m.confirmed for m in review.marks["body"]] == [True, False]
     assert "e-mailadres" in str(form.body.errors[0]) and "telefoon" not in str(form.body.errors[0])
 
     form = _form(body=text, not_personal=[fingerprint(phone, key=key), fingerprint(email, key=key)])
-    assert not privacy_guard.check(form, "case_discussion").blocking
+    assert not guard.check(form, "case_discussion").blocking
 
 
 def test_a_forged_fingerprint_confirms_nothing(ctx):
     form = _form(body="Bel 06-12345678.", not_personal="0" * 64)
-    assert privacy_guard.check(form, "case_discussion").blocking
+    assert guard.check(form, "case_discussion").blocking
 
 
 def test_confirmations_are_stored_once_and_not_asked_again(ctx, make):
     user = make.user()
     text = "Meneer De Vries van de thuiszorg belde."
-    key = privacy_guard.fingerprint_key()
+    key = guard.fingerprint_key()
     (finding,) = scan(text)
     form = _form(body=text, not_personal=fingerprint(finding, key=key))
-    review = privacy_guard.check(form, "lesson", 7)
-    privacy_guard.record_confirmations(review, "lesson", 7, user)
-    privacy_guard.record_confirmations(review, "lesson", 7, user)
+    review = guard.check(form, "lesson", 7)
+    guard.record_confirmations(review, "lesson", 7, user)
+    guard.record_confirmations(review, "lesson", 7, user)
     db.session.commit()
     (row,) = db.session.scalars(db.select(PrivacyConfirmation)).all()
     assert (row.record_type, row.record_id, row.kind, row.confirmed_by_id) == (
         "lesson", 7, "named_person", user.id)
     assert "Vries" not in row.fingerprint
 
-    again = privacy_guard.check(_form(body=text), "lesson", 7)
+    again = guard.check(_form(body=text), "lesson", 7)
     assert not again.blocking and again.marks["body"][0].stored
     # A confirmation holds for its own record only.
-    assert privacy_guard.check(_form(body=text), "lesson", 8).blocking
-    assert privacy_guard.check(_form(body=text), "case_discussion", 7).blocking
+    assert guard.check(_form(body=text), "lesson", 8).blocking
+    assert guard.check(_form(body=text), "case_discussion", 7).blocking
 
 
 def test_the_fingerprint_key_depends_on_the_secret(app, ctx):
-    first = privacy_guard.fingerprint_key()
+    first = guard.fingerprint_key()
     app.config["SECRET_KEY"] = "another secret"
-    assert privacy_guard.fingerprint_key() != first
+    assert guard.fingerprint_key() != first
     assert app.config["SECRET_KEY"].encode() not in first
 
 
@@ -105,8 +105,8 @@ def test_too_many_confirmations_are_refused(ctx):
 def test_marked_text_escapes_and_marks_each_finding(ctx):
     text = "<b>Bel</b> 06-12345678 & mail jan@voorbeeld.nl"
     form = _form(body=text)
-    review = privacy_guard.check(form, "case_discussion")
-    html = str(privacy_guard.marked(text, review.marks["body"]))
+    review = guard.check(form, "case_discussion")
+    html = str(guard.marked(text, review.marks["body"]))
     assert "<b>" not in html and "&lt;b&gt;Bel&lt;/b&gt;" in html and "&amp; mail" in html
     assert html.count('<mark id="body-finding-') == 2
     assert '06-12345678<span class="visually-hidden">' in html

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from proeftuin import retention
 from proeftuin.config import ConfigError, load_config
 from proeftuin.extensions import db
 from proeftuin.models import (
@@ -27,6 +26,7 @@ from proeftuin.models import (
     lesson_source_case,
     utcnow,
 )
+from proeftuin.personal_data import retention
 
 DAYS = 730
 

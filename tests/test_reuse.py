@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from flask import g, render_template
 from flask_login import login_user
 
-from proeftuin import audit, demo, privacy_guard
+from proeftuin import audit, demo
 from proeftuin.admin import services as admin_services
+from proeftuin.demo.reuse import REUSES
 from proeftuin.extensions import db
 from proeftuin.lessons import services as lesson_services
 from proeftuin.library.queries import public_lesson
@@ -27,9 +28,9 @@ from proeftuin.models import (
     PrivacyConfirmation,
     User,
 )
-from proeftuin.privacy import fingerprint, scan
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.detection import fingerprint, scan
 from proeftuin.reuse import services
-from proeftuin.reuse.demo import REUSES
 from proeftuin.reuse.queries import trail_reports
 from tests.csrf import csrf_token, signed_in_with_token
 
@@ -287,7 +288,7 @@ def test_confirming_a_finding_saves_the_report_and_the_confirmation(client, make
     text = "Meneer De Vries van de thuiszorg hielp mee."
     (finding,) = scan(text)
     with client.application.test_request_context():
-        print_ = fingerprint(finding, key=privacy_guard.fingerprint_key())
+        print_ = fingerprint(finding, key=guard.fingerprint_key())
     response = client.post(report_url(w.lesson.id),
                            data=form_data(w, outcome=text, not_personal=[print_]))
     assert response.status_code == 303

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
-from proeftuin import search, search_text
+from proeftuin import search
 from proeftuin.extensions import db
 from proeftuin.lessons import services
-from proeftuin.library.queries import LibrarySelection, search_lessons
+from proeftuin.library.queries import LibrarySelection
+from proeftuin.library.results import search as library_search
 from proeftuin.models import LessonStatus
+from proeftuin.search import text as search_text
 
 
 def found(q: str, **filters) -> list[str]:
     """Return the titles the library finds for a query, in order."""
-    page = search_lessons(LibrarySelection(q=q, **filters), page=1, per_page=50)
-    return [lesson.public_revision.title for lesson in page.items]
+    # A request of its own, as a reader's: each reads the library's version anew.
+    with current_app.test_request_context():
+        found = library_search(LibrarySelection(q=q, **filters), page=1, per_page=50)
+        return [lesson.public_revision.title for lesson in found.lessons]
 
 
 @pytest.fixture

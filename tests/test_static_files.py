@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from proeftuin.static_files import DIGITS, version_of
+from proeftuin.web.static_files import DIGITS, version_of
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 

@@ -6,7 +6,8 @@ import re
 
 import sqlalchemy as sa
 
-from proeftuin import privacy, search
+from proeftuin import search
+from proeftuin.demo.synthetic.generate import Plan, generate
 from proeftuin.extensions import db
 from proeftuin.models import (
     AuditEvent,
@@ -20,7 +21,7 @@ from proeftuin.models import (
     Programme,
     User,
 )
-from proeftuin.synthetic.generate import Plan, generate
+from proeftuin.personal_data import detection
 
 PASSWORD = "synthetisch-wachtwoord"
 
@@ -114,6 +115,6 @@ def test_generated_text_is_invented_and_holds_no_personal_data(ctx, runner):
     texts = [*db.session.scalars(sa.select(CaseDiscussion.situation)),
              *db.session.scalars(sa.select(Lesson.body)),
              *db.session.scalars(sa.select(Pilot.name))]
-    assert all(not privacy.scan(text) for text in texts)
+    assert all(not detection.scan(text) for text in texts)
     assert all(email.endswith("@synthetisch.example")
                for email in db.session.scalars(sa.select(User.email)))

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 19:05:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from proeftuin import search_text
+from proeftuin.search import text as search_text
 
 
 # revision identifiers, used by Alembic.
@@ -46,7 +46,7 @@ INSERT = {
 def _fill_search_index(bind):
     """Index the lessons that are already public, as proeftuin.search does on publish.
 
-    It uses today's proeftuin.search_text; `flask search-reindex` rebuilds the index if that
+    It uses today's proeftuin.search.text; `flask search-reindex` rebuilds the index if that
     module changes how it reads text.
     """
     words = search_text.stemmed if bind.dialect.name == 'sqlite' else search_text.plain

@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import retention as retention_rules
 from proeftuin.admin import forms, queries, services
 from proeftuin.auth import two_factor
 from proeftuin.extensions import db
 from proeftuin.models import Role
 from proeftuin.permissions import can_administer
-from proeftuin.personal_data import is_deleted_account
+from proeftuin.personal_data import retention as retention_rules
+from proeftuin.personal_data.export import is_deleted_account
 from proeftuin.security_log import log_event
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")

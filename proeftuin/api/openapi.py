@@ -22,7 +22,7 @@ from proeftuin.models import (
     PilotScale,
 )
 from proeftuin.pilots.forms import PilotFilterForm
-from proeftuin.search_text import MAX_QUERY_LENGTH
+from proeftuin.search.text import MAX_QUERY_LENGTH
 
 VERSION = "1.0.0"
 

@@ -17,6 +17,7 @@ from proeftuin import reference_queries
 from proeftuin.api import forms, openapi, schemas
 from proeftuin.extensions import limiter, login_manager
 from proeftuin.library import queries as library_queries
+from proeftuin.library.results import search as library_search
 from proeftuin.permissions import can_view_public_profile
 from proeftuin.pilots import queries as pilot_queries
 
@@ -125,8 +126,8 @@ def lessons():
     filters = forms.library_filters(invalid)
     page = forms.page(invalid)
     forms.check(invalid)
-    pagination = library_queries.search_lessons(filters.selection(), page.number, page.size,
-                                                all_links=True)
+    pagination = library_search(filters.selection(), page.number, page.size,
+                                all_links=True).pagination
     items = list(pagination.items)
     counts = library_queries.reuse_counts([item.id for item in items])
     return jsonify(

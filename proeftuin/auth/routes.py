@@ -22,7 +22,6 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from proeftuin import personal_data
 from proeftuin.auth import invitations, queries, services, two_factor
 from proeftuin.auth.forms import (
     EMAIL_MAX_LENGTH,
@@ -42,8 +41,9 @@ from proeftuin.auth.sessions import (
 )
 from proeftuin.extensions import db, limiter
 from proeftuin.models import utcnow
-from proeftuin.navigation import is_safe_url, redirect_next, safe_next
+from proeftuin.personal_data import export
 from proeftuin.security_log import account_fingerprint, log_event
+from proeftuin.web.navigation import is_safe_url, redirect_next, safe_next
 from proeftuin.workspace import queries as workspace_queries
 
 bp = Blueprint("auth", __name__)
@@ -412,7 +412,7 @@ def change_password():
 @login_required
 def my_data():
     """Explain what the download of one's own data holds, with the button to get it."""
-    data = personal_data.collect(current_user._get_current_object())
+    data = export.collect(current_user._get_current_object())
     return render_template("auth/my_data.html", data=data)
 
 
@@ -420,18 +420,18 @@ def my_data():
 @login_required
 def my_data_download():
     """Download everything the signed-in user wrote, and their account, as JSON."""
-    data = personal_data.collect(current_user._get_current_object())
+    data = export.collect(current_user._get_current_object())
     # Built before the commit, which would expire everything just loaded.
-    document = personal_data.document(data)
+    document = export.document(data)
     # The case discussions and lessons leave the site: their audit trails say so.
-    personal_data.log_export(data)
+    export.log_export(data)
     db.session.commit()
     log_event("personal_data_exported", account_id=data.user.id)
     body = json.dumps(document, ensure_ascii=False, indent=2)
     response = make_response(body)
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{personal_data.filename(utcnow().date())}"'
+        f'attachment; filename="{export.filename(utcnow().date())}"'
     )
     return _no_store(response)
 

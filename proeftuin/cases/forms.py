@@ -35,7 +35,7 @@ from proeftuin.forms import (
 )
 from proeftuin.labels import CASE_STATUS
 from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, CaseStatus, Pilot
-from proeftuin.privacy_guard import NotPersonalField
+from proeftuin.personal_data.guard import NotPersonalField
 
 #: generous, but keeps a pasted book out of the database
 MAX_TEXT = 20_000
@@ -308,9 +308,6 @@ def case_data(case: CaseDiscussion) -> dict:
         **{name: getattr(case, name) for name in CASE_TEXT_FIELDS},
     }
 
-
-class ActionForm(FlaskForm):
-    """No fields: carries the CSRF token of a POST-only button."""
 
 
 # The list's filters ----------------------------------------------------------------------

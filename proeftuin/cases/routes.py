@@ -8,12 +8,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit, privacy_guard
+from proeftuin import audit
 from proeftuin.cases import forms, queries, services
 from proeftuin.extensions import db
+from proeftuin.forms import ActionForm
 from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, Pilot
 from proeftuin.permissions import can_edit_case, can_read_cases, can_write_cases
-from proeftuin.workspace.routes import load_pilot
+from proeftuin.personal_data import guard
+from proeftuin.web.loaders import load_pilot
 
 bp = Blueprint("cases", __name__, url_prefix="/werkplaats/<slug:slug>/casussen")
 
@@ -95,7 +97,7 @@ def _write(pilot: Pilot, form: forms.CaseForm, case: CaseDiscussion | None):
         valid = form.validate()
         # The guard reads what was posted even when another field still needs work, so
         # the writer learns everything that stands in the way at once.
-        review = privacy_guard.check(form, audit.CASE, case.id if case else None)
+        review = guard.check(form, audit.CASE, case.id if case else None)
         if "preview" in request.form:
             preview = True
         elif valid and not review.blocking:
@@ -105,7 +107,7 @@ def _write(pilot: Pilot, form: forms.CaseForm, case: CaseDiscussion | None):
             else:
                 services.update_case(case, form.content(), by=current_user)
                 message = _("De casusbespreking is bijgewerkt.")
-            privacy_guard.record_confirmations(review, audit.CASE, case.id, current_user)
+            guard.record_confirmations(review, audit.CASE, case.id, current_user)
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("cases.show", slug=pilot.slug, case_id=case.id))
@@ -146,7 +148,7 @@ def delete(slug: str, case_id: int):
     case = _load_case(pilot, case_id)
     if not can_edit_case(current_user, case):
         abort(403)
-    form = forms.ActionForm()
+    form = ActionForm()
     lessons = queries.lesson_count(case)
     if request.method == "POST":
         if not form.validate_on_submit():

@@ -9,7 +9,7 @@ from proeftuin.dashboard.blueprint import bp
 from proeftuin.dashboard.queries import programmes_for
 from proeftuin.dates import local_today
 from proeftuin.measures import forms, queries
-from proeftuin.measures.routes import template_helpers
+from proeftuin.measures.template_helpers import template_helpers
 
 #: a pilot with more measures than this gets a link to its own page instead of charts
 MAX_CHARTS_PER_PILOT = 3

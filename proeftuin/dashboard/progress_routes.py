@@ -6,15 +6,17 @@ from flask import render_template
 
 from proeftuin.dashboard import activity as activity_data
 from proeftuin.dashboard import progress as logic
-from proeftuin.dashboard.blueprint import bp, load_pilot
+from proeftuin.dashboard import queries
+from proeftuin.dashboard.blueprint import bp
 from proeftuin.permissions import can_view_audit_trail
+from proeftuin.web.loaders import load_pilot
 
 
 @bp.get("/proeftuinen/<slug:slug>/voortgang")
 def progress(slug: str):
     """Show the pilot's activity per month, timeline and framework mapping against its work."""
     # Who did what to the pilot's records, and when: the audit trail's audience.
-    pilot = load_pilot(slug, need=can_view_audit_trail)
+    pilot = load_pilot(slug, need=can_view_audit_trail, options=queries.PILOT_PAGE, conceal=False)
     span = activity_data.MonthSpan.ending(activity_data.local_today())
     activity = activity_data.pilot_activity(pilot, span)
     return render_template(

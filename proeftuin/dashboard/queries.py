@@ -249,10 +249,3 @@ def application_queue(user: User) -> list[Pilot]:
     if not is_admin(user):
         stmt = stmt.where(Pilot.programme_id.in_(_facilitated_programme_ids(user)))
     return list(db.session.scalars(stmt))
-
-
-def pilot_by_slug(slug: str) -> Pilot | None:
-    """Return the pilot with this slug and everything its facilitator page shows."""
-    if "\x00" in slug:  # PostgreSQL refuses NUL in a query; no slug has one
-        return None
-    return db.session.scalar(sa.select(Pilot).where(Pilot.slug == slug).options(*PILOT_PAGE))

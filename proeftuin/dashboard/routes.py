@@ -9,13 +9,15 @@ from __future__ import annotations
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from proeftuin.dashboard import forms, queries, services, table
-from proeftuin.dashboard.blueprint import bp, load_pilot
+from proeftuin.dashboard import forms, queries, table
+from proeftuin.dashboard.blueprint import bp
 from proeftuin.extensions import db
 from proeftuin.models import PilotStatus
 from proeftuin.models.base import utcnow
-from proeftuin.paging import KnownPage
-from proeftuin.permissions import can_decide_on_pilot
+from proeftuin.permissions import can_decide_on_pilot, can_view_application
+from proeftuin.pilots import lifecycle
+from proeftuin.web.loaders import load_pilot
+from proeftuin.web.paging import KnownPage
 
 #: pilots per page of the table
 TABLE_PAGE_SIZE = 50
@@ -88,21 +90,22 @@ def _render_pilot(pilot, submitted=None, status_error: str | None = None, code: 
 @bp.get("/proeftuinen/<slug:slug>")
 def pilot(slug: str):
     """Show everything the application holds, its history and the steps it may take."""
-    return _render_pilot(load_pilot(slug))
+    pilot = load_pilot(slug, need=can_view_application, options=queries.PILOT_PAGE, conceal=False)
+    return _render_pilot(pilot)
 
 
 @bp.post("/proeftuinen/<slug:slug>/status")
 def change_status(slug: str):
     """Move the pilot one step through its lifecycle."""
-    pilot = load_pilot(slug, need=can_decide_on_pilot)
+    pilot = load_pilot(slug, need=can_decide_on_pilot, options=queries.PILOT_PAGE, conceal=False)
     form = forms.StatusChangeForm()
     valid = form.validate_on_submit()
     try:
-        target = services.next_status(pilot, form.to.data)
+        target = lifecycle.next_status(pilot, form.to.data)
         if not valid:
             return _render_pilot(pilot, form)
-        change = services.change_status(pilot, target, current_user, form.reason.data)
-    except services.StatusChangeError as error:
+        change = lifecycle.move_pilot(pilot, target, current_user, form.reason.data)
+    except lifecycle.TransitionError as error:
         if error.field == "reason":
             form.reason.errors.append(error.message)
             return _render_pilot(pilot, form)

@@ -13,7 +13,7 @@ from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
 from proeftuin.lessons.services import LessonContent
 from proeftuin.measures.forms import experiment_label
 from proeftuin.models import CaseDiscussion, Experiment, Lesson
-from proeftuin.privacy_guard import NotPersonalField
+from proeftuin.personal_data.guard import NotPersonalField
 from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 
 #: a summary is for lists and search results: one or two sentences
@@ -220,6 +220,3 @@ class WithdrawForm(FlaskForm):
         if not (field.data or "").strip():
             raise ValidationError(_l("Geef een reden op: bij intrekken is die verplicht."))
 
-
-class ActionForm(FlaskForm):
-    """No fields: carries the CSRF token of a POST-only button."""

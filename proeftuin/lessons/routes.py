@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit, privacy_guard
+from proeftuin import audit
 from proeftuin.extensions import db
 from proeftuin.lessons import forms, queries, services
 from proeftuin.measures import queries as measures_queries
@@ -22,7 +22,8 @@ from proeftuin.permissions import (
     can_work_on_lesson,
     can_write_lessons,
 )
-from proeftuin.workspace.routes import load_pilot
+from proeftuin.personal_data import guard
+from proeftuin.web.loaders import check_action_form, load_pilot
 
 bp = Blueprint("lessons", __name__)
 
@@ -54,12 +55,6 @@ def load_for_review(lesson_id: int, need, options=(), for_update: bool = False) 
         # A pilot that is not public is not there for an outsider.
         abort(403 if lesson.pilot.is_public or can_view_lesson(current_user, lesson) else 404)
     return lesson
-
-
-def _check_action_form() -> None:
-    # A POST-only button carries nothing but its CSRF token.
-    if not forms.ActionForm().validate_on_submit():
-        abort(400)
 
 
 def _show_error(form, error: services.LessonError) -> None:
@@ -107,14 +102,14 @@ def new(slug: str):
     review = None
     valid = form.validate_on_submit()
     if valid:
-        review = privacy_guard.check(form, audit.LESSON)
+        review = guard.check(form, audit.LESSON)
         if not review.blocking and not _is_preview():
             try:
                 lesson = services.create_lesson(pilot, forms.content_of(form), by=current_user)
             except services.LessonError as error:
                 _show_error(form, error)
             else:
-                privacy_guard.record_confirmations(review, audit.LESSON, lesson.id, current_user)
+                guard.record_confirmations(review, audit.LESSON, lesson.id, current_user)
                 db.session.commit()
                 flash(_("De les is opgeslagen als concept. Dien haar in wanneer ze klaar is voor beoordeling."), "success")
                 return redirect(url_for("lessons.show", slug=pilot.slug, lesson_id=lesson.id))
@@ -147,14 +142,14 @@ def edit(slug: str, lesson_id: int):
     review = None
     valid = form.validate_on_submit()
     if valid:
-        review = privacy_guard.check(form, audit.LESSON, lesson.id)
+        review = guard.check(form, audit.LESSON, lesson.id)
         if not review.blocking and not _is_preview():
             try:
                 changed = services.update_lesson(lesson, forms.content_of(form), by=current_user)
             except services.LessonError as error:
                 _show_error(form, error)
             else:
-                privacy_guard.record_confirmations(review, audit.LESSON, lesson.id, current_user)
+                guard.record_confirmations(review, audit.LESSON, lesson.id, current_user)
                 db.session.commit()
                 flash(_("De wijzigingen zijn opgeslagen.") if changed
                       else _("Er was niets gewijzigd."), "success")
@@ -167,7 +162,7 @@ def edit(slug: str, lesson_id: int):
 def submit(slug: str, lesson_id: int):
     """Offer the lesson to the programme's facilitators for review."""
     lesson = load_lesson(slug, lesson_id, need=can_work_on_lesson, for_update=True)
-    _check_action_form()
+    check_action_form()
     try:
         services.submit_lesson(lesson, by=current_user)
     except services.LessonError as error:

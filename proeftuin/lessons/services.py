@@ -1,9 +1,8 @@
 """State changes of lessons: each checks, changes, flushes and writes the audit trail.
 
-The lifecycle is a set of named functions (draft → submitted → published | returned; a
-public lesson can be withdrawn). Each refuses a step the lesson's status does not allow
-with a LessonError, before it changes anything, so a refused step leaves nothing half done.
-Routes commit.
+The lifecycle's steps are a table in `lifecycle.py`; each function here takes one of them and
+refuses a step the lesson's status does not allow with a LessonError, before it changes
+anything, so a refused step leaves nothing half done. Routes commit.
 """
 
 from __future__ import annotations
@@ -12,10 +11,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 
 from proeftuin import audit, search
 from proeftuin.extensions import db
+from proeftuin.lessons import lifecycle
+from proeftuin.lessons.lifecycle import LessonError
 from proeftuin.models import (
     AuditAction,
     CarerQuestion,
@@ -36,18 +36,7 @@ from proeftuin.models import (
     utcnow,
 )
 
-#: the statuses an edit turns back into a draft: the lesson has to be reviewed again
-BACK_TO_DRAFT = (LessonStatus.published, LessonStatus.returned, LessonStatus.withdrawn)
-SUBMITTABLE = (LessonStatus.draft, LessonStatus.returned, LessonStatus.withdrawn)
-
-
-class LessonError(ValueError):
-    """A change the lesson's lifecycle refuses; `field` names the input at fault, if any."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+__all__ = ["LessonError"]  # raised here, defined with the lifecycle
 
 
 @dataclass
@@ -169,8 +158,7 @@ def update_lesson(lesson: Lesson, content: LessonContent, by: User) -> bool:
     withdrawn lesson makes it a draft again; the public keeps seeing its last published
     revision until a facilitator publishes the new one.
     """
-    if lesson.status is LessonStatus.submitted:
-        raise LessonError(_("Deze les wacht op beoordeling en kan nu niet worden gewijzigd."))
+    lifecycle.check(lesson, lifecycle.EDIT)
     values = _resolved(lesson.pilot, content)
     before = _snapshot(lesson)
     _assign(lesson, values)
@@ -178,43 +166,20 @@ def update_lesson(lesson: Lesson, content: LessonContent, by: User) -> bool:
         return False
     lesson.updated_by = by
     lesson.updated_at = utcnow()
-    if lesson.status in BACK_TO_DRAFT:
-        lesson.status = LessonStatus.draft
+    lifecycle.move_on_edit(lesson)
     db.session.flush()
     _log(AuditAction.changed, by, lesson)
     return True
 
 
-def _claim(lesson: Lesson, expected: tuple[LessonStatus, ...], new: LessonStatus) -> None:
-    """Move the lesson on in one conditional UPDATE, or refuse.
-
-    The status the page was built on may be stale: two facilitators deciding at once, or a
-    writer submitting while a decision is made. Only the first UPDATE finds the status it
-    expects; the database serialises them, so the second is refused instead of publishing
-    twice or undoing a decision.
-    """
-    claimed = db.session.execute(
-        sa.update(Lesson)
-        .where(Lesson.id == lesson.id, Lesson.status.in_(expected))
-        .values(status=new)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.refresh(lesson)
-        raise LessonError(_("Iemand anders heeft deze les intussen al verder gebracht. "
-                            "Bekijk hoe ze er nu voor staat."))
-    set_committed_value(lesson, "status", new)
-
-
 def submit_lesson(lesson: Lesson, by: User) -> None:
     """Offer a draft or returned lesson to the programme's facilitators for review."""
-    if lesson.status not in SUBMITTABLE:
-        raise LessonError(_("Deze les wacht al op beoordeling of staat in de bibliotheek."))
+    lifecycle.check(lesson, lifecycle.SUBMIT)
     if not lesson.summary.strip() or not lesson.body.strip():
         raise LessonError(
             _("Vul eerst de samenvatting en de les zelf in; daarna kunt u de les indienen.")
         )
-    _claim(lesson, SUBMITTABLE, LessonStatus.submitted)
+    lifecycle.take(lesson, lifecycle.SUBMIT)
     lesson.submitted_at = utcnow()
     db.session.flush()
     _log(AuditAction.submitted, by, lesson)
@@ -229,9 +194,7 @@ def _next_number(lesson: Lesson) -> int:
 
 def publish_lesson(lesson: Lesson, by: User, feedback: str = "") -> LessonRevision:
     """Approve a submitted lesson: its working copy becomes the next public revision."""
-    if lesson.status is not LessonStatus.submitted:
-        raise LessonError(_("Alleen een ingediende les kan worden gepubliceerd."))
-    _claim(lesson, (LessonStatus.submitted,), LessonStatus.published)
+    lifecycle.take(lesson, lifecycle.PUBLISH)
     now = utcnow()
     revision = LessonRevision(
         lesson=lesson, number=_next_number(lesson), published_at=now, published_by=by,
@@ -255,15 +218,14 @@ def publish_lesson(lesson: Lesson, by: User, feedback: str = "") -> LessonRevisi
 
 def return_lesson(lesson: Lesson, by: User, feedback: str) -> LessonReview:
     """Send a submitted lesson back to its writers with the feedback they need."""
-    if lesson.status is not LessonStatus.submitted:
-        raise LessonError(_("Alleen een ingediende les kan worden teruggegeven."))
+    lifecycle.check(lesson, lifecycle.RETURN)
     feedback = (feedback or "").strip()
     if not feedback:
         raise LessonError(
             _("Schrijf feedback voor de schrijvers: wat moet er anders voordat de les gepubliceerd kan worden?"),
             "feedback",
         )
-    _claim(lesson, (LessonStatus.submitted,), LessonStatus.returned)
+    lifecycle.take(lesson, lifecycle.RETURN)
     review = LessonReview(lesson=lesson, decision=ReviewDecision.returned, feedback=feedback,
                           reviewer=by, created_at=utcnow())
     db.session.add(review)
@@ -274,18 +236,14 @@ def return_lesson(lesson: Lesson, by: User, feedback: str) -> LessonReview:
 
 def withdraw_lesson(lesson: Lesson, by: User, reason: str) -> LessonReview:
     """Take a public lesson out of the library, with the reason its writers read."""
-    if not lesson.is_public:
-        raise LessonError(_("Deze les staat niet (meer) in de bibliotheek."))
+    lifecycle.check(lesson, lifecycle.WITHDRAW)
     reason = (reason or "").strip()
     if not reason:
         raise LessonError(_("Geef een reden op: bij intrekken is die verplicht."), "reason")
     review = LessonReview(lesson=lesson, decision=ReviewDecision.withdrawn, feedback=reason,
                           reviewer=by, created_at=utcnow())
     db.session.add(review)
-    # A new version the writers are working on, or one waiting for review, stays as it is:
-    # only the public copy goes.
-    if lesson.status is LessonStatus.published:
-        _claim(lesson, (LessonStatus.published,), LessonStatus.withdrawn)
+    lifecycle.take(lesson, lifecycle.WITHDRAW)
     lesson.public_revision = None
     db.session.flush()
     search.remove_lesson(lesson.id)

@@ -4,7 +4,7 @@ A search for a common word finds most of the library, and counting its facets th
 the database far longer than drawing the page: readers who repeat a popular search should
 not each pay for it. What is kept is small and public: the total, the facet counts and the
 ids of one page of lessons, under the selection, the page and the library's version (see
-`proeftuin.versioned_cache`). Any change to what the library shows gives a new version, so
+`proeftuin.caching.versioned_cache`). Any change to what the library shows gives a new version, so
 nothing stale is ever served; entries of old versions age out of the LRU.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Hashable
 
 from flask import current_app
 
-from proeftuin import versioned_cache
+from proeftuin.caching import versioned_cache
 
 
 def entry(key: Hashable) -> versioned_cache.Entry:

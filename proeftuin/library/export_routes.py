@@ -9,10 +9,10 @@ import os
 
 from flask import Response, request, send_file, stream_with_context
 
-from proeftuin.library import exports, feeds
+from proeftuin.library import exports, feeds, results
 from proeftuin.library import open_data as archives
+from proeftuin.library.blueprint import bp
 from proeftuin.library.forms import LibraryFilterForm
-from proeftuin.library.routes import bp
 from proeftuin.models.base import utcnow
 
 #: how long a browser or proxy may keep the open-data archive before asking again
@@ -31,8 +31,8 @@ def feed():
 @bp.get("/export.csv")
 def export_csv():
     """Stream every lesson of the selection as CSV, in the library's order."""
-    selection = LibraryFilterForm(request.args).selection()
-    response = Response(stream_with_context(exports.selection_csv(selection)),
+    found = results.search(LibraryFilterForm(request.args).selection(), all_links=True)
+    response = Response(stream_with_context(exports.lessons_csv(found.lessons)),
                         content_type="text/csv; charset=utf-8")
     response.headers.set("Content-Disposition", "attachment",
                          filename=exports.export_filename(utcnow()))

@@ -199,9 +199,9 @@ def csv_chunks(columns: tuple[Column, ...], records: Iterable[dict],
         yield buffer.getvalue()
 
 
-def selection_csv(selection: queries.LibrarySelection) -> Iterator[str]:
-    """Yield every lesson of a library selection as CSV, in the selection's order."""
-    return csv_chunks(LESSON_COLUMNS, lesson_records(queries.all_lessons(selection)))
+def lessons_csv(lessons: Iterable[Lesson]) -> Iterator[str]:
+    """Yield these lessons as CSV, in their order."""
+    return csv_chunks(LESSON_COLUMNS, lesson_records(lessons))
 
 
 def export_filename(today: datetime) -> str:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from proeftuin.labels import lesson_kind_label
-from proeftuin.library import queries
+from proeftuin.library import queries, results
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.urls import LICENCE_URL, public_lesson_url
 from proeftuin.models import Lesson
@@ -116,7 +116,8 @@ def library_feed(filters: LibraryFilterForm) -> bytes:
     """Return the Atom feed of the newest lessons in the form's selection, as UTF-8 XML."""
     params = filters.params()
     self_url = url_for("library.feed", **params, _external=True)
-    lessons = list(queries.all_lessons(feed_selection(filters), limit=FEED_SIZE))
+    lessons = results.search(feed_selection(filters), per_page=FEED_SIZE, count=False,
+                             all_links=True).lessons
     # An empty feed has no newest entry; it still needs an updated time, and a fixed one
     # keeps its ETag stable.
     updated = max((lesson.public_revision.published_at for lesson in lessons),

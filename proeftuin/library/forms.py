@@ -19,7 +19,7 @@ from proeftuin.library.queries import LibrarySelection, Order
 from proeftuin.models import LessonKind, LessonLevel
 from proeftuin.pilots import queries as pilot_queries
 from proeftuin.pilots.forms import int_or_none, region_choices, str_or_none
-from proeftuin.search_text import MAX_QUERY_LENGTH
+from proeftuin.search.text import MAX_QUERY_LENGTH
 
 
 class LibraryFilterForm(FilterForm):

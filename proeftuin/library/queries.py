@@ -6,12 +6,10 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import contains_eager, defer, joinedload, raiseload, selectinload
 
-from proeftuin import search, search_text
+from proeftuin import search
 from proeftuin.extensions import db
-from proeftuin.library import cache
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
@@ -26,8 +24,8 @@ from proeftuin.models import (
     TargetGroup,
 )
 from proeftuin.models.lesson import revision_direction, revision_question, revision_target_group
-from proeftuin.paging import KnownPage
 from proeftuin.pilots.queries import WITHOUT_CONTACT
+from proeftuin.search import text as search_text
 
 #: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
 MAX_ID = 2**31 - 1
@@ -234,33 +232,19 @@ def _ordered(stmt, order: Order, matches):
     return stmt.order_by(*newest)
 
 
-def search_lessons(selection: LibrarySelection, page: int, per_page: int,
-                   total: int | None = None, all_links: bool = False) -> Pagination:
-    """Return one page of the library's lessons that match the selection, in its order.
+def page_ids(selection: LibrarySelection, page: int, per_page: int) -> list[int]:
+    """Return the ids of one page of the library's lessons that match the selection, in order.
 
-    Each item is a Lesson with its public revision (and that revision's directions) and its
-    pilot's region and programme loaded; nothing private can be loaded from it. `total`,
-    when the caller has counted already (see `facet_counts`), saves counting again;
-    `all_links` loads the revisions' questions and target groups too.
-
-    The page's ids are chosen first, from narrow rows, and only those lessons are loaded:
-    ordering tens of thousands of hits with all their text was most of a search's time.
+    The page's ids are chosen from narrow rows, and only those lessons are loaded afterwards
+    (`lessons_in_order`): ordering tens of thousands of hits with all their text was most of
+    a search's time.
     """
-    page = max(page, 1)
     matches = _matches(selection)
-    ids = list(db.session.scalars(
+    return list(db.session.scalars(
         _ordered(_public(Lesson.id, selection=selection, matches=matches,
                          revision=_reads_revision(selection)),
                  selection.effective_order, matches)
-        .limit(per_page).offset((page - 1) * per_page)))
-    if total is None:
-        # The same for every reader until the library changes: counted once per version.
-        kept = cache.entry(("count", selection))
-        total = kept.value
-        if total is None:
-            total = count_lessons(selection)
-            kept.keep(total)
-    return KnownPage(lessons_in_order(ids, all_links), total, page, per_page)
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)))
 
 
 def _reads_revision(selection: LibrarySelection) -> bool:
@@ -282,11 +266,6 @@ def lessons_in_order(ids: list[int], all_links: bool = False) -> list[Lesson]:
     return [found[lesson_id] for lesson_id in ids if lesson_id in found]
 
 
-def lessons_page(ids: list[int], total: int, page: int, per_page: int) -> Pagination:
-    """Return a page of these lessons, in this order, loaded as `search_lessons` loads them."""
-    return KnownPage(lessons_in_order(ids), total, page, per_page)
-
-
 def count_lessons(selection: LibrarySelection) -> int:
     """Return how many lessons match the selection, reading no text and ranking nothing."""
     ids = _public(Lesson.id, selection=selection, matches=_matches(selection, scored=False),
@@ -295,7 +274,7 @@ def count_lessons(selection: LibrarySelection) -> int:
 
 
 def all_lessons(selection: LibrarySelection, limit: int | None = None):
-    """Yield every lesson of the selection in its order, loaded as `search_lessons` does."""
+    """Yield every lesson of the selection in its order, with all links of their revisions."""
     matches = _matches(selection)
     stmt = _ordered(
         _public(Lesson, selection=selection, matches=matches).options(

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 
 from proeftuin.extensions import csrf, db
 from proeftuin.main import queries
-from proeftuin.navigation import redirect_next
+from proeftuin.web.navigation import redirect_next
 
 bp = Blueprint("main", __name__)
 

@@ -28,7 +28,7 @@ from proeftuin.forms import (
 )
 from proeftuin.measures.services import ExperimentContent, MeasureContent
 from proeftuin.models import Experiment, ImprovementDirection, Measure, Pilot, Programme
-from proeftuin.privacy_guard import NotPersonalField
+from proeftuin.personal_data.guard import NotPersonalField
 from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 
 TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
@@ -348,9 +348,6 @@ def experiment_label(experiment: Experiment) -> str:
     """Name an experiment by its title and the day it started."""
     return f"{experiment.title} ({format_date(experiment.started_on, 'long')})"
 
-
-class ActionForm(FlaskForm):
-    """No fields: carries the CSRF token of a POST-only button."""
 
 
 # The facilitators' overview --------------------------------------------------------------

@@ -7,13 +7,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import privacy_guard
-from proeftuin.charts import run_chart
 from proeftuin.charts.run_chart import format_value
 from proeftuin.dates import local_today
 from proeftuin.extensions import db
-from proeftuin.forms import month_text, parse_month
+from proeftuin.forms import ActionForm, month_text, parse_month
 from proeftuin.measures import forms, queries, services
+from proeftuin.measures.template_helpers import template_helpers
 from proeftuin.models import Experiment, Measure, Pilot
 from proeftuin.permissions import (
     can_edit_experiment,
@@ -23,21 +22,10 @@ from proeftuin.permissions import (
     can_write_experiments,
     can_write_measures,
 )
-from proeftuin.workspace.routes import load_pilot
+from proeftuin.personal_data import guard
+from proeftuin.web.loaders import load_pilot
 
 bp = Blueprint("measures", __name__, url_prefix="/werkplaats/<slug:slug>")
-
-
-def template_helpers() -> dict:
-    """Return what the measures templates (and the run chart macro elsewhere) call."""
-    return {
-        "format_value": format_value,
-        "month_text": month_text,
-        "render_run_chart": run_chart.render,
-        "experiment_text_label": forms.text_label,
-        "act_label": lambda decision: str(forms.ACT_LABELS[decision.value if decision else ""]),
-        "direction_label": lambda direction: str(forms.DIRECTION_LABELS[direction]),
-    }
 
 
 bp.context_processor(template_helpers)
@@ -91,14 +79,14 @@ def new(slug: str):
     pilot = load_pilot(slug, need=can_write_measures)
     form = forms.MeasureForm()
     # Measures and their notes are written about the same visits and people as cases.
-    review = privacy_guard.check_if_valid(form, services.MEASURE)
-    if privacy_guard.may_save(review):
+    review = guard.check_if_valid(form, services.MEASURE)
+    if guard.may_save(review):
         try:
             measure = services.create_measure(pilot, form.content(), by=current_user)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            privacy_guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
+            guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
             db.session.commit()
             flash(_("De meting ‘%(name)s’ is toegevoegd. Leg nu de waarden per maand vast.",
                     name=measure.name), "success")
@@ -114,14 +102,14 @@ def edit(slug: str, measure_id: int):
     pilot = load_pilot(slug, need=can_read_measures)
     measure = _load_measure(pilot, measure_id, need=can_edit_measure)
     form = forms.MeasureForm(data=forms.measure_data(measure) if request.method == "GET" else None)
-    review = privacy_guard.check_if_valid(form, services.MEASURE, measure.id)
-    if privacy_guard.may_save(review):
+    review = guard.check_if_valid(form, services.MEASURE, measure.id)
+    if guard.may_save(review):
         try:
             changed = services.update_measure(measure, form.content(), by=current_user)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            privacy_guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
+            guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
             db.session.commit()
             flash(_("De meting is bijgewerkt.") if changed else _("Er was niets gewijzigd."),
                   "success")
@@ -136,7 +124,7 @@ def delete(slug: str, measure_id: int):
     """Ask whether to delete a measure with all its values, and delete it once confirmed."""
     pilot = load_pilot(slug, need=can_read_measures)
     measure = _load_measure(pilot, measure_id, need=can_edit_measure)
-    form = forms.ActionForm()
+    form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -167,9 +155,9 @@ def record(slug: str, measure_id: int):
         else:
             data = {"month": month_text(today.replace(day=1))}
     form = forms.ValueForm(data=data, today=today)
-    review = privacy_guard.check_if_valid(form, services.MEASURE_VALUE,
+    review = guard.check_if_valid(form, services.MEASURE_VALUE,
                                           lambda: _value_id(measure, form))
-    if privacy_guard.may_save(review):
+    if guard.may_save(review):
         try:
             row, previous, changed = services.record_value(measure, form.chosen_month, form.value.number,
                                                   form.note.data or "", by=current_user,
@@ -177,7 +165,7 @@ def record(slug: str, measure_id: int):
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            privacy_guard.record_confirmations(review, services.MEASURE_VALUE, row.id,
+            guard.record_confirmations(review, services.MEASURE_VALUE, row.id,
                                                current_user)
             db.session.commit()
             month_name = format_date(row.month, "MMMM yyyy")
@@ -229,7 +217,7 @@ def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experimen
     review = None
     if form.validate_on_submit():
         # An experiment's cycle is written about real visits and real people, like a case.
-        review = privacy_guard.check(form, services.EXPERIMENT, found.id if found else None)
+        review = guard.check(form, services.EXPERIMENT, found.id if found else None)
         if not review.blocking:
             try:
                 if found is None:
@@ -242,7 +230,7 @@ def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experimen
             except services.MeasureError as error:
                 _show_error(form, error)
             else:
-                privacy_guard.record_confirmations(review, services.EXPERIMENT, saved.id,
+                guard.record_confirmations(review, services.EXPERIMENT, saved.id,
                                                    current_user)
                 db.session.commit()
                 flash(message, "success")

@@ -1,7 +1,7 @@
 """Numbers that change whenever what the public library or a pilot's profile shows may have.
 
 The library keeps search results in memory (`proeftuin.library.cache`), and the pages
-visitors read are kept rendered (`proeftuin.page_cache`), under these numbers. Row LIBRARY
+visitors read are kept rendered (`proeftuin.caching.page_cache`), under these numbers. Row LIBRARY
 changes with every write that can change a search's result, count or order, or a lesson's
 page: a lesson published or withdrawn, a report of reuse, a pilot's status, name, place,
 region or programme, a programme's name or slug or a new one. Row PROFILES changes with the
@@ -86,6 +86,11 @@ def current(connection, row: int = LIBRARY) -> int:
     version = connection.scalar(sa.select(library_version.c.version)
                                 .where(library_version.c.id == row))
     return version or 0
+
+
+def bump(connection, row: int = LIBRARY) -> None:
+    """Change a number by hand, for a write that no trigger sees (rebuilding the index)."""
+    connection.execute(sa.text(_bump(row)))
 
 
 def all_current(connection) -> dict[int, int]:

@@ -1,14 +1,18 @@
 """The pilot lifecycle: applied → selected | declined → active → completed | stopped.
 
-Each step is a named function that refuses a transition the lifecycle does not allow and
-records who made it, when and why.
+`ALLOWED` is the table of steps: from each status, where a pilot may go. Each step is a named
+function that refuses, with one translated TransitionError, a step the table does not allow
+(or that another facilitator took first), and records who made it, when and why. The
+facilitators' form and the permissions read the same table.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from proeftuin.extensions import db
+from proeftuin.labels import status_label
 from proeftuin.models import Pilot, PilotStatus, PilotStatusChange, User, utcnow
 
 ALLOWED = {
@@ -22,12 +26,42 @@ REASON_REQUIRED = {PilotStatus.declined, PilotStatus.stopped}
 
 
 class TransitionError(ValueError):
-    """The pilot cannot move to that status from where it is."""
+    """A step the lifecycle refuses, with a message for the reader; `field` names the input
+    at fault ("to": the step itself, "reason": its missing reason)."""
+
+    def __init__(self, message: str, field: str = "to"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _not_from_here(pilot: Pilot, target: PilotStatus) -> TransitionError:
+    return TransitionError(
+        _("Een proeftuin met de status %(current)s kan niet naar %(target)s. Misschien heeft iemand anders de status net gewijzigd; kies een van de mogelijke stappen.",
+          current=status_label(pilot.status), target=status_label(target))
+    )
 
 
 def allowed_next(pilot: Pilot) -> list[PilotStatus]:
     """Return the statuses this pilot may move to, in lifecycle order."""
     return [s for s in PilotStatus if s in ALLOWED.get(pilot.status, set())]
+
+
+def next_status(pilot: Pilot, value: PilotStatus | str | None) -> PilotStatus:
+    """Return the status named by `value` if the pilot may move there now.
+
+    Raises TransitionError for an unknown status or a step the lifecycle does not allow from
+    where the pilot is (a stale page, typically).
+    """
+    try:
+        target = PilotStatus(value)
+    except ValueError:
+        raise TransitionError(
+            _("Deze statuswijziging bestaat niet. Kies een van de mogelijke stappen.")
+        ) from None
+    if target not in ALLOWED.get(pilot.status, set()):
+        raise _not_from_here(pilot, target)
+    return target
 
 
 def record_application(pilot: Pilot) -> PilotStatusChange:
@@ -39,10 +73,13 @@ def record_application(pilot: Pilot) -> PilotStatusChange:
 
 def _move(pilot: Pilot, to: PilotStatus, by: User, reason: str = "") -> PilotStatusChange:
     reason = (reason or "").strip()
-    if to not in ALLOWED.get(pilot.status, set()):
-        raise TransitionError(f"{pilot.status.value} → {to.value} is not allowed")
+    next_status(pilot, to)
     if to in REASON_REQUIRED and not reason:
-        raise TransitionError(f"{to.value} needs a reason")
+        raise TransitionError(
+            _("Geef een reden op: bij afwijzen is die verplicht.") if to is PilotStatus.declined
+            else _("Geef een reden op: bij stoppen is die verplicht."),
+            field="reason",
+        )
     from_status = pilot.status
     # Compare-and-set: of two facilitators deciding at the same moment, only one wins.
     moved = db.session.execute(
@@ -53,7 +90,7 @@ def _move(pilot: Pilot, to: PilotStatus, by: User, reason: str = "") -> PilotSta
     ).rowcount
     if moved != 1:
         db.session.refresh(pilot)
-        raise TransitionError(f"{from_status.value} changed meanwhile")
+        raise _not_from_here(pilot, to)
     db.session.refresh(pilot, ["status", "updated_at"])
     change = PilotStatusChange(
         pilot=pilot, from_status=from_status, to_status=to, changed_by=by, reason=reason
@@ -97,6 +134,12 @@ TRANSITIONS = {
 }
 
 
-def move_pilot(pilot: Pilot, to: PilotStatus, by: User, reason: str = "") -> PilotStatusChange:
-    """Dispatch to the named transition for `to`."""
-    return TRANSITIONS[to](pilot, by, reason)
+def move_pilot(pilot: Pilot, to: PilotStatus | str | None, by: User,
+               reason: str = "") -> PilotStatusChange:
+    """Take the named step to status `to`, record who and why, and flush.
+
+    Raises TransitionError, with nothing changed, when the status is unknown, the step is not
+    allowed from where the pilot is, or the step needs a reason and has none.
+    """
+    target = next_status(pilot, to)
+    return TRANSITIONS[target](pilot, by, reason)

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from proeftuin import page_cache
+from proeftuin.caching import page_cache
 from proeftuin.extensions import db, limiter
 from proeftuin.permissions import can_view_public_profile
 from proeftuin.pilots import queries, services

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from proeftuin.forms import clean_text
 from proeftuin.models import Pilot
-from proeftuin.privacy_guard import NotPersonalField
+from proeftuin.personal_data.guard import NotPersonalField
 from proeftuin.workspace.forms import MARKDOWN_HINT
 
 #: a report tells a story in a few paragraphs; the lesson itself holds the detail
@@ -89,6 +89,3 @@ class HideForm(FlaskForm):
         filters=[clean_text],
     )
 
-
-class ActionForm(FlaskForm):
-    """No fields: carries the CSRF token of a POST-only button."""

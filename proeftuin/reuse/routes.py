@@ -6,14 +6,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit, privacy_guard
+from proeftuin import audit
 from proeftuin.extensions import db
+from proeftuin.forms import ActionForm
 from proeftuin.library.queries import public_lesson
 from proeftuin.library.urls import public_lesson_url
 from proeftuin.models import LessonReuse
 from proeftuin.permissions import can_hide_reuse, can_report_reuse
+from proeftuin.personal_data import guard
 from proeftuin.reuse import forms, queries, services
 from proeftuin.security_log import log_event
+from proeftuin.web.loaders import check_action_form
 
 bp = Blueprint("reuse", __name__)
 
@@ -49,7 +52,7 @@ def report(lesson_id: int):
         form.pilot.data = pilots[0].id
     review = None
     if form.validate_on_submit():
-        review = privacy_guard.check(form, audit.REUSE)
+        review = guard.check(form, audit.REUSE)
         if not review.blocking:
             chosen = next(pilot for pilot in pilots if pilot.id == form.pilot.data)
             try:
@@ -58,7 +61,7 @@ def report(lesson_id: int):
             except services.ReuseError as error:
                 _show_error(form, error)
             else:
-                privacy_guard.record_confirmations(review, audit.REUSE, reuse.id, current_user)
+                guard.record_confirmations(review, audit.REUSE, reuse.id, current_user)
                 db.session.commit()
                 flash(_("Dank u wel. Uw melding van hergebruik staat nu bij de les."), "success")
                 return redirect(public_lesson_url(revision, _anchor="hergebruik"), code=303)
@@ -100,7 +103,7 @@ def hide(reuse_id: int):
             return _back_to_trail(reuse)
     return render_template("reuse/hide.html", reuse=reuse, lesson=reuse.lesson,
                            revision=reuse.lesson.public_revision, form=form,
-                           action_form=forms.ActionForm(formdata=None))
+                           action_form=ActionForm(formdata=None))
 
 
 @bp.post(f"{MODERATION}/tonen")
@@ -108,8 +111,7 @@ def hide(reuse_id: int):
 def unhide(reuse_id: int):
     """Put a hidden report back in the public trail."""
     reuse = load_for_moderation(reuse_id, for_update=True)
-    if not forms.ActionForm().validate_on_submit():
-        abort(400)
+    check_action_form()
     try:
         services.unhide_reuse(reuse, by=current_user)
     except services.ReuseError as error:

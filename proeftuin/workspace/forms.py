@@ -20,7 +20,7 @@ from proeftuin import reference, reference_queries
 from proeftuin.forms import AtLeastOne, MultiCheckboxField, check_year, clean_line, clean_text
 from proeftuin.labels import MEMBER_ROLE
 from proeftuin.models import Pilot
-from proeftuin.privacy_guard import NotPersonalField
+from proeftuin.personal_data.guard import NotPersonalField
 
 #: generous, but keeps a pasted book out of the database
 MAX_TEXT = 20_000
@@ -31,9 +31,6 @@ MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met -
 def _reference_choices(group: str) -> list[SelectChoice]:
     return [SelectChoice(key, label) for key, label in reference.choices(group)]
 
-
-class ActionForm(FlaskForm):
-    """No fields: carries the CSRF token of a POST-only button."""
 
 
 class FrameworkForm(FlaskForm):

@@ -23,7 +23,7 @@ from proeftuin.models import (
     utcnow,
 )
 
-# Loader options per page, passed to `pilot_by_slug` so one select brings what it shows.
+# Loader options per page, passed to `load_pilot` so one select brings what it shows.
 OVERVIEW = (
     joinedload(Pilot.region),
     selectinload(Pilot.questions),
@@ -41,15 +41,6 @@ PROFILE = (
 )
 ORGANISATIONS = (selectinload(Pilot.organisations),)
 AGREEMENTS = (selectinload(Pilot.agreements),)
-
-
-def pilot_by_slug(slug: str, *options) -> Pilot | None:
-    """Return the pilot with this slug and its programme, plus whatever `options` load."""
-    return db.session.scalar(
-        sa.select(Pilot)
-        .where(Pilot.slug == slug)
-        .options(joinedload(Pilot.programme), *options)
-    )
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -149,13 +140,6 @@ def member_with_email(pilot: Pilot, email: str) -> Membership | None:
         .join(Membership.user)
         .where(Membership.pilot_id == pilot.id,
                sa.func.lower(User.email) == email.strip().lower())
-    )
-
-
-def child_of(model, pilot: Pilot, row_id: int):
-    """Return the row of `model` with this id if it belongs to the pilot, else None."""
-    return db.session.scalar(
-        sa.select(model).where(model.id == row_id, model.pilot_id == pilot.id)
     )
 
 

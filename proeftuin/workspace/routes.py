@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit, privacy_guard
+from proeftuin import audit
 from proeftuin.auth.invitations import invitation_token
 from proeftuin.extensions import db
 from proeftuin.labels import actor_name, audit_action_label, audit_role_label, record_type_label
@@ -35,38 +35,12 @@ from proeftuin.permissions import (
     can_view_workspace,
     is_admin,
 )
+from proeftuin.personal_data import guard
 from proeftuin.security_log import log_event
+from proeftuin.web.loaders import check_action_form, load_child, load_pilot
 from proeftuin.workspace import forms, queries, services
 
 bp = Blueprint("workspace", __name__, url_prefix="/werkplaats")
-
-
-def load_pilot(slug: str, need=can_view_workspace, options=()):
-    """Return the pilot with this slug, or 404; 403 unless `need(current_user, pilot)`."""
-    pilot = queries.pilot_by_slug(slug, *options)
-    if pilot is None:
-        abort(404)
-    if not need(current_user, pilot):
-        # Applications and declined groups are not public: an outsider learns nothing of them.
-        abort(403 if pilot.is_public or can_view_workspace(current_user, pilot) else 404)
-    return pilot
-
-
-def _load_child(model, pilot, row_id: int):
-    """Return a row that belongs to this pilot, or 404: never one of another pilot."""
-    # Integer ids are 32-bit; a larger number in the URL would overflow PostgreSQL's binding.
-    if not 0 < row_id < 2**31:
-        abort(404)
-    row = queries.child_of(model, pilot, row_id)
-    if row is None:
-        abort(404)
-    return row
-
-
-def _check_action_form() -> None:
-    # A POST-only button carries nothing but its CSRF token.
-    if not forms.ActionForm().validate_on_submit():
-        abort(400)
 
 
 # Overview ---------------------------------------------------------------------------------
@@ -153,10 +127,10 @@ def direction(slug: str, number: int):
         abort(404)
     form = forms.DirectionForm(obj=pilot_direction if request.method == "GET" else None)
     # Published on the profile once the pilot is selected: guarded like a lesson.
-    review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id)
-    if privacy_guard.may_save(review):
+    review = guard.check_if_valid(form, services.PILOT, pilot.id)
+    if guard.may_save(review):
         services.update_direction(pilot_direction, form.task.data, form.desired_outcome.data)
-        privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+        guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
         db.session.commit()
         flash(_("De opgave en gewenste uitkomst zijn opgeslagen."), "success")
         return redirect(url_for("workspace.framework", slug=pilot.slug))
@@ -182,8 +156,8 @@ def profile(slug: str):
         form = forms.ProfileForm(
             data=forms.profile_data(pilot) if request.method == "GET" else None
         )
-        review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id)
-        if privacy_guard.may_save(review):
+        review = guard.check_if_valid(form, services.PILOT, pilot.id)
+        if guard.may_save(review):
             services.update_profile(
                 pilot,
                 name=form.name.data,
@@ -199,7 +173,7 @@ def profile(slug: str):
                 discipline_ids=form.disciplines.data or [],
                 target_group_ids=form.target_groups.data or [],
             )
-            privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+            guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
             db.session.commit()
             flash(_("Het profiel is opgeslagen."), "success")
             return redirect(url_for("workspace.profile", slug=pilot.slug))
@@ -218,10 +192,10 @@ def organisations(slug: str):
     if request.method == "POST" and not editable:
         abort(403)
     form = forms.OrganisationForm() if editable else None
-    review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id) if form else None
-    if privacy_guard.may_save(review):
+    review = guard.check_if_valid(form, services.PILOT, pilot.id) if form else None
+    if guard.may_save(review):
         services.add_organisation(pilot, form.name.data, form.kind.data)
-        privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+        guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
         db.session.commit()
         flash(_("De organisatie is toegevoegd."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))
@@ -234,15 +208,15 @@ def organisations(slug: str):
 def edit_organisation(slug: str, organisation_id: int):
     """Change an organisation's name or kind."""
     pilot = load_pilot(slug, need=can_edit_pilot)
-    organisation = _load_child(PilotOrganisation, pilot, organisation_id)
+    organisation = load_child(PilotOrganisation, pilot, organisation_id)
     form = forms.OrganisationForm(
         data={"name": organisation.name, "kind": organisation.kind.value}
         if request.method == "GET" else None
     )
-    review = privacy_guard.check_if_valid(form, services.PILOT, pilot.id)
-    if privacy_guard.may_save(review):
+    review = guard.check_if_valid(form, services.PILOT, pilot.id)
+    if guard.may_save(review):
         services.update_organisation(organisation, form.name.data, form.kind.data)
-        privacy_guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+        guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
         db.session.commit()
         flash(_("De organisatie is bijgewerkt."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))
@@ -257,8 +231,8 @@ def edit_organisation(slug: str, organisation_id: int):
 def remove_organisation(slug: str, organisation_id: int):
     """Take an organisation off the pilot's list."""
     pilot = load_pilot(slug, need=can_edit_pilot)
-    organisation = _load_child(PilotOrganisation, pilot, organisation_id)
-    _check_action_form()
+    organisation = load_child(PilotOrganisation, pilot, organisation_id)
+    check_action_form()
     name = organisation.name
     services.remove_organisation(organisation)
     db.session.commit()
@@ -291,7 +265,7 @@ def agreements(slug: str):
 def edit_agreement(slug: str, agreement_id: int):
     """Change who an agreement is with or what it says."""
     pilot = load_pilot(slug, need=can_edit_agreements)
-    agreement = _load_child(Agreement, pilot, agreement_id)
+    agreement = load_child(Agreement, pilot, agreement_id)
     form = forms.AgreementForm(obj=agreement if request.method == "GET" else None)
     if form.validate_on_submit():
         services.update_agreement(agreement, form.party.data, form.commitment.data)
@@ -308,8 +282,8 @@ def edit_agreement(slug: str, agreement_id: int):
 def remove_agreement(slug: str, agreement_id: int):
     """Delete a collaboration agreement."""
     pilot = load_pilot(slug, need=can_edit_agreements)
-    agreement = _load_child(Agreement, pilot, agreement_id)
-    _check_action_form()
+    agreement = load_child(Agreement, pilot, agreement_id)
+    check_action_form()
     party = agreement.party
     services.remove_agreement(agreement)
     db.session.commit()
@@ -373,7 +347,7 @@ def members(slug: str):
 def change_member_role(slug: str, membership_id: int):
     """Change a member's role."""
     pilot = load_pilot(slug, need=can_manage_members)
-    membership = _load_child(Membership, pilot, membership_id)
+    membership = load_child(Membership, pilot, membership_id)
     form = forms.MemberRoleForm()
     if not form.validate_on_submit():
         flash(_("Kies een geldige rol."), "error")
@@ -393,8 +367,8 @@ def change_member_role(slug: str, membership_id: int):
 def remove_member(slug: str, membership_id: int):
     """Take someone out of the pilot."""
     pilot = load_pilot(slug, need=can_manage_members)
-    membership = _load_child(Membership, pilot, membership_id)
-    _check_action_form()
+    membership = load_child(Membership, pilot, membership_id)
+    check_action_form()
     name = membership.user.name
     try:
         services.remove_member(membership, by=current_user)
@@ -413,8 +387,8 @@ def remove_member(slug: str, membership_id: int):
 def revoke_invitation(slug: str, invitation_id: int):
     """Withdraw an open invitation."""
     pilot = load_pilot(slug, need=can_manage_members)
-    invitation = _load_child(Invitation, pilot, invitation_id)
-    _check_action_form()
+    invitation = load_child(Invitation, pilot, invitation_id)
+    check_action_form()
     if not invitation.is_open:
         flash(_("Deze uitnodiging is al gebruikt, ingetrokken of verlopen."), "warning")
         return redirect(url_for("workspace.members", slug=pilot.slug))

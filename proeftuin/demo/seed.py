@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 import click
 import sqlalchemy as sa
 
-from proeftuin import demo_work
 from proeftuin.auth.passwords import hash_password
+from proeftuin.demo import work as demo_work
+from proeftuin.demo.measures import seed_demo_measures
+from proeftuin.demo.reuse import seed_demo_reuse
 from proeftuin.extensions import db
-from proeftuin.measures.demo import seed_demo_measures
 from proeftuin.models import (
     Agreement,
     CarerQuestion,
@@ -39,7 +40,6 @@ from proeftuin.models import (
     utcnow,
 )
 from proeftuin.pilots import lifecycle
-from proeftuin.reuse.demo import seed_demo_reuse
 from proeftuin.slugs import unique_slug
 
 #: the one password of every demo account (printed by `make run`, so never use it for real)

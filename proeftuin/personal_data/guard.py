@@ -23,9 +23,9 @@ from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from proeftuin import privacy
 from proeftuin.extensions import db
 from proeftuin.models import PrivacyConfirmation, User
+from proeftuin.personal_data import detection
 
 #: a fingerprint is 64 hex digits; more boxes than this in one post is not a person typing
 MAX_CONFIRMATIONS = 200
@@ -55,7 +55,7 @@ class NotPersonalField(SelectMultipleField):
 class Mark:
     """One finding in one field, with what the form needs to show and confirm it."""
 
-    finding: privacy.Finding
+    finding: detection.Finding
     fingerprint: str
     #: confirmed on an earlier save of this record
     stored: bool
@@ -125,12 +125,12 @@ def check(form, record_type: str, record_id: int | None = None) -> Review:
     ticked = set(form.not_personal.data or ()) if hasattr(form, "not_personal") else set()
     review = Review()
     for form_field in text_fields(form):
-        findings = privacy.scan(form_field.data or "")
+        findings = detection.scan(form_field.data or "")
         if not findings:
             continue
         marks = []
         for number, finding in enumerate(findings, start=1):
-            print_ = privacy.fingerprint(finding, key=key)
+            print_ = detection.fingerprint(finding, key=key)
             marks.append(Mark(finding, print_, stored=print_ in confirmed,
                               ticked=print_ in ticked, box_id=f"{form_field.id}-finding-{number}"))
         review.marks[form_field.id] = marks

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from slugify import slugify
 
 from proeftuin import search
+from proeftuin.demo.synthetic.words import Writer
 from proeftuin.extensions import db
 from proeftuin.models import (
     CarerQuestion,
@@ -42,7 +43,6 @@ from proeftuin.models import (
     TargetGroup,
 )
 from proeftuin.models.audit import AuditAction
-from proeftuin.synthetic.words import Writer
 
 #: rows per INSERT batch: large enough to amortise the round trip, small enough for memory
 BATCH = 5_000

@@ -49,6 +49,8 @@ class Entry:
         self.value = entries.get(key) if entries is not None else None
 
     def keep(self, value) -> None:
+        """Hold `value` under this key (also when the cache is off, for this entry's reader)."""
+        self.value = value
         if self._entries is not None:
             self._entries.put(self._key, value)
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from proeftuin import search_text
 from proeftuin.extensions import db
-from proeftuin.models import Lesson, LessonRevision
+from proeftuin.models import Lesson, LessonRevision, library_version
+from proeftuin.search import text as search_text
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,8 @@ def rebuild(batch_size: int = 500) -> int:
     for rows in db.session.execute(stmt).partitions():
         engine.write(connection, [Document.of(row.id, row) for row in rows])
         total += len(rows)
+    # The index has no trigger: searches kept under the old version must go too.
+    library_version.bump(connection)
     return total
 
 

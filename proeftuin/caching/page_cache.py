@@ -22,7 +22,7 @@ from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from proeftuin import versioned_cache
+from proeftuin.caching import versioned_cache
 from proeftuin.models.library_version import LIBRARY, PROFILES
 from proeftuin.reference import current_language
 

@@ -1,0 +1,102 @@
+"""The library's search: one function for the page, the feed, the CSV and the API.
+
+`search(selection, ...)` returns the total, the facet counts (when asked) and the lessons in
+the selection's order, and owns the per-worker cache (`library.cache`): what it keeps is small
+and public (the total, the counts and one page's ids) under the library's version, so nothing
+stale is ever served. The related lessons of a lesson page are kept the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
+
+from proeftuin.library import cache, queries
+from proeftuin.library.queries import LibrarySelection
+from proeftuin.models import Lesson
+from proeftuin.search import text as search_text
+from proeftuin.web.paging import KnownPage
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a search found: `lessons` in order, and `pagination` for a page of them."""
+
+    selection: LibrarySelection
+    #: every lesson of the selection (None where the caller did not ask for the count)
+    total: int | None
+    #: per facet, its values' counts under the selection (None where not asked for)
+    counts: dict[str, dict[str, int]] | None
+    #: the page the list macros read (None for every lesson at once)
+    pagination: Pagination | None
+    #: the lessons of the page, or every lesson streamed as it is read
+    lessons: Iterable[Lesson]
+    stems: frozenset[str] = field(default=frozenset())
+
+    def titles(self) -> dict[int, Markup]:
+        """Return each listed lesson's title with the searched words marked."""
+        return {lesson.id: search_text.highlight(lesson.public_revision.title, self.stems,
+                                                 width=1000) for lesson in self.lessons}
+
+    def snippets(self) -> dict[int, Markup]:
+        """Return, per listed lesson, the part of its text that best shows why it was found."""
+        return {lesson.id: snippet(lesson.public_revision, self.stems)
+                for lesson in self.lessons}
+
+
+def search(selection: LibrarySelection, page: int = 1, per_page: int | None = None, *,
+           facets: bool = False, count: bool = True, all_links: bool = False) -> Results:
+    """Search the published lessons: one page of `per_page`, or every lesson when it is None.
+
+    `facets` counts every facet's values too (the library page), `count` the total (not
+    needed by a feed or a download); `all_links` loads each revision's questions and target
+    groups as well as its directions (the API, the feed and the CSV show them).
+    """
+    stems = frozenset(search_text.stems(selection.words))
+    if per_page is None:
+        # A download streams the whole selection; it is read once, so nothing is kept.
+        return Results(selection, None, None, None, queries.all_lessons(selection), stems)
+    page = max(page, 1)
+    kept = cache.entry(("search", selection, page, per_page, facets, count))
+    if kept.value is None:
+        counts = None
+        if facets:
+            total, counts = queries.facet_counts(selection)
+        elif count:
+            total = _total(selection)
+        else:
+            total = None
+        ids = queries.page_ids(selection, page, per_page)
+        kept.keep((total, counts, ids))
+    total, counts, ids = kept.value
+    lessons = queries.lessons_in_order(ids, all_links)
+    pagination = KnownPage(lessons, total or 0, page, per_page)
+    return Results(selection, total, counts, pagination, lessons, stems)
+
+
+def _total(selection: LibrarySelection) -> int:
+    # Shared by every page of a selection: counted once per version.
+    kept = cache.entry(("count", selection))
+    if kept.value is None:
+        kept.keep(queries.count_lessons(selection))
+    return kept.value
+
+
+def related(lesson: Lesson) -> list[Lesson]:
+    """Return the lessons related to this one, as its page lists them."""
+    kept = cache.entry(("related", lesson.id))
+    if kept.value is not None:
+        return queries.lessons_in_order(kept.value)
+    found = queries.related_lessons(lesson)
+    kept.keep([other.id for other in found])
+    return found
+
+
+def snippet(revision, stems: Iterable[str]) -> Markup:
+    """Return the part of a lesson's text that best shows why it was found, marked."""
+    text = " ".join(search_text.markdown_to_text(getattr(revision, name))
+                    for name in ("summary", "context", "body", "advice"))
+    return search_text.highlight(text.strip(), set(stems))
