@@ -30,13 +30,19 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## test: the whole suite on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set
+## test: ruff, then the whole suite on SQLite (with the browser tests) and, when
+## TEST_DATABASE_URL is set, again on PostgreSQL; each pass runs on every core (WORKERS=auto)
+WORKERS ?= auto
+PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist loadgroup
 test: install
 	$(BIN)/ruff check .
-	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@echo "== SQLite, with the browser tests"
+	@start=$$(date +%s); env -u TEST_DATABASE_URL $(PYTEST); status=$$?; \
+		echo "== SQLite pass: $$(( $$(date +%s) - start )) s"; exit $$status
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL (the browser tests ran above; they serve their own SQLite)"; \
-		$(BIN)/pytest -m "not browser"; \
+		echo "== again on PostgreSQL, a database per worker (the browser tests serve their own SQLite)"; \
+		start=$$(date +%s); $(PYTEST) -m "not browser"; status=$$?; \
+		echo "== PostgreSQL pass: $$(( $$(date +%s) - start )) s"; exit $$status; \
 	fi
 
 ## bench: 3,000 pilots, 300,000 case discussions and 100,000 lessons under gunicorn and wrk, on

@@ -16,7 +16,8 @@ from flask import g
 from hypothesis import settings
 
 from proeftuin import create_app, search
-from proeftuin.extensions import db
+from proeftuin.auth import passwords
+from proeftuin.extensions import db, limiter
 from proeftuin.reference import reference_rows
 from tests import measurements
 from tests.factories import Factories
@@ -28,6 +29,70 @@ _schema_ready: set[str] = set()
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+class _RememberingHasher:
+    """Argon2id as the site uses it, remembering each verdict on a (hash, password) pair.
+
+    Verifying is deliberately slow (64 MiB, about 130 ms) and a pure function of the hash and
+    the password. The suite signs the same factory password in against the same hash some two
+    thousand times; each distinct pair is still verified by Argon2 once, and a wrong one still
+    raises as Argon2 does.
+    """
+
+    def __init__(self, hasher):
+        self._hasher = hasher
+        self._verdicts: dict[tuple[str, str], Exception | None] = {}
+
+    def verify(self, password_hash, password) -> bool:
+        key = (password_hash, password)
+        if key not in self._verdicts:
+            try:
+                self._hasher.verify(password_hash, password)
+                self._verdicts[key] = None
+            except Exception as error:  # the verdict, re-raised below and on every later call
+                self._verdicts[key] = error
+        if self._verdicts[key] is not None:
+            raise self._verdicts[key]
+        return True
+
+    def __getattr__(self, name):
+        return getattr(self._hasher, name)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remember_password_verdicts():
+    real = passwords._hasher
+    passwords._hasher = _RememberingHasher(real)
+    yield
+    passwords._hasher = real
+
+
+def pytest_configure(config):
+    """Give each pytest-xdist worker a PostgreSQL database of its own, beside the one named.
+
+    Every test that reads TEST_DATABASE_URL (the migrations, backups and concurrency tests
+    build apps of their own) then works in its worker's database.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url:
+        os.environ["TEST_DATABASE_URL"] = _database_of_worker(url, worker)
+
+
+def _database_of_worker(url: str, worker: str) -> str:
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -59,29 +124,68 @@ def _reset_database() -> None:
     load_reference_data()
 
 
+def _test_config(tmp_path_factory) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def _forget_request_cache(endpoint, values):
+    # The `make` fixture keeps an app context pushed, which the client's requests reuse;
+    # what Flask-Login, Flask-WTF and Flask-Babel (the language) cache in `g` must not
+    # leak from request to request.
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+    g.pop("_flask_babel", None)
+
+
+def build_test_app(tmp_path_factory):
+    """Build an app on the suite's database, as every test's `app` is built."""
+    app = create_app(_test_config(tmp_path_factory))
+    app.url_value_preprocessor(_forget_request_cache)
+    return app
+
+
+@pytest.fixture(scope="session")
+def _session_app(tmp_path_factory):
+    # Building the app (some 200 URL rules compiled, every template compiled again on first
+    # use) cost more than most tests: the tests share one, and `app` gives each of them its
+    # configuration, caches, rate limits and database afresh.
+    app = build_test_app(tmp_path_factory)
+    return app, dict(vars(limiter))
+
+
 @pytest.fixture
-def app(tmp_path_factory, tmp_path):
-    """A fresh app on a fresh database."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
+def app(_session_app, tmp_path):
+    """The app on a fresh database, with its own configuration, caches and instance folder."""
+    app, limiter_state = _session_app
+    config, extensions = app.config.copy(), dict(app.extensions)
+    # Flask-Limiter keeps its storage on the extension: a test that built an app of its own
+    # bound it to that app's.
+    vars(limiter).update(limiter_state)
+    limiter.reset()
     app.instance_path = str(tmp_path)
+    with app.app_context():
+        _reset_database()
+    yield app
+    with app.app_context():
+        db.session.remove()
+    app.config.clear()
+    app.config.update(config)
+    # What a test kept in the app's extensions (searches, pages) goes with it.
+    app.extensions.clear()
+    app.extensions.update(extensions)
 
-    @app.url_value_preprocessor
-    def _forget_request_cache(endpoint, values):
-        # The `make` fixture keeps an app context pushed, which the client's requests reuse;
-        # what Flask-Login, Flask-WTF and Flask-Babel (the language) cache in `g` must not
-        # leak from request to request.
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
-        g.pop("_flask_babel", None)
 
+@pytest.fixture
+def fresh_app(tmp_path_factory, tmp_path):
+    """An app of its own on a fresh database, for a test that adds routes or hooks to it."""
+    app = build_test_app(tmp_path_factory)
+    app.instance_path = str(tmp_path)
     with app.app_context():
         _reset_database()
     yield app

@@ -24,20 +24,20 @@ def test_json_client_gets_json_error(client):
     assert response.get_json()["error"]["status"] == 404
 
 
-def test_server_error_rolls_back_and_shows_friendly_page(app):
+def test_server_error_rolls_back_and_shows_friendly_page(fresh_app):
     def boom():
         db.session.add(Programme(slug="half", name="Half opgeslagen"))
         db.session.flush()
         raise RuntimeError("simulated failure")
 
-    app.add_url_rule("/test-boom", "test_boom", boom)
-    client = app.test_client()
+    fresh_app.add_url_rule("/test-boom", "test_boom", boom)
+    client = fresh_app.test_client()
 
     response = client.get("/test-boom")
 
     assert response.status_code == 500
     assert "Er ging iets mis" in response.get_data(as_text=True)
-    with app.app_context():
+    with fresh_app.app_context():
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Programme))
     assert count == 0
 

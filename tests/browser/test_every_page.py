@@ -19,6 +19,9 @@ from proeftuin.extensions import db
 from tests.browser.test_two_factor_journey import TWO_FACTOR_PAGES
 from tests.browser.visitor import links_on
 
+# The last test reads what every crawl reached: under pytest-xdist they share one worker.
+pytestmark = pytest.mark.xdist_group("every_page")
+
 #: who crawls, and as whom they sign in (None: a visitor who is not signed in)
 ACCOUNTS = {
     "visitor": None,
