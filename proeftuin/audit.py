@@ -15,10 +15,6 @@ from proeftuin.extensions import db
 from proeftuin.models import MemberRole, Pilot, Role, User, utcnow
 from proeftuin.models.audit import AuditAction, AuditEvent
 
-CASE = "case_discussion"
-LESSON = "lesson"
-REUSE = "lesson_reuse"
-
 
 def role_in(user: User, pilot: Pilot) -> str:
     """Name the role the user acts in on this pilot's records."""

@@ -40,6 +40,18 @@ def clean_line(value):
     return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value)).strip()
 
 
+def int_or_none(value):
+    """Coerce a select's value to an int; the empty placeholder becomes None."""
+    if value is None or value == "":
+        return None
+    return int(value)
+
+
+def str_or_none(value):
+    """Coerce a select's value to a string; the empty placeholder becomes None."""
+    return value or None
+
+
 class StopIfLonger:
     """Stop validating text longer than `max`: one clear message, and nothing slow runs on it.
 

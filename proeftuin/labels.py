@@ -11,10 +11,11 @@ from proeftuin.models import (
     MemberRole,
     PilotScale,
     PilotStatus,
+    RecordType,
     ReviewDecision,
     Role,
 )
-from proeftuin.personal_data.export import is_deleted_account
+from proeftuin.models.user import is_deleted_account
 from proeftuin.reference import label as reference_label
 
 PILOT_STATUS = {
@@ -61,12 +62,13 @@ AUDIT_ROLE = {
 
 #: the kinds of record the audit trail is about
 RECORD_TYPE = {
-    "case_discussion": _l("Casusbespreking"),
-    "lesson": _l("Les"),
-    "lesson_reuse": _l("Melding van hergebruik"),
-    "measure": _l("Meting"),
-    "measure_value": _l("Waarde van een meting"),
-    "experiment": _l("Experiment"),
+    RecordType.case: _l("Casusbespreking"),
+    RecordType.lesson: _l("Les"),
+    RecordType.reuse: _l("Melding van hergebruik"),
+    RecordType.measure: _l("Meting"),
+    RecordType.measure_value: _l("Waarde van een meting"),
+    RecordType.experiment: _l("Experiment"),
+    RecordType.pilot: _l("Proeftuin"),
 }
 
 CASE_STATUS = {

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from proeftuin import audit
 from proeftuin.extensions import db
-from proeftuin.models import AuditAction, AuditEvent, MemberRole
+from proeftuin.models import AuditAction, AuditEvent, MemberRole, RecordType
 
 
 def _event(make, pilot=None, action=AuditAction.created, record_id=1):
@@ -86,7 +86,7 @@ def test_the_trail_of_a_pilot_is_its_own_events_newest_first_in_pages(make, coun
 def test_the_system_itself_can_log_a_deletion(make):
     pilot = make.pilot()
     event = audit.record(AuditAction.deleted, user=None, role=audit.SYSTEM,
-                         record_type=audit.CASE, record_id=9, pilot=pilot)
+                         record_type=RecordType.case, record_id=9, pilot=pilot)
     db.session.commit()
     db.session.expire_all()
     stored = db.session.get(AuditEvent, event.id)

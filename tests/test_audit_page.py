@@ -14,7 +14,7 @@ import pytest
 from proeftuin import audit
 from proeftuin.admin import services as admin_services
 from proeftuin.extensions import db
-from proeftuin.models import AuditAction, MemberRole, PilotStatus
+from proeftuin.models import AuditAction, MemberRole, PilotStatus, RecordType
 
 ROLES = ("anonymous", "outsider", "member", "coordinator", "other_facilitator", "facilitator",
          "admin")
@@ -40,7 +40,7 @@ def world(make, status: PilotStatus = PilotStatus.active) -> SimpleNamespace:
     return w
 
 
-def event(pilot, user, action=AuditAction.created, record_type=audit.CASE, record_id=1,
+def event(pilot, user, action=AuditAction.created, record_type=RecordType.case, record_id=1,
           role="member", occurred_at=None):
     return audit.record(action, user=user, role=role, record_type=record_type,
                         record_id=record_id, pilot=pilot, occurred_at=occurred_at)
@@ -114,10 +114,10 @@ def test_the_trail_says_when_who_in_which_role_did_what_to_which_record(client, 
     w = world(make)
     case = make.case(w.pilot, w.member, title="Casus over de buurvrouw")
     lesson = make.lesson(w.pilot, w.member, title="Les over het aanspreekpunt")
-    event(w.pilot, w.member, AuditAction.created, audit.CASE, case.id, role="member")
-    event(w.pilot, w.facilitator, AuditAction.published, audit.LESSON, lesson.id,
+    event(w.pilot, w.member, AuditAction.created, RecordType.case, case.id, role="member")
+    event(w.pilot, w.facilitator, AuditAction.published, RecordType.lesson, lesson.id,
           role="facilitator")
-    event(w.other_pilot, w.outsider, AuditAction.viewed, audit.CASE, 999)
+    event(w.other_pilot, w.outsider, AuditAction.viewed, RecordType.case, 999)
     db.session.commit()
     login(w.facilitator)
 
@@ -157,7 +157,7 @@ def test_every_action_and_role_has_a_translated_label(client, make, login):
 
 def test_the_system_shows_as_such_when_it_acted(client, make, login):
     w = world(make)
-    audit.record(AuditAction.deleted, user=None, role=audit.SYSTEM, record_type=audit.CASE,
+    audit.record(AuditAction.deleted, user=None, role=audit.SYSTEM, record_type=RecordType.case,
                  record_id=7, pilot=w.pilot)
     db.session.commit()
     login(w.facilitator)

@@ -20,6 +20,7 @@ from proeftuin.models import (
     LessonStatus,
     PilotStatus,
     PrivacyConfirmation,
+    RecordType,
     TargetGroup,
 )
 from proeftuin.personal_data import guard
@@ -90,7 +91,7 @@ def test_member_logs_an_experiment_linked_to_own_measures_and_directions(client,
     assert [d.number for d in experiment.directions] == [2]
     assert experiment.created_by_id == w.member.id
     events = db.session.scalars(sa.select(AuditEvent.action).where(
-        AuditEvent.record_type == services.EXPERIMENT)).all()
+        AuditEvent.record_type == RecordType.experiment)).all()
     assert [e.value for e in events] == ["created"]
 
     page = html_of(client.get(response.headers["Location"]))
@@ -207,7 +208,7 @@ def test_a_confirmed_finding_is_saved_with_the_experiment_and_not_asked_again(cl
     experiment = the_experiment()
     (row,) = db.session.scalars(sa.select(PrivacyConfirmation)).all()
     assert (row.record_type, row.record_id, row.fingerprint) == (
-        services.EXPERIMENT, experiment.id, print_)
+        RecordType.experiment, experiment.id, print_)
 
     # The next step of the cycle keeps the confirmed text; nobody is asked about it again.
     response = client.post(f"/werkplaats/{w.slug}/experimenten/{experiment.id}/bewerken",
@@ -422,7 +423,7 @@ def test_the_personal_data_download_holds_the_experiments_one_logged(client, mak
     assert document["experiments"][0]["measures"] == ["Steunplannen"]
     assert document["experiments"][0]["plan"] == "We proberen de check."
     exported = db.session.scalars(sa.select(AuditEvent.record_id).where(
-        AuditEvent.record_type == services.EXPERIMENT,
+        AuditEvent.record_type == RecordType.experiment,
         AuditEvent.action == AuditAction.exported)).all()
     assert exported == [own.id]
     assert "1 experiment dat u heeft vastgelegd" in html_of(client.get("/account/mijn-gegevens"))

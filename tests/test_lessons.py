@@ -844,7 +844,7 @@ def test_lesson_and_review_pages_do_not_grow_queries_with_sources(client, make, 
 
 
 def test_a_deleted_account_is_named_as_such(client, make, login):
-    from proeftuin.personal_data.export import DELETED_NAME, deleted_email
+    from proeftuin.models.user import DELETED_NAME, deleted_email
 
     w = world(make)
     writer = make.member(w.pilot, name="Schrijver Sam")

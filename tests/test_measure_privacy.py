@@ -7,8 +7,7 @@ import re
 import sqlalchemy as sa
 
 from proeftuin.extensions import db
-from proeftuin.measures import services
-from proeftuin.models import Measure, MeasureValue, PrivacyConfirmation
+from proeftuin.models import Measure, MeasureValue, PrivacyConfirmation, RecordType
 from proeftuin.personal_data.detection import scan
 from tests.confirmations import confirmations, fingerprint_of
 from tests.test_measures import add_measure, html_of, last_months, world
@@ -48,7 +47,7 @@ def test_a_confirmed_name_is_saved_with_the_measure_and_not_asked_again(client, 
     assert response.status_code == 302
     measure = db.session.scalars(sa.select(Measure)).one()
     assert measure.description == NAMED
-    assert confirmations() == [(services.MEASURE, measure.id, print_)]
+    assert confirmations() == [(RecordType.measure, measure.id, print_)]
 
     response = client.post(f"/werkplaats/{w.slug}/metingen/{measure.id}/bewerken",
                            data=measure_form(description=NAMED, goal="70"))
@@ -89,7 +88,7 @@ def test_the_note_of_a_value_is_guarded_and_its_confirmation_kept_for_that_month
                                       "not_personal": [print_]})
     assert response.status_code == 302
     row = db.session.scalars(sa.select(MeasureValue)).one()
-    assert confirmations() == [(services.MEASURE_VALUE, row.id, print_)]
+    assert confirmations() == [(RecordType.measure_value, row.id, print_)]
 
     # Correcting that month keeps the confirmed note without asking again.
     response = client.post(url, data={"month": month, "value": "14", "note": NAMED})
@@ -110,7 +109,7 @@ def test_deleting_a_measure_deletes_what_was_confirmed_for_it_and_its_values(
                 data={"month": f"{last_months(1)[0]:%Y-%m}", "value": "3", "note": NAMED,
                       "not_personal": [print_]})
     kept = add_measure(w.pilot, name="Dagen tot contact")
-    db.session.add(PrivacyConfirmation(record_type=services.MEASURE, record_id=kept.id,
+    db.session.add(PrivacyConfirmation(record_type=RecordType.measure, record_id=kept.id,
                                        fingerprint=print_, kind="named_person",
                                        confirmed_by_id=w.member.id))
     db.session.commit()
@@ -118,7 +117,7 @@ def test_deleting_a_measure_deletes_what_was_confirmed_for_it_and_its_values(
 
     response = client.post(f"/werkplaats/{w.slug}/metingen/{measure.id}/verwijderen")
     assert response.status_code == 302
-    assert confirmations() == [(services.MEASURE, kept.id, print_)]
+    assert confirmations() == [(RecordType.measure, kept.id, print_)]
 
 
 def test_a_number_that_looks_like_a_citizen_service_number_is_just_a_number(client, make,

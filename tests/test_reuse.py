@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import g, render_template
 from flask_login import login_user
 
-from proeftuin import audit, demo
+from proeftuin import demo
 from proeftuin.admin import services as admin_services
 from proeftuin.demo.reuse import REUSES
 from proeftuin.extensions import db
@@ -26,6 +26,7 @@ from proeftuin.models import (
     Membership,
     PilotStatus,
     PrivacyConfirmation,
+    RecordType,
     User,
 )
 from proeftuin.personal_data import guard
@@ -101,7 +102,7 @@ def reuse_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(LessonReuse))
 
 
-def events(record_type: str = audit.REUSE) -> list[AuditEvent]:
+def events(record_type: str = RecordType.reuse) -> list[AuditEvent]:
     return list(db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.record_type == record_type)
         .order_by(AuditEvent.id)
@@ -294,7 +295,7 @@ def test_confirming_a_finding_saves_the_report_and_the_confirmation(client, make
     assert response.status_code == 303
     (reuse,) = trail_reports(w.lesson.id)
     (row,) = db.session.scalars(sa.select(PrivacyConfirmation)).all()
-    assert (row.record_type, row.record_id, row.fingerprint) == (audit.REUSE, reuse.id, print_)
+    assert (row.record_type, row.record_id, row.fingerprint) == (RecordType.reuse, reuse.id, print_)
 
 
 def test_the_service_refuses_the_lessons_own_pilot(make):

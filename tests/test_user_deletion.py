@@ -23,6 +23,7 @@ from proeftuin.models import (
     MemberRole,
     Membership,
     PilotStatusChange,
+    RecordType,
     RecoveryCode,
     Role,
     User,
@@ -49,8 +50,8 @@ def world(make) -> SimpleNamespace:
     w.case = make.case(pilot, w.leaver, title="Casus van de mantelzorger")
     w.lesson = make.lesson(pilot, w.leaver, status=LessonStatus.published,
                            title="Een vast aanspreekpunt werkt")
-    audit.log(AuditAction.created, w.leaver, w.case, audit.CASE)
-    audit.log(AuditAction.created, w.leaver, w.lesson, audit.LESSON)
+    audit.log(AuditAction.created, w.leaver, w.case, RecordType.case)
+    audit.log(AuditAction.created, w.leaver, w.lesson, RecordType.lesson)
     db.session.commit()
     return w
 

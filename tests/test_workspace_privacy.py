@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from proeftuin.workspace import services
+from proeftuin.models import RecordType
 from tests.confirmations import confirmations, fingerprint_of
 from tests.test_workspace import html_of, pilot_row, profile_form, snapshot, world
 
@@ -34,7 +34,7 @@ def test_a_confirmed_finding_on_the_profile_is_saved_and_not_asked_again(client,
                            data=profile_form(results=NAMED, not_personal=[print_]))
     assert response.status_code == 302
     assert pilot_row(w.pilot.id).results == NAMED
-    assert confirmations() == [(services.PILOT, w.pilot.id, print_)]
+    assert confirmations() == [(RecordType.pilot, w.pilot.id, print_)]
 
     # The same text in a direction of the same pilot counts as confirmed too.
     response = client.post(f"/werkplaats/{w.slug}/kader/richting/2",
@@ -76,4 +76,4 @@ def test_an_organisation_named_after_a_person_is_asked_about_once(client, make, 
     response = client.post(f"/werkplaats/{w.slug}/organisaties/{organisation.id}",
                            data={"name": name, "kind": "care"})
     assert response.status_code == 302
-    assert confirmations() == [(services.PILOT, w.pilot.id, print_)]
+    assert confirmations() == [(RecordType.pilot, w.pilot.id, print_)]

@@ -10,9 +10,9 @@ from proeftuin.admin import forms, queries, services
 from proeftuin.auth import two_factor
 from proeftuin.extensions import db
 from proeftuin.models import Role
+from proeftuin.models.user import is_deleted_account
 from proeftuin.permissions import can_administer
 from proeftuin.personal_data import retention as retention_rules
-from proeftuin.personal_data.export import is_deleted_account
 from proeftuin.security_log import log_event
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")

@@ -18,7 +18,7 @@ from proeftuin.auth.sessions import revoke_all_sessions
 from proeftuin.extensions import db
 from proeftuin.forms import clean_line
 from proeftuin.models import Invitation, Programme, Role, User, UserSession, utcnow
-from proeftuin.personal_data.export import DELETED_NAME, deleted_email, is_deleted_account
+from proeftuin.models.user import DELETED_NAME, deleted_email, is_deleted_account
 from proeftuin.slugs import unique_slug
 
 #: as long as the columns they go into

@@ -31,7 +31,9 @@ from proeftuin.forms import (
     clean_line,
     clean_text,
     direction_filter_choices,
+    int_or_none,
     question_filter_choices,
+    str_or_none,
 )
 from proeftuin.labels import CASE_STATUS
 from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, CaseStatus, Pilot
@@ -84,18 +86,6 @@ TEXTS = {
 def text_label(name: str) -> str:
     """Return the label of one of the case discussion's free texts."""
     return str(TEXTS[name][0])
-
-
-def int_or_none(value):
-    """Coerce a select's value to an int; the empty placeholder becomes None."""
-    if value is None or value == "":
-        return None
-    return int(value)
-
-
-def str_or_none(value):
-    """Coerce a select's value to a string; the empty placeholder becomes None."""
-    return value or None
 
 
 class RequiredDate:

@@ -8,11 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit
 from proeftuin.cases import forms, queries, services
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
-from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, Pilot
+from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, Pilot, RecordType
 from proeftuin.permissions import can_edit_case, can_read_cases, can_write_cases
 from proeftuin.personal_data import guard
 from proeftuin.web.loaders import load_pilot
@@ -97,7 +96,7 @@ def _write(pilot: Pilot, form: forms.CaseForm, case: CaseDiscussion | None):
         valid = form.validate()
         # The guard reads what was posted even when another field still needs work, so
         # the writer learns everything that stands in the way at once.
-        review = guard.check(form, audit.CASE, case.id if case else None)
+        review = guard.check(form, RecordType.case, case.id if case else None)
         if "preview" in request.form:
             preview = True
         elif valid and not review.blocking:
@@ -107,7 +106,7 @@ def _write(pilot: Pilot, form: forms.CaseForm, case: CaseDiscussion | None):
             else:
                 services.update_case(case, form.content(), by=current_user)
                 message = _("De casusbespreking is bijgewerkt.")
-            guard.record_confirmations(review, audit.CASE, case.id, current_user)
+            guard.record_confirmations(review, RecordType.case, case.id, current_user)
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("cases.show", slug=pilot.slug, case_id=case.id))

@@ -20,6 +20,7 @@ from proeftuin.models import (
     Discipline,
     Pilot,
     PrivacyConfirmation,
+    RecordType,
     SolutionDirection,
     User,
 )
@@ -105,7 +106,7 @@ def create_case(pilot: Pilot, content: CaseContent, by: User) -> CaseDiscussion:
     db.session.add(case)
     _apply(case, content)
     db.session.flush()
-    audit.log(AuditAction.created, by, case, audit.CASE)
+    audit.log(AuditAction.created, by, case, RecordType.case)
     return case
 
 
@@ -116,21 +117,21 @@ def update_case(case: CaseDiscussion, content: CaseContent, by: User) -> None:
     _apply(case, content)
     case.updated_by = by
     db.session.flush()
-    audit.log(AuditAction.changed, by, case, audit.CASE)
+    audit.log(AuditAction.changed, by, case, RecordType.case)
 
 
 def record_view(case: CaseDiscussion, by: User) -> None:
     """Record that the user read the case discussion."""
     if not can_view_case(by, case):
         raise NotAllowed("not a reader of this pilot's case discussions")
-    audit.log(AuditAction.viewed, by, case, audit.CASE)
+    audit.log(AuditAction.viewed, by, case, RecordType.case)
 
 
 def record_export(case: CaseDiscussion, by: User) -> None:
     """Record that the user opened the case discussion for printing."""
     if not can_view_case(by, case):
         raise NotAllowed("not a reader of this pilot's case discussions")
-    audit.log(AuditAction.exported, by, case, audit.CASE)
+    audit.log(AuditAction.exported, by, case, RecordType.case)
 
 
 def delete_case(case: CaseDiscussion, by: User) -> None:
@@ -145,9 +146,9 @@ def delete_case(case: CaseDiscussion, by: User) -> None:
     if lessons:
         raise CaseInUse(lessons)
     db.session.execute(sa.delete(PrivacyConfirmation).where(
-        PrivacyConfirmation.record_type == audit.CASE,
+        PrivacyConfirmation.record_type == RecordType.case,
         PrivacyConfirmation.record_id == case.id,
     ))
-    audit.log(AuditAction.deleted, by, case, audit.CASE)
+    audit.log(AuditAction.deleted, by, case, RecordType.case)
     db.session.delete(case)
     db.session.flush()

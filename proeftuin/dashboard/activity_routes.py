@@ -27,8 +27,7 @@ def activity():
         span=span,
         report=report,
         charts={item.programme.id: activity_data.chart(item, span) for item in report},
-        months=[(key, month, activity_data.month_label(month), activity_data.month_label(
-            month, long=True)) for key, month in zip(span.keys, span.months, strict=True)],
+        months=activity_data.month_rows(span),
         measures=activity_data.measure_labels(),
         has_programmes=bool(programmes),
     )

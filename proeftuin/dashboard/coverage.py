@@ -22,7 +22,7 @@ from wtforms import SelectField
 
 from proeftuin import reference_queries
 from proeftuin.extensions import db
-from proeftuin.forms import FilterForm, programme_choices, programme_filter_field
+from proeftuin.forms import FilterForm, int_or_none, programme_choices, programme_filter_field
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
@@ -38,7 +38,7 @@ from proeftuin.models import (
 from proeftuin.models.case import case_direction, case_question
 from proeftuin.models.lesson import revision_direction, revision_question
 from proeftuin.models.pilot import pilot_question
-from proeftuin.pilots.forms import int_or_none, region_choices
+from proeftuin.pilots.forms import region_choices
 
 # What pilots did per framework item ----------------------------------------------------------
 

@@ -22,12 +22,14 @@ from proeftuin.forms import (
     FilterForm,
     clean_line,
     clean_text,
+    int_or_none,
     programme_choices,
     programme_filter_field,
+    str_or_none,
 )
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import Pilot, PilotStatus, Programme
-from proeftuin.pilots.forms import int_or_none, region_choices, str_or_none
+from proeftuin.pilots.forms import region_choices
 from proeftuin.pilots.lifecycle import REASON_REQUIRED, allowed_next
 
 #: a typed value is quoted back up to this many characters

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from proeftuin import audit
 from proeftuin.dates import add_months, month_of
 from proeftuin.extensions import db
-from proeftuin.measures.services import EXPERIMENT, MEASURE, MEASURE_VALUE
 from proeftuin.models import (
     ActDecision,
     AuditAction,
@@ -28,6 +27,7 @@ from proeftuin.models import (
     MemberRole,
     Membership,
     Pilot,
+    RecordType,
     SolutionDirection,
     utcnow,
 )
@@ -175,7 +175,7 @@ def seed_demo_measures(now: datetime | None = None) -> list[Experiment]:
                           position=position, created_at=at(first), updated_at=at(first))
         db.session.add(measure)
         db.session.flush()
-        audit.log(AuditAction.created, user, measure, MEASURE, occurred_at=at(first))
+        audit.log(AuditAction.created, user, measure, RecordType.measure, occurred_at=at(first))
         for offset, value in enumerate(spec.values):
             if value is None:
                 continue
@@ -187,7 +187,7 @@ def seed_demo_measures(now: datetime | None = None) -> list[Experiment]:
             db.session.add(row)
             db.session.flush()
             audit.record(AuditAction.created, user=user, role=audit.role_in(user, pilot),
-                         record_type=MEASURE_VALUE, record_id=row.id, pilot=pilot,
+                         record_type=RecordType.measure_value, record_id=row.id, pilot=pilot,
                          occurred_at=entered)
         measures[spec.pilot, spec.name] = measure
 
@@ -212,7 +212,7 @@ def seed_demo_measures(now: datetime | None = None) -> list[Experiment]:
         experiment.directions = [directions[n] for n in spec.directions]
         db.session.add(experiment)
         db.session.flush()
-        audit.log(AuditAction.created, user, experiment, EXPERIMENT,
+        audit.log(AuditAction.created, user, experiment, RecordType.experiment,
                   occurred_at=experiment.created_at)
         for title in spec.cited_by:
             lesson = lessons.get((pilot.id, title))

@@ -22,6 +22,7 @@ from proeftuin.models import (
     MemberRole,
     Membership,
     Pilot,
+    RecordType,
     utcnow,
 )
 from proeftuin.permissions import can_report_reuse
@@ -121,6 +122,6 @@ def seed_demo_reuse(now: datetime | None = None) -> list[LessonReuse]:
                             how=spec.how, outcome=spec.outcome, created_at=at)
         db.session.add(reuse)
         db.session.flush()
-        audit.log(AuditAction.created, membership.user, reuse, audit.REUSE, occurred_at=at)
+        audit.log(AuditAction.created, membership.user, reuse, RecordType.reuse, occurred_at=at)
         created.append(reuse)
     return created

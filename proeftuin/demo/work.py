@@ -29,6 +29,7 @@ from proeftuin.models import (
     LessonRevision,
     LessonStatus,
     Pilot,
+    RecordType,
     ReviewDecision,
     SolutionDirection,
     TargetGroup,
@@ -806,7 +807,7 @@ def seed_work(pilots: dict[str, Pilot], users: dict[str, User], now: datetime) -
         ]
         db.session.add(case)
         db.session.flush()
-        _event(AuditAction.created, author, case, audit.CASE, at)
+        _event(AuditAction.created, author, case, RecordType.case, at)
         cases[spec.key] = case
 
     for spec in LESSONS:
@@ -829,7 +830,7 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
     lesson.source_cases = [cases[key] for key in spec.sources]
     db.session.add(lesson)
     db.session.flush()
-    _event(AuditAction.created, author, lesson, audit.LESSON, at)
+    _event(AuditAction.created, author, lesson, RecordType.lesson, at)
     if spec.status is LessonStatus.draft:
         return
 
@@ -837,7 +838,7 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
     # Each step dates the row itself, or the flush would stamp it with today (onupdate).
     lesson.status, lesson.submitted_at = LessonStatus.submitted, submitted
     lesson.updated_at = submitted
-    _event(AuditAction.submitted, author, lesson, audit.LESSON, submitted)
+    _event(AuditAction.submitted, author, lesson, RecordType.lesson, submitted)
     if spec.status is LessonStatus.submitted:
         return
 
@@ -848,7 +849,7 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
         lesson.reviews.append(LessonReview(decision=ReviewDecision.returned,
                                            feedback=spec.feedback, reviewer=reviewer,
                                            created_at=decided))
-        _event(AuditAction.returned, reviewer, lesson, audit.LESSON, decided)
+        _event(AuditAction.returned, reviewer, lesson, RecordType.lesson, decided)
         return
 
     revision = LessonRevision(
@@ -868,14 +869,14 @@ def _seed_lesson(spec: DemoLesson, pilot: Pilot, users, cases, questions, direct
     search.index_lesson(lesson)
     lesson.reviews.append(LessonReview(decision=ReviewDecision.published, feedback=spec.feedback,
                                        reviewer=reviewer, created_at=decided))
-    _event(AuditAction.published, reviewer, lesson, audit.LESSON, decided)
+    _event(AuditAction.published, reviewer, lesson, RecordType.lesson, decided)
     if spec.pending_edit:
         field, text = spec.pending_edit
         edited = decided + timedelta(days=30)
         setattr(lesson, field, text)
         lesson.status = LessonStatus.draft
         lesson.updated_at = edited
-        _event(AuditAction.changed, author, lesson, audit.LESSON, edited)
+        _event(AuditAction.changed, author, lesson, RecordType.lesson, edited)
     db.session.flush()
 
 

@@ -6,11 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit
 from proeftuin.extensions import db
 from proeftuin.lessons import forms, queries, services
 from proeftuin.measures import queries as measures_queries
-from proeftuin.models import Lesson, utcnow
+from proeftuin.models import Lesson, RecordType, utcnow
 from proeftuin.permissions import (
     can_edit_lesson,
     can_open_review,
@@ -102,14 +101,14 @@ def new(slug: str):
     review = None
     valid = form.validate_on_submit()
     if valid:
-        review = guard.check(form, audit.LESSON)
+        review = guard.check(form, RecordType.lesson)
         if not review.blocking and not _is_preview():
             try:
                 lesson = services.create_lesson(pilot, forms.content_of(form), by=current_user)
             except services.LessonError as error:
                 _show_error(form, error)
             else:
-                guard.record_confirmations(review, audit.LESSON, lesson.id, current_user)
+                guard.record_confirmations(review, RecordType.lesson, lesson.id, current_user)
                 db.session.commit()
                 flash(_("De les is opgeslagen als concept. Dien haar in wanneer ze klaar is voor beoordeling."), "success")
                 return redirect(url_for("lessons.show", slug=pilot.slug, lesson_id=lesson.id))
@@ -142,14 +141,14 @@ def edit(slug: str, lesson_id: int):
     review = None
     valid = form.validate_on_submit()
     if valid:
-        review = guard.check(form, audit.LESSON, lesson.id)
+        review = guard.check(form, RecordType.lesson, lesson.id)
         if not review.blocking and not _is_preview():
             try:
                 changed = services.update_lesson(lesson, forms.content_of(form), by=current_user)
             except services.LessonError as error:
                 _show_error(form, error)
             else:
-                guard.record_confirmations(review, audit.LESSON, lesson.id, current_user)
+                guard.record_confirmations(review, RecordType.lesson, lesson.id, current_user)
                 db.session.commit()
                 flash(_("De wijzigingen zijn opgeslagen.") if changed
                       else _("Er was niets gewijzigd."), "success")

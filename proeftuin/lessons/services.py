@@ -29,6 +29,7 @@ from proeftuin.models import (
     LessonRevision,
     LessonStatus,
     Pilot,
+    RecordType,
     ReviewDecision,
     SolutionDirection,
     TargetGroup,
@@ -60,7 +61,7 @@ class LessonContent:
 
 
 def _log(action: AuditAction, user: User, lesson: Lesson) -> None:
-    audit.log(action, user, lesson, audit.LESSON)
+    audit.log(action, user, lesson, RecordType.lesson)
 
 
 def _enum(enum_type, value, message: str, field_name: str):
@@ -255,4 +256,4 @@ def record_view(lesson: Lesson, by: User, cases=()) -> None:
     """Log that the user opened the lesson, and every case discussion shown beside it."""
     _log(AuditAction.viewed, by, lesson)
     for case in cases:
-        audit.log(AuditAction.viewed, by, case, audit.CASE)
+        audit.log(AuditAction.viewed, by, case, RecordType.case)

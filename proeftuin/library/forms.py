@@ -13,12 +13,14 @@ from proeftuin.forms import (
     FilterForm,
     clean_line,
     direction_filter_choices,
+    int_or_none,
     question_filter_choices,
+    str_or_none,
 )
 from proeftuin.library.queries import LibrarySelection, Order
 from proeftuin.models import LessonKind, LessonLevel
 from proeftuin.pilots import queries as pilot_queries
-from proeftuin.pilots.forms import int_or_none, region_choices, str_or_none
+from proeftuin.pilots.forms import region_choices
 from proeftuin.search.text import MAX_QUERY_LENGTH
 
 

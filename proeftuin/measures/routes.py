@@ -13,7 +13,7 @@ from proeftuin.extensions import db
 from proeftuin.forms import ActionForm, month_text, parse_month
 from proeftuin.measures import forms, queries, services
 from proeftuin.measures.template_helpers import template_helpers
-from proeftuin.models import Experiment, Measure, Pilot
+from proeftuin.models import Experiment, Measure, Pilot, RecordType
 from proeftuin.permissions import (
     can_edit_experiment,
     can_edit_measure,
@@ -79,14 +79,14 @@ def new(slug: str):
     pilot = load_pilot(slug, need=can_write_measures)
     form = forms.MeasureForm()
     # Measures and their notes are written about the same visits and people as cases.
-    review = guard.check_if_valid(form, services.MEASURE)
+    review = guard.check_if_valid(form, RecordType.measure)
     if guard.may_save(review):
         try:
             measure = services.create_measure(pilot, form.content(), by=current_user)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
+            guard.record_confirmations(review, RecordType.measure, measure.id, current_user)
             db.session.commit()
             flash(_("De meting ‘%(name)s’ is toegevoegd. Leg nu de waarden per maand vast.",
                     name=measure.name), "success")
@@ -102,14 +102,14 @@ def edit(slug: str, measure_id: int):
     pilot = load_pilot(slug, need=can_read_measures)
     measure = _load_measure(pilot, measure_id, need=can_edit_measure)
     form = forms.MeasureForm(data=forms.measure_data(measure) if request.method == "GET" else None)
-    review = guard.check_if_valid(form, services.MEASURE, measure.id)
+    review = guard.check_if_valid(form, RecordType.measure, measure.id)
     if guard.may_save(review):
         try:
             changed = services.update_measure(measure, form.content(), by=current_user)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            guard.record_confirmations(review, services.MEASURE, measure.id, current_user)
+            guard.record_confirmations(review, RecordType.measure, measure.id, current_user)
             db.session.commit()
             flash(_("De meting is bijgewerkt.") if changed else _("Er was niets gewijzigd."),
                   "success")
@@ -155,7 +155,7 @@ def record(slug: str, measure_id: int):
         else:
             data = {"month": month_text(today.replace(day=1))}
     form = forms.ValueForm(data=data, today=today)
-    review = guard.check_if_valid(form, services.MEASURE_VALUE,
+    review = guard.check_if_valid(form, RecordType.measure_value,
                                           lambda: _value_id(measure, form))
     if guard.may_save(review):
         try:
@@ -165,7 +165,7 @@ def record(slug: str, measure_id: int):
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            guard.record_confirmations(review, services.MEASURE_VALUE, row.id,
+            guard.record_confirmations(review, RecordType.measure_value, row.id,
                                                current_user)
             db.session.commit()
             month_name = format_date(row.month, "MMMM yyyy")
@@ -217,7 +217,7 @@ def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experimen
     review = None
     if form.validate_on_submit():
         # An experiment's cycle is written about real visits and real people, like a case.
-        review = guard.check(form, services.EXPERIMENT, found.id if found else None)
+        review = guard.check(form, RecordType.experiment, found.id if found else None)
         if not review.blocking:
             try:
                 if found is None:
@@ -230,7 +230,7 @@ def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experimen
             except services.MeasureError as error:
                 _show_error(form, error)
             else:
-                guard.record_confirmations(review, services.EXPERIMENT, saved.id,
+                guard.record_confirmations(review, RecordType.experiment, saved.id,
                                                    current_user)
                 db.session.commit()
                 flash(message, "success")

@@ -24,6 +24,7 @@ from proeftuin.models import (
     MeasureValue,
     Pilot,
     PrivacyConfirmation,
+    RecordType,
     SolutionDirection,
     User,
     utcnow,
@@ -34,11 +35,6 @@ from proeftuin.permissions import (
     can_write_experiments,
     can_write_measures,
 )
-
-#: record types of the audit trail
-MEASURE = "measure"
-MEASURE_VALUE = "measure_value"
-EXPERIMENT = "experiment"
 
 
 class MeasureError(ValueError):
@@ -94,7 +90,7 @@ def create_measure(pilot: Pilot, content: MeasureContent, by: User) -> Measure:
     _apply_measure(measure, content)
     db.session.add(measure)
     db.session.flush()
-    audit.log(AuditAction.created, by, measure, MEASURE)
+    audit.log(AuditAction.created, by, measure, RecordType.measure)
     return measure
 
 
@@ -115,7 +111,7 @@ def update_measure(measure: Measure, content: MeasureContent, by: User) -> bool:
         return False
     measure.updated_at = utcnow()
     db.session.flush()
-    audit.log(AuditAction.changed, by, measure, MEASURE)
+    audit.log(AuditAction.changed, by, measure, RecordType.measure)
     return True
 
 
@@ -125,13 +121,13 @@ def delete_measure(measure: Measure, by: User) -> None:
         raise NotAllowed(_("Alleen leden van een werkende proeftuin verwijderen metingen."))
     # A later record may get a freed id, and must not inherit what was confirmed for this one.
     db.session.execute(sa.delete(PrivacyConfirmation).where(sa.or_(
-        sa.and_(PrivacyConfirmation.record_type == MEASURE,
+        sa.and_(PrivacyConfirmation.record_type == RecordType.measure,
                 PrivacyConfirmation.record_id == measure.id),
-        sa.and_(PrivacyConfirmation.record_type == MEASURE_VALUE,
+        sa.and_(PrivacyConfirmation.record_type == RecordType.measure_value,
                 PrivacyConfirmation.record_id.in_(
                     sa.select(MeasureValue.id).where(MeasureValue.measure_id == measure.id))),
     )))
-    audit.log(AuditAction.deleted, by, measure, MEASURE)
+    audit.log(AuditAction.deleted, by, measure, RecordType.measure)
     db.session.delete(measure)
     db.session.flush()
 
@@ -183,7 +179,7 @@ def record_value(measure: Measure, month: date, value: float, note: str, by: Use
         row.updated_at = utcnow()
     db.session.flush()
     audit.record(AuditAction.created if previous is None else AuditAction.changed,
-                 user=by, role=audit.role_in(by, measure.pilot), record_type=MEASURE_VALUE,
+                 user=by, role=audit.role_in(by, measure.pilot), record_type=RecordType.measure_value,
                  record_id=row.id, pilot=measure.pilot)
     return Recorded(row, previous, changed=True)
 
@@ -260,7 +256,7 @@ def create_experiment(pilot: Pilot, content: ExperimentContent, by: User) -> Exp
         setattr(experiment, name, value)
     db.session.add(experiment)
     db.session.flush()
-    audit.log(AuditAction.created, by, experiment, EXPERIMENT)
+    audit.log(AuditAction.created, by, experiment, RecordType.experiment)
     return experiment
 
 
@@ -274,4 +270,4 @@ def update_experiment(experiment: Experiment, content: ExperimentContent, by: Us
     experiment.updated_by = by
     experiment.updated_at = utcnow()
     db.session.flush()
-    audit.log(AuditAction.changed, by, experiment, EXPERIMENT)
+    audit.log(AuditAction.changed, by, experiment, RecordType.experiment)

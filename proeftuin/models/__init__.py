@@ -6,7 +6,7 @@ from proeftuin.models import (
     library_version,  # noqa: F401
     search_index,  # noqa: F401
 )
-from proeftuin.models.audit import AuditAction, AuditEvent
+from proeftuin.models.audit import AuditAction, AuditEvent, RecordType
 from proeftuin.models.base import utcnow
 from proeftuin.models.case import (
     CASE_TEXT_FIELDS,
@@ -77,6 +77,7 @@ __all__ = [
     "ActDecision",
     "Agreement",
     "AuditAction",
+    "RecordType",
     "AuditEvent",
     "CarerQuestion",
     "CaseDiscussion",

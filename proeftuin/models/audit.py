@@ -32,6 +32,22 @@ class AuditAction(enum.Enum):
     deleted = "deleted"
 
 
+class RecordType(enum.StrEnum):
+    """The kinds of record that the audit trail and the personal-data confirmations name.
+
+    Stored as their values in plain text columns, so a new kind needs no migration.
+    """
+
+    case = "case_discussion"
+    lesson = "lesson"
+    reuse = "lesson_reuse"
+    measure = "measure"
+    measure_value = "measure_value"
+    experiment = "experiment"
+    #: a pilot's public texts: its profile, and its task and desired outcome per direction
+    pilot = "pilot"
+
+
 class AuditEvent(db.Model):
     """One event in the audit trail of a case discussion or lesson."""
 
@@ -46,7 +62,7 @@ class AuditEvent(db.Model):
     #: the role they acted in: member, coordinator, facilitator, admin, or system
     role: Mapped[str] = mapped_column(sa.String(20))
     action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
-    #: the kind of record, e.g. "case_discussion" or "lesson", and its id
+    #: the kind of record (a RecordType's value) and its id
     record_type: Mapped[str] = mapped_column(sa.String(40))
     record_id: Mapped[int]
     #: the pilot the record belongs to, so facilitators can read the trail per pilot

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from proeftuin.extensions import db
 from proeftuin.reference import localized
 
 
@@ -36,6 +37,25 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def link_table(name: str, owner: tuple[str, str], target: tuple[str, str], *,
+               on_target_delete: str = "RESTRICT", index: bool = True) -> sa.Table:
+    """Return a table that links rows of one table to rows of another, many to many.
+
+    `owner` and `target` are (column, table) pairs. Deleting the owner deletes its links;
+    deleting a target is refused while linked unless `on_target_delete` says CASCADE.
+    `index` indexes the target column, for finding the owners of a target.
+    """
+    (owner_column, owner_table), (target_column, target_table) = owner, target
+    return sa.Table(
+        name,
+        db.metadata,
+        sa.Column(owner_column, sa.ForeignKey(f"{owner_table}.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column(target_column, sa.ForeignKey(f"{target_table}.id", ondelete=on_target_delete),
+                  primary_key=True, index=index),
+    )
 
 
 def enum_column(enum_cls, name: str | None = None, **kwargs):

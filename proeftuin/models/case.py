@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proeftuin.extensions import db
-from proeftuin.models.base import UTCDateTime, enum_column, utcnow
+from proeftuin.models.base import UTCDateTime, enum_column, link_table, utcnow
 
 if TYPE_CHECKING:
     from proeftuin.models.pilot import Pilot
@@ -28,32 +28,10 @@ class CaseStatus(enum.Enum):
     final = "final"
 
 
-case_discipline = sa.Table(
-    "case_discipline",
-    db.metadata,
-    sa.Column("case_id", sa.ForeignKey("case_discussion.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("discipline_id", sa.ForeignKey("discipline.id", ondelete="RESTRICT"),
-              primary_key=True, index=True),
-)
-
-case_question = sa.Table(
-    "case_question",
-    db.metadata,
-    sa.Column("case_id", sa.ForeignKey("case_discussion.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("question_id", sa.ForeignKey("carer_question.id", ondelete="RESTRICT"),
-              primary_key=True, index=True),
-)
-
-case_direction = sa.Table(
-    "case_direction",
-    db.metadata,
-    sa.Column("case_id", sa.ForeignKey("case_discussion.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("direction_id", sa.ForeignKey("solution_direction.id", ondelete="RESTRICT"),
-              primary_key=True, index=True),
-)
+_CASE = ("case_id", "case_discussion")
+case_discipline = link_table("case_discipline", _CASE, ("discipline_id", "discipline"))
+case_question = link_table("case_question", _CASE, ("question_id", "carer_question"))
+case_direction = link_table("case_direction", _CASE, ("direction_id", "solution_direction"))
 
 #: the free-text fields of a case discussion, in the order the form and the page show them
 CASE_TEXT_FIELDS = (

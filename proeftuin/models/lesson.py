@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proeftuin.extensions import db
-from proeftuin.models.base import UTCDateTime, enum_column, utcnow
+from proeftuin.models.base import UTCDateTime, enum_column, link_table, utcnow
 from proeftuin.models.case import CaseDiscussion
 
 if TYPE_CHECKING:
@@ -77,27 +77,19 @@ class ReviewDecision(enum.Enum):
 LESSON_TEXT_FIELDS = ("summary", "context", "body", "advice")
 
 
-def _link_table(name: str, column: str, target: str, owner: str = "lesson") -> sa.Table:
-    return sa.Table(
-        name,
-        db.metadata,
-        sa.Column(f"{owner}_id", sa.ForeignKey(f"{owner}.id", ondelete="CASCADE"),
-                  primary_key=True),
-        sa.Column(column, sa.ForeignKey(f"{target}.id", ondelete="RESTRICT"),
-                  primary_key=True, index=True),
-    )
-
-
-lesson_question = _link_table("lesson_question", "question_id", "carer_question")
-lesson_direction = _link_table("lesson_direction", "direction_id", "solution_direction")
-lesson_target_group = _link_table("lesson_target_group", "target_group_id", "target_group")
-lesson_source_case = _link_table("lesson_source_case", "case_id", "case_discussion")
-revision_question = _link_table("lesson_revision_question", "question_id", "carer_question",
-                                owner="lesson_revision")
-revision_direction = _link_table("lesson_revision_direction", "direction_id",
-                                 "solution_direction", owner="lesson_revision")
-revision_target_group = _link_table("lesson_revision_target_group", "target_group_id",
-                                    "target_group", owner="lesson_revision")
+_LESSON = ("lesson_id", "lesson")
+_REVISION = ("lesson_revision_id", "lesson_revision")
+lesson_question = link_table("lesson_question", _LESSON, ("question_id", "carer_question"))
+lesson_direction = link_table("lesson_direction", _LESSON, ("direction_id", "solution_direction"))
+lesson_target_group = link_table("lesson_target_group", _LESSON,
+                                 ("target_group_id", "target_group"))
+lesson_source_case = link_table("lesson_source_case", _LESSON, ("case_id", "case_discussion"))
+revision_question = link_table("lesson_revision_question", _REVISION,
+                               ("question_id", "carer_question"))
+revision_direction = link_table("lesson_revision_direction", _REVISION,
+                                ("direction_id", "solution_direction"))
+revision_target_group = link_table("lesson_revision_target_group", _REVISION,
+                                   ("target_group_id", "target_group"))
 
 
 class _LessonContent:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proeftuin.extensions import db
-from proeftuin.models.base import UTCDateTime, enum_column, utcnow
+from proeftuin.models.base import UTCDateTime, enum_column, link_table, utcnow
 from proeftuin.models.lesson import Lesson
 
 if TYPE_CHECKING:
@@ -38,32 +38,14 @@ class ActDecision(enum.Enum):
     abandon = "abandon"
 
 
-experiment_measure = sa.Table(
-    "experiment_measure",
-    db.metadata,
-    sa.Column("experiment_id", sa.ForeignKey("experiment.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("measure_id", sa.ForeignKey("measure.id", ondelete="CASCADE"),
-              primary_key=True, index=True),
-)
-
-experiment_direction = sa.Table(
-    "experiment_direction",
-    db.metadata,
-    sa.Column("experiment_id", sa.ForeignKey("experiment.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("direction_id", sa.ForeignKey("solution_direction.id", ondelete="RESTRICT"),
-              primary_key=True, index=True),
-)
-
+_EXPERIMENT = ("experiment_id", "experiment")
+experiment_measure = link_table("experiment_measure", _EXPERIMENT, ("measure_id", "measure"),
+                                on_target_delete="CASCADE")
+experiment_direction = link_table("experiment_direction", _EXPERIMENT,
+                                  ("direction_id", "solution_direction"))
 #: the experiments a lesson cites; both belong to the same pilot (the lesson services check)
-lesson_experiment = sa.Table(
-    "lesson_experiment",
-    db.metadata,
-    sa.Column("lesson_id", sa.ForeignKey("lesson.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("experiment_id", sa.ForeignKey("experiment.id", ondelete="CASCADE"),
-              primary_key=True, index=True),
-)
+lesson_experiment = link_table("lesson_experiment", ("lesson_id", "lesson"), _EXPERIMENT,
+                               on_target_delete="CASCADE")
 
 
 class Measure(db.Model):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proeftuin.extensions import db
-from proeftuin.models.base import UTCDateTime, enum_column, utcnow
+from proeftuin.models.base import UTCDateTime, enum_column, link_table, utcnow
 
 if TYPE_CHECKING:
     from proeftuin.models.programme import Programme
@@ -69,29 +69,13 @@ class MemberRole(enum.Enum):
     coordinator = "coordinator"
 
 
-pilot_question = sa.Table(
-    "pilot_question",
-    db.metadata,
-    sa.Column("pilot_id", sa.ForeignKey("pilot.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("question_id", sa.ForeignKey("carer_question.id", ondelete="RESTRICT"),
-              primary_key=True),
-)
-
-pilot_discipline = sa.Table(
-    "pilot_discipline",
-    db.metadata,
-    sa.Column("pilot_id", sa.ForeignKey("pilot.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("discipline_id", sa.ForeignKey("discipline.id", ondelete="RESTRICT"),
-              primary_key=True),
-)
-
-pilot_target_group = sa.Table(
-    "pilot_target_group",
-    db.metadata,
-    sa.Column("pilot_id", sa.ForeignKey("pilot.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("target_group_id", sa.ForeignKey("target_group.id", ondelete="RESTRICT"),
-              primary_key=True),
-)
+_PILOT = ("pilot_id", "pilot")
+pilot_question = link_table("pilot_question", _PILOT, ("question_id", "carer_question"),
+                            index=False)
+pilot_discipline = link_table("pilot_discipline", _PILOT, ("discipline_id", "discipline"),
+                              index=False)
+pilot_target_group = link_table("pilot_target_group", _PILOT,
+                                ("target_group_id", "target_group"), index=False)
 
 
 class Pilot(db.Model):

@@ -25,7 +25,7 @@ class PrivacyConfirmation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the kind of record (`audit.CASE`, `audit.LESSON`, `audit.REUSE`, an experiment), and its id
+    #: the kind of record (`RecordType.case`, `RecordType.lesson`, `RecordType.reuse`, an experiment), and its id
     record_type: Mapped[str] = mapped_column(sa.String(40))
     record_id: Mapped[int]
     #: HMAC-SHA-256 of the finding's kind and normalised text

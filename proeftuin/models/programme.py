@@ -9,19 +9,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proeftuin.extensions import db
-from proeftuin.models.base import UTCDateTime, utcnow
+from proeftuin.models.base import UTCDateTime, link_table, utcnow
 
 if TYPE_CHECKING:
     from proeftuin.models.pilot import Pilot
     from proeftuin.models.user import User
 
-programme_facilitator = sa.Table(
-    "programme_facilitator",
-    db.metadata,
-    sa.Column("programme_id", sa.ForeignKey("programme.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-              primary_key=True),
+programme_facilitator = link_table(
+    "programme_facilitator", ("programme_id", "programme"), ("user_id", "user_account"),
+    on_target_delete="CASCADE", index=False,
 )
 
 

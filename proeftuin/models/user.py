@@ -27,6 +27,22 @@ class Role(enum.Enum):
     participant = "participant"
 
 
+#: what a deleted account's name is stored as; pages show the translation instead
+DELETED_NAME = "Verwijderd account"
+#: the reserved top-level domain ".invalid" can never be a real address (RFC 2606)
+DELETED_EMAIL_DOMAIN = "invalid"
+
+
+def deleted_email(user_id: int) -> str:
+    """Return the address a deleted account gets: unique, and never a real one."""
+    return f"verwijderd-{user_id}@{DELETED_EMAIL_DOMAIN}"
+
+
+def is_deleted_account(user: User | None) -> bool:
+    """Whether this account was deleted (anonymised, for the audit trail keeps naming it)."""
+    return user is not None and user.is_deleted
+
+
 class User(UserMixin, db.Model):
     """A person who signs in."""
 
@@ -64,6 +80,11 @@ class User(UserMixin, db.Model):
     def two_factor_enabled(self) -> bool:
         """Whether sign-in asks for a code from an authenticator app."""
         return self.totp_enabled_at is not None and self.totp_secret is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        """Whether the account was deleted: anonymised, never removed."""
+        return self.email == deleted_email(self.id)
 
     @property
     def is_admin(self) -> bool:

@@ -18,9 +18,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from proeftuin.audit import CASE, LESSON, role_in
+from proeftuin.audit import role_in
 from proeftuin.extensions import db
-from proeftuin.measures.services import EXPERIMENT
 from proeftuin.models import (
     AuditAction,
     AuditEvent,
@@ -32,6 +31,7 @@ from proeftuin.models import (
     Pilot,
     PrivacyConfirmation,
     Programme,
+    RecordType,
     User,
     programme_facilitator,
     utcnow,
@@ -40,22 +40,8 @@ from proeftuin.models.case import CASE_TEXT_FIELDS
 from proeftuin.models.lesson import LESSON_TEXT_FIELDS
 from proeftuin.permissions import can_read_cases, can_read_experiments, can_read_lessons
 
-#: what a deleted account's name is stored as; pages show the translation instead
-DELETED_NAME = "Verwijderd account"
-#: the reserved top-level domain ".invalid" can never be a real address (RFC 2606)
-DELETED_EMAIL_DOMAIN = "invalid"
 #: the version of the download's layout, for whoever reads it by program
 FORMAT_VERSION = 1
-
-
-def deleted_email(user_id: int) -> str:
-    """Return the address a deleted account gets: unique, and never a real one."""
-    return f"verwijderd-{user_id}@{DELETED_EMAIL_DOMAIN}"
-
-
-def is_deleted_account(user: User | None) -> bool:
-    """Whether this account was deleted (anonymised)."""
-    return user is not None and user.email == deleted_email(user.id)
 
 
 # Collecting --------------------------------------------------------------------------------
@@ -144,8 +130,8 @@ def log_export(data: PersonalData) -> None:
         {"action": AuditAction.exported, "user_id": user.id, "role": role_in(user, record.pilot),
          "record_type": record_type, "record_id": record.id, "pilot_id": record.pilot_id,
          "occurred_at": now}
-        for record_type, records in ((CASE, data.cases), (LESSON, data.lessons),
-                                     (EXPERIMENT, data.experiments))
+        for record_type, records in ((RecordType.case, data.cases), (RecordType.lesson, data.lessons),
+                                     (RecordType.experiment, data.experiments))
         for record in records
     ]
     if rows:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from proeftuin.audit import CASE, SYSTEM
+from proeftuin.audit import SYSTEM
 from proeftuin.extensions import db
 from proeftuin.models import (
     AuditAction,
@@ -28,6 +28,7 @@ from proeftuin.models import (
     PilotStatus,
     PilotStatusChange,
     PrivacyConfirmation,
+    RecordType,
     case_direction,
     case_discipline,
     case_question,
@@ -163,14 +164,14 @@ def purge_expired(on: date | None = None, *, dry_run: bool = False) -> list[Pilo
     now = utcnow()
     if cases:
         db.session.execute(sa.insert(AuditEvent), [
-            {"action": AuditAction.deleted, "user_id": None, "role": SYSTEM, "record_type": CASE,
+            {"action": AuditAction.deleted, "user_id": None, "role": SYSTEM, "record_type": RecordType.case,
              "record_id": case_id, "pilot_id": pilot_id, "occurred_at": now}
             for case_id, pilot_id in cases
         ])
     case_ids = [case_id for case_id, _ in cases]
     for chunk in _chunks(case_ids):
         for statement in (
-            sa.delete(PrivacyConfirmation).where(PrivacyConfirmation.record_type == CASE,
+            sa.delete(PrivacyConfirmation).where(PrivacyConfirmation.record_type == RecordType.case,
                                                  PrivacyConfirmation.record_id.in_(chunk)),
             sa.delete(lesson_source_case).where(lesson_source_case.c.case_id.in_(chunk)),
             sa.delete(CaseFollowUp).where(CaseFollowUp.case_id.in_(chunk)),

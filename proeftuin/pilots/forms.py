@@ -42,7 +42,9 @@ from proeftuin.forms import (
     clean_line,
     clean_text,
     direction_filter_choices,
+    int_or_none,
     question_filter_choices,
+    str_or_none,
 )
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import PUBLIC_STATUSES, PilotStatus
@@ -57,18 +59,6 @@ ORGANISATION_ROWS = 6
 MAX_ORGANISATION_ROWS = 20
 
 MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
-
-
-def int_or_none(value):
-    """Coerce a select's value to an int; the empty placeholder becomes None."""
-    if value is None or value == "":
-        return None
-    return int(value)
-
-
-def str_or_none(value):
-    """Coerce a select's value to a string; the empty placeholder becomes None."""
-    return value or None
 
 
 def region_choices(placeholder) -> list[SelectChoice]:

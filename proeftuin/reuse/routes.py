@@ -6,12 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin import audit
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
 from proeftuin.library.queries import public_lesson
 from proeftuin.library.urls import public_lesson_url
-from proeftuin.models import LessonReuse
+from proeftuin.models import LessonReuse, RecordType
 from proeftuin.permissions import can_hide_reuse, can_report_reuse
 from proeftuin.personal_data import guard
 from proeftuin.reuse import forms, queries, services
@@ -52,7 +51,7 @@ def report(lesson_id: int):
         form.pilot.data = pilots[0].id
     review = None
     if form.validate_on_submit():
-        review = guard.check(form, audit.REUSE)
+        review = guard.check(form, RecordType.reuse)
         if not review.blocking:
             chosen = next(pilot for pilot in pilots if pilot.id == form.pilot.data)
             try:
@@ -61,7 +60,7 @@ def report(lesson_id: int):
             except services.ReuseError as error:
                 _show_error(form, error)
             else:
-                guard.record_confirmations(review, audit.REUSE, reuse.id, current_user)
+                guard.record_confirmations(review, RecordType.reuse, reuse.id, current_user)
                 db.session.commit()
                 flash(_("Dank u wel. Uw melding van hergebruik staat nu bij de les."), "success")
                 return redirect(public_lesson_url(revision, _anchor="hergebruik"), code=303)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from proeftuin import audit
 from proeftuin.extensions import db
-from proeftuin.models import AuditAction, Lesson, LessonReuse, Pilot, User, utcnow
+from proeftuin.models import AuditAction, Lesson, LessonReuse, Pilot, RecordType, User, utcnow
 
 
 class ReuseError(ValueError):
@@ -36,7 +36,7 @@ def report_reuse(lesson: Lesson, pilot: Pilot, *, how: str, outcome: str,
     db.session.add(reuse)
     db.session.flush()
     # The report is the reusing pilot's record, so its event lands in that pilot's trail.
-    audit.log(AuditAction.created, by, reuse, audit.REUSE)
+    audit.log(AuditAction.created, by, reuse, RecordType.reuse)
     return reuse
 
 
@@ -51,7 +51,7 @@ def hide_reuse(reuse: LessonReuse, *, by: User, reason: str) -> None:
     reuse.hidden_by = by
     reuse.hidden_reason = reason
     db.session.flush()
-    audit.log(AuditAction.withdrawn, by, reuse, audit.REUSE)
+    audit.log(AuditAction.withdrawn, by, reuse, RecordType.reuse)
 
 
 def unhide_reuse(reuse: LessonReuse, *, by: User) -> None:
@@ -62,4 +62,4 @@ def unhide_reuse(reuse: LessonReuse, *, by: User) -> None:
     reuse.hidden_by = None
     reuse.hidden_reason = ""
     db.session.flush()
-    audit.log(AuditAction.published, by, reuse, audit.REUSE)
+    audit.log(AuditAction.published, by, reuse, RecordType.reuse)

@@ -24,7 +24,7 @@ from proeftuin import audit
 from proeftuin.auth.invitations import invitation_token
 from proeftuin.extensions import db
 from proeftuin.labels import actor_name, audit_action_label, audit_role_label, record_type_label
-from proeftuin.models import Agreement, Invitation, Membership, PilotOrganisation
+from proeftuin.models import Agreement, Invitation, Membership, PilotOrganisation, RecordType
 from proeftuin.permissions import (
     can_administer,
     can_edit_agreements,
@@ -127,10 +127,10 @@ def direction(slug: str, number: int):
         abort(404)
     form = forms.DirectionForm(obj=pilot_direction if request.method == "GET" else None)
     # Published on the profile once the pilot is selected: guarded like a lesson.
-    review = guard.check_if_valid(form, services.PILOT, pilot.id)
+    review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
     if guard.may_save(review):
         services.update_direction(pilot_direction, form.task.data, form.desired_outcome.data)
-        guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+        guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
         db.session.commit()
         flash(_("De opgave en gewenste uitkomst zijn opgeslagen."), "success")
         return redirect(url_for("workspace.framework", slug=pilot.slug))
@@ -156,7 +156,7 @@ def profile(slug: str):
         form = forms.ProfileForm(
             data=forms.profile_data(pilot) if request.method == "GET" else None
         )
-        review = guard.check_if_valid(form, services.PILOT, pilot.id)
+        review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
         if guard.may_save(review):
             services.update_profile(
                 pilot,
@@ -173,7 +173,7 @@ def profile(slug: str):
                 discipline_ids=form.disciplines.data or [],
                 target_group_ids=form.target_groups.data or [],
             )
-            guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+            guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
             db.session.commit()
             flash(_("Het profiel is opgeslagen."), "success")
             return redirect(url_for("workspace.profile", slug=pilot.slug))
@@ -192,10 +192,10 @@ def organisations(slug: str):
     if request.method == "POST" and not editable:
         abort(403)
     form = forms.OrganisationForm() if editable else None
-    review = guard.check_if_valid(form, services.PILOT, pilot.id) if form else None
+    review = guard.check_if_valid(form, RecordType.pilot, pilot.id) if form else None
     if guard.may_save(review):
         services.add_organisation(pilot, form.name.data, form.kind.data)
-        guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+        guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
         db.session.commit()
         flash(_("De organisatie is toegevoegd."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))
@@ -213,10 +213,10 @@ def edit_organisation(slug: str, organisation_id: int):
         data={"name": organisation.name, "kind": organisation.kind.value}
         if request.method == "GET" else None
     )
-    review = guard.check_if_valid(form, services.PILOT, pilot.id)
+    review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
     if guard.may_save(review):
         services.update_organisation(organisation, form.name.data, form.kind.data)
-        guard.record_confirmations(review, services.PILOT, pilot.id, current_user)
+        guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
         db.session.commit()
         flash(_("De organisatie is bijgewerkt."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))

@@ -51,11 +51,6 @@ class AlreadyMember(WorkspaceError):
 # Framework mapping ----------------------------------------------------------------------
 
 
-#: the record under which the personal-data guard keeps what was confirmed in the public texts
-#: of a pilot: its profile and its task and desired outcome in each direction
-PILOT = "pilot"
-
-
 def _has_text(pilot_direction: PilotDirection) -> bool:
     return bool(pilot_direction.task.strip() or pilot_direction.desired_outcome.strip())
 
