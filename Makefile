@@ -33,7 +33,9 @@ run: install
 ## test: ruff, then the whole suite on SQLite (with the browser tests) and, when
 ## TEST_DATABASE_URL is set, again on PostgreSQL; each pass runs on every core (WORKERS=auto)
 WORKERS ?= auto
-PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist loadgroup
+# --dist loadfile: a file's tests share a process (the every-page crawl reads what all its
+# crawls reached)
+PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist loadfile
 test: install
 	$(BIN)/ruff check .
 	@echo "== SQLite, with the browser tests"
