@@ -74,8 +74,8 @@ def test_confirmations_are_stored_once_and_not_asked_again(ctx, make):
     (finding,) = scan(text)
     form = _form(body=text, not_personal=fingerprint(finding, key=key))
     review = guard.check(form, "lesson", 7)
-    guard.record_confirmations(review, "lesson", 7, user)
-    guard.record_confirmations(review, "lesson", 7, user)
+    guard.record_confirmations(review, 7, user)
+    guard.record_confirmations(review, 7, user)
     db.session.commit()
     (row,) = db.session.scalars(db.select(PrivacyConfirmation)).all()
     assert (row.record_type, row.record_id, row.kind, row.confirmed_by_id) == (

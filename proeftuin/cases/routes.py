@@ -101,12 +101,12 @@ def _write(pilot: Pilot, form: forms.CaseForm, case: CaseDiscussion | None):
             preview = True
         elif valid and not review.blocking:
             if case is None:
-                case = services.create_case(pilot, form.content(), by=current_user)
+                case = services.create_case(pilot, form.content(), by=current_user,
+                                            review=review)
                 message = _("De casusbespreking is vastgelegd.")
             else:
-                services.update_case(case, form.content(), by=current_user)
+                services.update_case(case, form.content(), by=current_user, review=review)
                 message = _("De casusbespreking is bijgewerkt.")
-            guard.record_confirmations(review, RecordType.case, case.id, current_user)
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("cases.show", slug=pilot.slug, case_id=case.id))

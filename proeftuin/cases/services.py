@@ -25,6 +25,8 @@ from proeftuin.models import (
     User,
 )
 from proeftuin.permissions import can_edit_case, can_view_case, can_write_cases
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.guard import Review
 
 
 class CaseError(ValueError):
@@ -98,25 +100,30 @@ def _apply(case: CaseDiscussion, content: CaseContent) -> None:
     case.follow_ups = rows
 
 
-def create_case(pilot: Pilot, content: CaseContent, by: User) -> CaseDiscussion:
-    """Log a new case discussion for the pilot and record who created it."""
+def create_case(pilot: Pilot, content: CaseContent, by: User,
+                review: Review | None = None) -> CaseDiscussion:
+    """Log a new case discussion for the pilot and record who created it (and what they
+    confirmed is not personal data, in `review`)."""
     if not can_write_cases(by, pilot):
         raise NotAllowed("only members of a working pilot log case discussions")
     case = CaseDiscussion(pilot=pilot, created_by=by, updated_by=by)
     db.session.add(case)
     _apply(case, content)
     db.session.flush()
+    guard.record_confirmations(review, case.id, by)
     audit.log(AuditAction.created, by, case, RecordType.case)
     return case
 
 
-def update_case(case: CaseDiscussion, content: CaseContent, by: User) -> None:
-    """Change a case discussion and record who changed it."""
+def update_case(case: CaseDiscussion, content: CaseContent, by: User,
+                review: Review | None = None) -> None:
+    """Change a case discussion and record who changed it (and what they confirmed)."""
     if not can_edit_case(by, case):
         raise NotAllowed("only members of a working pilot change case discussions")
     _apply(case, content)
     case.updated_by = by
     db.session.flush()
+    guard.record_confirmations(review, case.id, by)
     audit.log(AuditAction.changed, by, case, RecordType.case)
 
 

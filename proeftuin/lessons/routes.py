@@ -104,11 +104,11 @@ def new(slug: str):
         review = guard.check(form, RecordType.lesson)
         if not review.blocking and not _is_preview():
             try:
-                lesson = services.create_lesson(pilot, forms.content_of(form), by=current_user)
+                lesson = services.create_lesson(pilot, forms.content_of(form), by=current_user,
+                                                review=review)
             except services.LessonError as error:
                 _show_error(form, error)
             else:
-                guard.record_confirmations(review, RecordType.lesson, lesson.id, current_user)
                 db.session.commit()
                 flash(_("De les is opgeslagen als concept. Dien haar in wanneer ze klaar is voor beoordeling."), "success")
                 return redirect(url_for("lessons.show", slug=pilot.slug, lesson_id=lesson.id))
@@ -144,11 +144,11 @@ def edit(slug: str, lesson_id: int):
         review = guard.check(form, RecordType.lesson, lesson.id)
         if not review.blocking and not _is_preview():
             try:
-                changed = services.update_lesson(lesson, forms.content_of(form), by=current_user)
+                changed = services.update_lesson(lesson, forms.content_of(form),
+                                                 by=current_user, review=review)
             except services.LessonError as error:
                 _show_error(form, error)
             else:
-                guard.record_confirmations(review, RecordType.lesson, lesson.id, current_user)
                 db.session.commit()
                 flash(_("De wijzigingen zijn opgeslagen.") if changed
                       else _("Er was niets gewijzigd."), "success")

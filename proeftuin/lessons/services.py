@@ -36,6 +36,8 @@ from proeftuin.models import (
     User,
     utcnow,
 )
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.guard import Review
 
 __all__ = ["LessonError"]  # raised here, defined with the lifecycle
 
@@ -141,18 +143,21 @@ def _assign(lesson: Lesson, values: dict) -> None:
         setattr(lesson, name, value)
 
 
-def create_lesson(pilot: Pilot, content: LessonContent, by: User) -> Lesson:
-    """Start a lesson of this pilot as a draft."""
+def create_lesson(pilot: Pilot, content: LessonContent, by: User,
+                  review: Review | None = None) -> Lesson:
+    """Start a lesson of this pilot as a draft, with what `review` saw confirmed."""
     values = _resolved(pilot, content)
     lesson = Lesson(pilot=pilot, status=LessonStatus.draft, created_by=by, updated_by=by)
     _assign(lesson, values)
     db.session.add(lesson)
     db.session.flush()
+    guard.record_confirmations(review, lesson.id, by)
     _log(AuditAction.created, by, lesson)
     return lesson
 
 
-def update_lesson(lesson: Lesson, content: LessonContent, by: User) -> bool:
+def update_lesson(lesson: Lesson, content: LessonContent, by: User,
+                  review: Review | None = None) -> bool:
     """Save an edit of the working copy; return whether anything changed.
 
     A lesson that waits for review is not changed. An edit to a published, returned or
@@ -163,6 +168,8 @@ def update_lesson(lesson: Lesson, content: LessonContent, by: User) -> bool:
     values = _resolved(lesson.pilot, content)
     before = _snapshot(lesson)
     _assign(lesson, values)
+    # What the writer confirmed counts even when the text is as it was.
+    guard.record_confirmations(review, lesson.id, by)
     if _snapshot(lesson) == before:
         return False
     lesson.updated_by = by

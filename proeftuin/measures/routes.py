@@ -82,11 +82,11 @@ def new(slug: str):
     review = guard.check_if_valid(form, RecordType.measure)
     if guard.may_save(review):
         try:
-            measure = services.create_measure(pilot, form.content(), by=current_user)
+            measure = services.create_measure(pilot, form.content(), by=current_user,
+                                              review=review)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            guard.record_confirmations(review, RecordType.measure, measure.id, current_user)
             db.session.commit()
             flash(_("De meting ‘%(name)s’ is toegevoegd. Leg nu de waarden per maand vast.",
                     name=measure.name), "success")
@@ -105,11 +105,11 @@ def edit(slug: str, measure_id: int):
     review = guard.check_if_valid(form, RecordType.measure, measure.id)
     if guard.may_save(review):
         try:
-            changed = services.update_measure(measure, form.content(), by=current_user)
+            changed = services.update_measure(measure, form.content(), by=current_user,
+                                              review=review)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            guard.record_confirmations(review, RecordType.measure, measure.id, current_user)
             db.session.commit()
             flash(_("De meting is bijgewerkt.") if changed else _("Er was niets gewijzigd."),
                   "success")
@@ -159,14 +159,12 @@ def record(slug: str, measure_id: int):
                                           lambda: _value_id(measure, form))
     if guard.may_save(review):
         try:
-            row, previous, changed = services.record_value(measure, form.chosen_month, form.value.number,
-                                                  form.note.data or "", by=current_user,
-                                                  today=today)
+            row, previous, changed = services.record_value(
+                measure, form.chosen_month, form.value.number, form.note.data or "",
+                by=current_user, today=today, review=review)
         except services.MeasureError as error:
             _show_error(form, error)
         else:
-            guard.record_confirmations(review, RecordType.measure_value, row.id,
-                                               current_user)
             db.session.commit()
             month_name = format_date(row.month, "MMMM yyyy")
             if not changed:
@@ -214,28 +212,26 @@ def experiment(slug: str, experiment_id: int):
 
 
 def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experiment | None):
-    review = None
-    if form.validate_on_submit():
-        # An experiment's cycle is written about real visits and real people, like a case.
-        review = guard.check(form, RecordType.experiment, found.id if found else None)
-        if not review.blocking:
-            try:
-                if found is None:
-                    saved = services.create_experiment(pilot, form.content(), by=current_user)
-                    message = _("Het experiment is vastgelegd.")
-                else:
-                    saved = found
-                    services.update_experiment(found, form.content(), by=current_user)
-                    message = _("Het experiment is bijgewerkt.")
-            except services.MeasureError as error:
-                _show_error(form, error)
+    # An experiment's cycle is written about real visits and real people, like a case.
+    review = guard.check_if_valid(form, RecordType.experiment, found.id if found else None)
+    if guard.may_save(review):
+        try:
+            if found is None:
+                saved = services.create_experiment(pilot, form.content(), by=current_user,
+                                                   review=review)
+                message = _("Het experiment is vastgelegd.")
             else:
-                guard.record_confirmations(review, RecordType.experiment, saved.id,
-                                                   current_user)
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("measures.experiment", slug=pilot.slug,
-                                        experiment_id=saved.id))
+                saved = found
+                services.update_experiment(found, form.content(), by=current_user,
+                                           review=review)
+                message = _("Het experiment is bijgewerkt.")
+        except services.MeasureError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("measures.experiment", slug=pilot.slug,
+                                    experiment_id=saved.id))
     return render_template("measures/experiment_form.html", pilot=pilot, form=form,
                            experiment=found, review=review)
 

@@ -35,6 +35,8 @@ from proeftuin.permissions import (
     can_write_experiments,
     can_write_measures,
 )
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.guard import Review
 
 
 class MeasureError(ValueError):
@@ -79,7 +81,8 @@ def _apply_measure(measure: Measure, content: MeasureContent) -> None:
     measure.description = content.description or ""
 
 
-def create_measure(pilot: Pilot, content: MeasureContent, by: User) -> Measure:
+def create_measure(pilot: Pilot, content: MeasureContent, by: User,
+                   review: Review | None = None) -> Measure:
     """Add a measure to the pilot, after its others."""
     if not can_write_measures(by, pilot):
         raise NotAllowed(_("Alleen leden van een werkende proeftuin leggen metingen vast."))
@@ -90,6 +93,7 @@ def create_measure(pilot: Pilot, content: MeasureContent, by: User) -> Measure:
     _apply_measure(measure, content)
     db.session.add(measure)
     db.session.flush()
+    guard.record_confirmations(review, measure.id, by)
     audit.log(AuditAction.created, by, measure, RecordType.measure)
     return measure
 
@@ -98,7 +102,8 @@ def _measure_snapshot(measure: Measure) -> tuple:
     return (measure.name, measure.unit, measure.goal, measure.direction, measure.description)
 
 
-def update_measure(measure: Measure, content: MeasureContent, by: User) -> bool:
+def update_measure(measure: Measure, content: MeasureContent, by: User,
+                   review: Review | None = None) -> bool:
     """Change a measure's name, unit, goal, direction or description.
 
     Returns whether anything changed; saving the same again writes nothing to the audit trail.
@@ -107,6 +112,7 @@ def update_measure(measure: Measure, content: MeasureContent, by: User) -> bool:
         raise NotAllowed(_("Alleen leden van een werkende proeftuin wijzigen metingen."))
     before = _measure_snapshot(measure)
     _apply_measure(measure, content)
+    guard.record_confirmations(review, measure.id, by)
     if _measure_snapshot(measure) == before:
         return False
     measure.updated_at = utcnow()
@@ -143,7 +149,7 @@ class Recorded(NamedTuple):
 
 
 def record_value(measure: Measure, month: date, value: float, note: str, by: User,
-                 today: date | None = None) -> Recorded:
+                 today: date | None = None, review: Review | None = None) -> Recorded:
     """Record the measure's value for a month, or correct the one recorded.
 
     A month that has not begun yet (in Dutch time) is refused. Recording what the month
@@ -172,6 +178,7 @@ def record_value(measure: Measure, month: date, value: float, note: str, by: Use
                                               MeasureValue.month == month)
             ).one()
             previous = row.value
+    guard.record_confirmations(review, row.id, by)
     if previous is not None:
         if (row.value, row.note) == (value, note or ""):
             return Recorded(row, previous, changed=False)
@@ -246,7 +253,8 @@ def _resolved(pilot: Pilot, content: ExperimentContent,
     }
 
 
-def create_experiment(pilot: Pilot, content: ExperimentContent, by: User) -> Experiment:
+def create_experiment(pilot: Pilot, content: ExperimentContent, by: User,
+                      review: Review | None = None) -> Experiment:
     """Log a new experiment of the pilot."""
     if not can_write_experiments(by, pilot):
         raise NotAllowed(_("Alleen leden van een werkende proeftuin leggen experimenten vast."))
@@ -256,11 +264,13 @@ def create_experiment(pilot: Pilot, content: ExperimentContent, by: User) -> Exp
         setattr(experiment, name, value)
     db.session.add(experiment)
     db.session.flush()
+    guard.record_confirmations(review, experiment.id, by)
     audit.log(AuditAction.created, by, experiment, RecordType.experiment)
     return experiment
 
 
-def update_experiment(experiment: Experiment, content: ExperimentContent, by: User) -> None:
+def update_experiment(experiment: Experiment, content: ExperimentContent, by: User,
+                      review: Review | None = None) -> None:
     """Change an experiment: a later step of its cycle, or a correction."""
     if not can_edit_experiment(by, experiment):
         raise NotAllowed(_("Alleen leden van een werkende proeftuin wijzigen experimenten."))
@@ -270,4 +280,5 @@ def update_experiment(experiment: Experiment, content: ExperimentContent, by: Us
     experiment.updated_by = by
     experiment.updated_at = utcnow()
     db.session.flush()
+    guard.record_confirmations(review, experiment.id, by)
     audit.log(AuditAction.changed, by, experiment, RecordType.experiment)

@@ -1,12 +1,13 @@
 """The personal-data guard of a form: scan every free text before it is saved.
 
-A route calls `check(form, record_type, record_id)` once the form validates (or
-`check_if_valid`, which validates it first), and saves only when `may_save`. When text holds
-findings the writer has not confirmed, the check adds an error to each such field and the route
-shows the form again; the template marks every finding in place (`marked`) with its
-explanation and a box to tick for "this is not personal data". Ticked boxes come back as
-fingerprints in the `not_personal` field; `record_confirmations` stores them with the save, so
-the same finding in the same record is never asked about again.
+A route calls `check_if_valid(form, record_type, record_id)`, which validates the form and
+then scans it (or `check`, to scan what was posted whatever else is wrong with it), and saves
+only when `may_save`. When text holds findings the writer has not confirmed, the check adds an
+error to each such field and the route shows the form again; the template marks every finding
+in place (`marked`) with its explanation and a box to tick for "this is not personal data".
+Ticked boxes come back as fingerprints in the `not_personal` field. The route passes the
+review to the service that saves, and the service's `record_confirmations` stores them in the
+same flush as the change, so the same finding in the same record is never asked about again.
 """
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ class Mark:
 
 @dataclass
 class Review:
-    """What the guard found in a form, per field."""
+    """What the guard found in a form, per field, for a record of this type."""
 
+    record_type: str
     marks: dict[str, list[Mark]] = field(default_factory=dict)
 
     @property
@@ -123,7 +125,7 @@ def check(form, record_type: str, record_id: int | None = None) -> Review:
     key = fingerprint_key()
     confirmed = confirmed_fingerprints(record_type, record_id)
     ticked = set(form.not_personal.data or ()) if hasattr(form, "not_personal") else set()
-    review = Review()
+    review = Review(record_type)
     for form_field in text_fields(form):
         findings = detection.scan(form_field.data or "")
         if not findings:
@@ -170,9 +172,15 @@ def _note_row_errors(form) -> None:
                 form_field.errors = row_errors + own
 
 
-def record_confirmations(review: Review, record_type: str, record_id: int,
-                         user: User) -> None:
-    """Store the writer's confirmations that are not stored yet for this record."""
+def record_confirmations(review: Review | None, record_id: int, user: User) -> None:
+    """Store the writer's confirmations that are not stored yet for this record.
+
+    Services call this with the review their route passed in, once the record has its id;
+    without a review (a change made by a command or the demo data) there is nothing to store.
+    """
+    if review is None:
+        return
+    record_type = review.record_type
     known = confirmed_fingerprints(record_type, record_id)
     for mark in review.confirmed_marks():
         if mark.fingerprint in known:

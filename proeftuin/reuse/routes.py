@@ -49,21 +49,18 @@ def report(lesson_id: int):
     form = forms.ReuseForm(pilots=pilots)
     if not form.is_submitted() and len(pilots) == 1:
         form.pilot.data = pilots[0].id
-    review = None
-    if form.validate_on_submit():
-        review = guard.check(form, RecordType.reuse)
-        if not review.blocking:
-            chosen = next(pilot for pilot in pilots if pilot.id == form.pilot.data)
-            try:
-                reuse = services.report_reuse(lesson, chosen, how=form.how.data,
-                                              outcome=form.outcome.data, by=current_user)
-            except services.ReuseError as error:
-                _show_error(form, error)
-            else:
-                guard.record_confirmations(review, RecordType.reuse, reuse.id, current_user)
-                db.session.commit()
-                flash(_("Dank u wel. Uw melding van hergebruik staat nu bij de les."), "success")
-                return redirect(public_lesson_url(revision, _anchor="hergebruik"), code=303)
+    review = guard.check_if_valid(form, RecordType.reuse)
+    if guard.may_save(review):
+        chosen = next(pilot for pilot in pilots if pilot.id == form.pilot.data)
+        try:
+            services.report_reuse(lesson, chosen, how=form.how.data, outcome=form.outcome.data,
+                                  by=current_user, review=review)
+        except services.ReuseError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Dank u wel. Uw melding van hergebruik staat nu bij de les."), "success")
+            return redirect(public_lesson_url(revision, _anchor="hergebruik"), code=303)
     return render_template("reuse/report.html", lesson=lesson, revision=revision,
                            pilot=lesson.pilot, form=form, review=review)
 

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from proeftuin import audit
 from proeftuin.extensions import db
 from proeftuin.models import AuditAction, Lesson, LessonReuse, Pilot, RecordType, User, utcnow
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.guard import Review
 
 
 class ReuseError(ValueError):
@@ -19,7 +21,7 @@ class ReuseError(ValueError):
 
 
 def report_reuse(lesson: Lesson, pilot: Pilot, *, how: str, outcome: str,
-                 by: User) -> LessonReuse:
+                 by: User, review: Review | None = None) -> LessonReuse:
     """Record that the pilot reused the public lesson: how, and what came of it."""
     if not lesson.is_public:
         raise ReuseError(_("Deze les staat niet (meer) in de bibliotheek."))
@@ -35,6 +37,7 @@ def report_reuse(lesson: Lesson, pilot: Pilot, *, how: str, outcome: str,
     reuse = LessonReuse(lesson=lesson, pilot=pilot, reported_by=by, how=how, outcome=outcome)
     db.session.add(reuse)
     db.session.flush()
+    guard.record_confirmations(review, reuse.id, by)
     # The report is the reusing pilot's record, so its event lands in that pilot's trail.
     audit.log(AuditAction.created, by, reuse, RecordType.reuse)
     return reuse

@@ -129,8 +129,8 @@ def direction(slug: str, number: int):
     # Published on the profile once the pilot is selected: guarded like a lesson.
     review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
     if guard.may_save(review):
-        services.update_direction(pilot_direction, form.task.data, form.desired_outcome.data)
-        guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
+        services.update_direction(pilot_direction, form.task.data, form.desired_outcome.data,
+                                  by=current_user, review=review)
         db.session.commit()
         flash(_("De opgave en gewenste uitkomst zijn opgeslagen."), "success")
         return redirect(url_for("workspace.framework", slug=pilot.slug))
@@ -172,8 +172,9 @@ def profile(slug: str):
                 planned_end=form.planned_end.data,
                 discipline_ids=form.disciplines.data or [],
                 target_group_ids=form.target_groups.data or [],
+                by=current_user,
+                review=review,
             )
-            guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
             db.session.commit()
             flash(_("Het profiel is opgeslagen."), "success")
             return redirect(url_for("workspace.profile", slug=pilot.slug))
@@ -194,8 +195,8 @@ def organisations(slug: str):
     form = forms.OrganisationForm() if editable else None
     review = guard.check_if_valid(form, RecordType.pilot, pilot.id) if form else None
     if guard.may_save(review):
-        services.add_organisation(pilot, form.name.data, form.kind.data)
-        guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
+        services.add_organisation(pilot, form.name.data, form.kind.data, by=current_user,
+                                  review=review)
         db.session.commit()
         flash(_("De organisatie is toegevoegd."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))
@@ -215,8 +216,8 @@ def edit_organisation(slug: str, organisation_id: int):
     )
     review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
     if guard.may_save(review):
-        services.update_organisation(organisation, form.name.data, form.kind.data)
-        guard.record_confirmations(review, RecordType.pilot, pilot.id, current_user)
+        services.update_organisation(organisation, form.name.data, form.kind.data,
+                                     by=current_user, review=review)
         db.session.commit()
         flash(_("De organisatie is bijgewerkt."), "success")
         return redirect(url_for("workspace.organisations", slug=pilot.slug))

@@ -25,6 +25,8 @@ from proeftuin.models import (
     TargetGroup,
     User,
 )
+from proeftuin.personal_data import guard
+from proeftuin.personal_data.guard import Review
 from proeftuin.workspace import queries
 
 
@@ -89,11 +91,17 @@ def update_framework(pilot: Pilot, question_numbers: list[int], direction_number
     db.session.flush()
 
 
-def update_direction(pilot_direction: PilotDirection, task: str, desired_outcome: str) -> None:
-    """Save the pilot's task and desired outcome in one direction."""
+def update_direction(pilot_direction: PilotDirection, task: str, desired_outcome: str, *,
+                     by: User | None = None, review: Review | None = None) -> None:
+    """Save the pilot's task and desired outcome in one direction.
+
+    Like every public text of a pilot, they pass the personal-data guard: what `by` confirmed
+    in `review` is kept for the pilot.
+    """
     pilot_direction.task = task or ""
     pilot_direction.desired_outcome = desired_outcome or ""
     db.session.flush()
+    guard.record_confirmations(review, pilot_direction.pilot_id, by)
 
 
 # Profile --------------------------------------------------------------------------------
@@ -102,7 +110,8 @@ def update_direction(pilot_direction: PilotDirection, task: str, desired_outcome
 def update_profile(pilot: Pilot, *, name: str, municipality: str, region_id: int, scale: str,
                    theme: str, ambition: str, actions: str, results: str,
                    planned_start: date | None, planned_end: date | None,
-                   discipline_ids: list[int], target_group_ids: list[int]) -> None:
+                   discipline_ids: list[int], target_group_ids: list[int],
+                   by: User | None = None, review: Review | None = None) -> None:
     """Save the pilot's profile; the slug stays as it is, so links keep working."""
     if planned_start and planned_end and planned_end <= planned_start:
         raise WorkspaceError("planned end before start")
@@ -126,6 +135,7 @@ def update_profile(pilot: Pilot, *, name: str, municipality: str, region_id: int
         db.session.scalars(sa.select(TargetGroup).where(TargetGroup.id.in_(set(target_group_ids))))
     )
     db.session.flush()
+    guard.record_confirmations(review, pilot.id, by)
 
 
 # Organisations and agreements -----------------------------------------------------------
@@ -138,7 +148,8 @@ def _next_position(model, pilot: Pilot) -> int:
     return 0 if highest is None else highest + 1
 
 
-def add_organisation(pilot: Pilot, name: str, kind: str) -> PilotOrganisation:
+def add_organisation(pilot: Pilot, name: str, kind: str, *, by: User | None = None,
+                     review: Review | None = None) -> PilotOrganisation:
     """Add an organisation at the end of the pilot's list."""
     organisation = PilotOrganisation(
         pilot=pilot, name=name, kind=OrganisationKind(kind),
@@ -146,14 +157,17 @@ def add_organisation(pilot: Pilot, name: str, kind: str) -> PilotOrganisation:
     )
     db.session.add(organisation)
     db.session.flush()
+    guard.record_confirmations(review, pilot.id, by)
     return organisation
 
 
-def update_organisation(organisation: PilotOrganisation, name: str, kind: str) -> None:
+def update_organisation(organisation: PilotOrganisation, name: str, kind: str, *,
+                        by: User | None = None, review: Review | None = None) -> None:
     """Rename an organisation or change its kind."""
     organisation.name = name
     organisation.kind = OrganisationKind(kind)
     db.session.flush()
+    guard.record_confirmations(review, organisation.pilot_id, by)
 
 
 def remove_organisation(organisation: PilotOrganisation) -> None:
