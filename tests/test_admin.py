@@ -323,6 +323,12 @@ def test_password_of_exactly_12_and_128_characters_is_accepted(client, make, log
         response = client.post("/beheer/gebruikers/nieuw", data=new_user_form(
             email=f"rand{n}@voorbeeld.example", password=password, password_repeat=password))
         assert response.status_code == 302
+        # Stored whole: the password verifies, and one character less does not.
+        db.session.expire_all()
+        stored = db.session.scalar(sa.select(User.password_hash).where(
+            User.email == f"rand{n}@voorbeeld.example"))
+        assert verify_password(stored, password)
+        assert not verify_password(stored, password[:-1])
 
 
 # Editing accounts -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from proeftuin.extensions import db
 from proeftuin.lessons import services
-from proeftuin.library import exports, open_data
+from proeftuin.library import export_routes, exports, open_data
 from proeftuin.models import LessonKind, LessonReuse, LessonStatus, PilotStatus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -214,14 +214,18 @@ def test_a_conditional_request_for_an_unchanged_feed_gets_304(client, library):
 # The CSV export ----------------------------------------------------------------------------
 
 
-def test_the_csv_export_has_a_header_and_a_row_per_lesson_of_the_selection(client, library):
+def test_the_csv_export_has_a_header_and_a_row_per_lesson_of_the_selection(client, library,
+                                                                             monkeypatch):
     a, b, c = library
+    # A second before midnight in UTC: the file is named for the day it was made on.
+    monkeypatch.setattr(export_routes, "utcnow",
+                        lambda: datetime(2026, 3, 20, 23, 59, 59, 900_000, tzinfo=UTC))
     response = client.get("/bibliotheek/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert f"proeftuin-lessen-{datetime.now(UTC):%Y-%m-%d}.csv" in disposition
+    assert "proeftuin-lessen-2026-03-20.csv" in disposition
     rows = csv_rows(response)
     assert list(rows[0]) == [column.name for column in exports.LESSON_COLUMNS]
     assert [row["id"] for row in rows] == [str(a.id), str(b.id), str(c.id)]
@@ -302,7 +306,11 @@ def test_no_unpublished_withdrawn_or_private_content_in_feed_csv_or_archive(clie
 # The open-data archive ---------------------------------------------------------------------
 
 
-def test_the_archive_holds_every_file_and_documents_every_column(client, library):
+def test_the_archive_holds_every_file_and_documents_every_column(client, library,
+                                                                monkeypatch):
+    # A second before midnight in UTC: the documents say when they were made, to the second.
+    monkeypatch.setattr(open_data, "utcnow",
+                        lambda: datetime(2026, 3, 20, 23, 59, 59, tzinfo=UTC))
     a, b, c = library
     response = download(client)
     archive = archive_of(response)
@@ -337,7 +345,7 @@ def test_the_archive_holds_every_file_and_documents_every_column(client, library
     for document in (readme, leesmij):
         assert "CC BY 4.0" in document and "creativecommons.org/licenses/by/4.0" in document
         assert f"{BASE}/bibliotheek/" in document
-        assert f"{datetime.now(UTC):%Y-%m-%d}T" in document
+        assert "2026-03-20T23:59:59Z" in document
 
 
 def read_archive(client) -> tuple[set[str], Path]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from proeftuin.demo import DEMO_PASSWORD
 from proeftuin.extensions import db
@@ -101,8 +103,11 @@ def _reuse_paths(app) -> list[str]:
 
 
 def _endpoint(adapter, path: str) -> str | None:
+    """Return the route a same-site path names; None when it names none."""
     try:
         endpoint, _ = adapter.match(path.split("?", 1)[0], method="GET")
+    except RequestRedirect as redirect:  # e.g. the slash a route ends with
+        return _endpoint(adapter, urlsplit(redirect.new_url).path)
     except HTTPException:
         return None
     return endpoint
@@ -120,7 +125,11 @@ def crawl(visitor, adapter, seeds: list[str], *, signed_in: bool) -> tuple[set[s
     while queue:
         path = queue.popleft()
         endpoint = _endpoint(adapter, path)
-        if endpoint is None or endpoint in NOT_PAGES or endpoint.startswith(NOT_PAGE_AREAS):
+        if endpoint is None:
+            # A link into this site that no route answers is a broken link, not a page to skip.
+            problems.append(f"{path}: a link on the site matches no route")
+            continue
+        if endpoint in NOT_PAGES or endpoint.startswith(NOT_PAGE_AREAS):
             continue
         limit = 1 if signed_in and endpoint.startswith(PUBLIC_AREAS) else VISITS_PER_ROUTE
         if checked.get(endpoint, 0) >= limit:
