@@ -2,8 +2,9 @@
 
 Every rule in `app.url_map` (bar `static`) and each of its methods (HEAD and OPTIONS aside)
 has one row in `MATRIX_TEXT` below, saying what each of seven people gets back. The rows come
-from DESIGN.md and proeftuin/permissions.py, not from what the app happens to do: a cell
-that disagrees with the app is either a hole in the app or a mistake in the row.
+from the rules of docs/permissions.md, not from what the app happens to do, nor from
+proeftuin/permissions.py: a cell that disagrees with the app is either a hole in the app or a
+mistake in the row.
 
 Adding a route? `test_every_route_has_a_row` fails and prints the rows to paste, with `?`
 in the cells you must decide. If its URL takes arguments, add a builder to `URL_VALUES`;

@@ -165,6 +165,22 @@ def _fresh_limits(live_server):
     assert not live_server.errors, f"server errors: {live_server.errors}"
 
 
+@pytest.fixture(scope="module")
+def invitation_path(site) -> str:
+    """An open invitation of the demo pilot, for crawls to reach the invitation page."""
+    from tests.browser.crawler import open_invitation_path
+
+    return open_invitation_path(site.app)
+
+
+@pytest.fixture(scope="module")
+def reuse_paths(site) -> list[str]:
+    """The pages for reporting and hiding reuse, which hang off one lesson page each."""
+    from tests.browser.crawler import reuse_paths_of
+
+    return reuse_paths_of(site.app)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -1,8 +1,8 @@
 """Two-factor sign-in walked in the browser, with every page of it checked.
 
 These pages only exist in the middle of a sign-in or for accounts with two-factor sign-in
-on, so the crawler of `test_every_page.py` cannot reach them; this journey checks them
-(`TWO_FACTOR_PAGES` lists them, and the crawler's coverage test trusts this list).
+on, so the crawler of the every-page tests (`crawler.py`) cannot reach them; this journey
+checks them (`TWO_FACTOR_PAGES` lists them, and the crawler's coverage test trusts this list).
 """
 
 from __future__ import annotations
