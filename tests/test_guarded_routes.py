@@ -107,6 +107,7 @@ def _guarded_forms() -> set[type]:
 
 def test_every_form_the_guard_protects_has_a_row():
     covered = {form_class for form_class, _, _ in GUARDED.values()}
-    missing = sorted(form.__name__ for form in _guarded_forms() - covered)
+    guarded = _guarded_forms()
+    missing = sorted(form.__name__ for form in guarded - covered)
     assert not missing, f"forms with the guard's boxes but no row in GUARDED: {missing}"
-    assert covered <= _guarded_forms(), "a row names a form the guard no longer protects"
+    assert covered <= guarded, "a row names a form the guard no longer protects"

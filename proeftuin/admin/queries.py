@@ -19,12 +19,11 @@ from proeftuin.models import (
     Role,
     User,
 )
+from proeftuin.models.base import MAX_ID
 
 USERS_PER_PAGE = 50
 #: far beyond any real list, and small enough that the offset stays a 32-bit number
 MAX_PAGE = 10_000
-#: database integers are 32-bit; a larger id in a URL or form can match nothing
-MAX_ID = 2**31 - 1
 
 
 def valid_id(value) -> bool:

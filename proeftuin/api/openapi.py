@@ -12,7 +12,6 @@ from proeftuin import reference
 from proeftuin.api.forms import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, REUSED_VALUES
 from proeftuin.forms import EARLIEST_YEAR, LATEST_YEAR
 from proeftuin.library.forms import LibraryFilterForm
-from proeftuin.library.queries import MAX_ID
 from proeftuin.models import (
     PUBLIC_STATUSES,
     EvidenceBasis,
@@ -21,6 +20,7 @@ from proeftuin.models import (
     OrganisationKind,
     PilotScale,
 )
+from proeftuin.models.base import MAX_ID
 from proeftuin.pilots.forms import PilotFilterForm
 from proeftuin.search.text import MAX_QUERY_LENGTH
 

@@ -11,6 +11,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from proeftuin.extensions import db
 from proeftuin.models import Invitation, MemberRole, Membership, Pilot, User, utcnow
+from proeftuin.models.base import MAX_ID
 
 _SALT = "proeftuin.invitation"
 #: tokens are short; anything much longer is not one of ours and is not worth decoding
@@ -78,7 +79,7 @@ def find_invitation(token: str) -> Invitation | None:
     if not isinstance(data, dict):
         return None
     invitation_id, nonce = data.get("id"), data.get("n")
-    if type(invitation_id) is not int or not 0 < invitation_id < 2**31 or not isinstance(nonce, str):
+    if type(invitation_id) is not int or not 0 < invitation_id <= MAX_ID or not isinstance(nonce, str):
         return None
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or not secrets.compare_digest(

@@ -12,6 +12,7 @@ from proeftuin.cases import forms, queries, services
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
 from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, Pilot, RecordType
+from proeftuin.models.base import MAX_ID
 from proeftuin.permissions import can_edit_case, can_read_cases, can_write_cases
 from proeftuin.personal_data import guard
 from proeftuin.web.loaders import load_pilot
@@ -33,8 +34,7 @@ def _labels():
 
 def _load_case(pilot: Pilot, case_id: int, *options) -> CaseDiscussion:
     """Return the pilot's case discussion with this id, or 404: never one of another pilot."""
-    # Integer ids are 32-bit; a larger number in the URL would overflow PostgreSQL's binding.
-    if not 0 < case_id < 2**31:
+    if not 0 < case_id <= MAX_ID:
         abort(404)
     case = queries.case_of(pilot, case_id, *options)
     if case is None:

@@ -45,9 +45,14 @@ class Step:
     #: the statuses the step changes (others it leaves alone); by default all it starts from
     moves: frozenset[LessonStatus] | None = None
 
+    @property
+    def moved_from(self) -> frozenset[LessonStatus]:
+        """The statuses the step changes into `to`."""
+        return self.moves if self.moves is not None else self.from_states
+
     def changes(self, status: LessonStatus) -> bool:
         """Whether taking the step from `status` changes the status."""
-        return status in (self.moves if self.moves is not None else self.from_states)
+        return status in self.moved_from
 
 
 EDIT = Step(
@@ -112,10 +117,9 @@ def take(lesson: Lesson, step: Step) -> None:
     check(lesson, step)
     if not step.changes(lesson.status):
         return
-    expected = step.moves if step.moves is not None else step.from_states
     claimed = db.session.execute(
         sa.update(Lesson)
-        .where(Lesson.id == lesson.id, Lesson.status.in_(expected))
+        .where(Lesson.id == lesson.id, Lesson.status.in_(step.moved_from))
         .values(status=step.to)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -24,9 +24,7 @@ from proeftuin.models import (
     User,
     programme_facilitator,
 )
-
-#: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
-MAX_ID = 2**31 - 1
+from proeftuin.models.base import MAX_ID
 
 #: the order in which the workspace list shows a pilot's lessons: what needs doing first
 STATUS_ORDER = (

@@ -23,12 +23,10 @@ from proeftuin.models import (
     SolutionDirection,
     TargetGroup,
 )
+from proeftuin.models.base import MAX_ID
 from proeftuin.models.lesson import revision_direction, revision_question, revision_target_group
 from proeftuin.pilots.queries import WITHOUT_CONTACT
 from proeftuin.search import text as search_text
-
-#: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
-MAX_ID = 2**31 - 1
 
 #: The working copy and the source cases are not public. The public select refuses to load
 #: them, so a template that tried to show them fails loudly in the tests instead of leaking.
@@ -273,7 +271,7 @@ def count_lessons(selection: LibrarySelection) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery()))
 
 
-def all_lessons(selection: LibrarySelection, limit: int | None = None):
+def all_lessons(selection: LibrarySelection):
     """Yield every lesson of the selection in its order, with all links of their revisions."""
     matches = _matches(selection)
     stmt = _ordered(
@@ -285,7 +283,7 @@ def all_lessons(selection: LibrarySelection, limit: int | None = None):
             ),
         ),
         selection.effective_order, matches,
-    ).limit(limit)
+    )
     yield from db.session.scalars(stmt.execution_options(yield_per=500))
 
 

@@ -25,9 +25,7 @@ from proeftuin.models import (
     PilotDirection,
     Programme,
 )
-
-#: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
-MAX_ID = 2**31 - 1
+from proeftuin.models.base import MAX_ID
 
 #: what the experiment form needs of the pilot: its chosen directions
 PILOT_DIRECTIONS = (selectinload(Pilot.directions).joinedload(PilotDirection.direction),)

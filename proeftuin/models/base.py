@@ -11,6 +11,10 @@ from sqlalchemy.types import TypeDecorator
 from proeftuin.extensions import db
 from proeftuin.reference import localized
 
+#: the largest value an integer column (every id) holds on PostgreSQL; a larger number, in a
+#: URL or a form, names nothing and would overflow the query's parameter
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""

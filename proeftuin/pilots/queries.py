@@ -21,6 +21,7 @@ from proeftuin.models import (
     Programme,
     TargetGroup,
 )
+from proeftuin.models.base import MAX_ID
 
 #: Contact details are internal. Public selects refuse to load them, so a template that
 #: tried to show them fails loudly in the tests instead of leaking them.
@@ -33,8 +34,6 @@ WITHOUT_CONTACT = (
 #: what `unique_slug` makes; anything else in a URL cannot be a pilot's slug
 _SLUG = re.compile(r"[A-Za-z0-9_-]{1,120}")
 
-#: the largest value an integer column holds on PostgreSQL; bigger numbers match nothing
-_MAX_INT = 2**31 - 1
 
 
 # Reference rows for forms and filters ----------------------------------------------------
@@ -138,7 +137,7 @@ def public_pilot(slug: str) -> Pilot | None:
 
 def fits_integer_column(number: int) -> bool:
     """Whether a number from a URL can be compared with an integer column at all."""
-    return 0 <= number <= _MAX_INT
+    return 0 <= number <= MAX_ID
 
 
 def published_lessons(pilot: Pilot) -> list[LessonRevision]:

@@ -15,10 +15,8 @@ from sqlalchemy.orm import joinedload
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
 from proeftuin.models import Pilot
+from proeftuin.models.base import MAX_ID
 from proeftuin.permissions import can_view_workspace
-
-#: ids are 32-bit integers; a larger number in a URL would overflow PostgreSQL's binding
-MAX_ID = 2**31 - 1
 
 
 def _pilot_by_slug(slug: str, options) -> Pilot | None:
