@@ -1,5 +1,12 @@
 """Connection settings that every SQLite connection needs, and a fair queue for its writers.
 
+Python's sqlite3 driver begins a transaction only at the first INSERT or UPDATE. A SAVEPOINT
+(SQLAlchemy's `begin_nested`) issued before that began a transaction of its own, and its
+RELEASE committed at once: a request that then rolled back kept that row. So a savepoint
+outside a transaction first begins one. Reads before the first write stay outside it, as
+the driver intends: a transaction that began at its first read would hold an old snapshot
+and be refused its write whenever another writer came first.
+
 SQLite lets one transaction write at a time. A connection that finds the write lock taken
 waits in SQLite's busy handler, which polls with growing sleeps (up to 100 ms): a writer that
 has waited a while keeps losing the lock to writers that have just arrived, and under twenty
@@ -39,6 +46,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _begin_before_savepoint(conn, name):
+    # Fired just before SAVEPOINT is sent.
+    if conn.dialect.name == "sqlite":
+        dbapi_connection = conn.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN")
 
 
 def _queue_for(database: str) -> threading.Lock:
