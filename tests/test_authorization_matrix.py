@@ -1,21 +1,30 @@
 """One authorisation matrix over the whole URL map: who gets what from every route.
 
 Every rule in `app.url_map` (bar `static`) and each of its methods (HEAD and OPTIONS aside)
-has one row in `MATRIX_TEXT` below, saying what each of seven people gets back. The rows come
-from the rules of docs/permissions.md, not from what the app happens to do, nor from
-proeftuin/permissions.py: a cell that disagrees with the app is either a hole in the app or a
-mistake in the row.
+has one row in `MATRIX_TEXT` below, saying what each of seven people gets back from an
+active pilot; `STATUS_MATRIX_TEXT` asks the same people around pilots in other statuses
+and invitation links that can no longer be used. The rows come from the rules of
+docs/permissions.md, which each group of rows cites, not from what the app happens to do,
+nor from proeftuin/permissions.py: a cell that disagrees with the app is either a hole in
+the app or a mistake in the row.
+
+A cell is strict both ways. A refused request changes nothing in the database; an allowed
+page answers 200 (bar `REDIRECTING_PAGES`); an allowed POST writes a row of the table
+`WRITES` names for it (bar `WRITES_NO_ROW`, with the reason).
 
 Adding a route? `test_every_route_has_a_row` fails and prints the rows to paste, with `?`
 in the cells you must decide. If its URL takes arguments, add a builder to `URL_VALUES`;
-if a POST should send a form, add it to `POST_DATA` (otherwise an empty form is sent).
+if a POST should send a form, add it to `POST_DATA` (otherwise an empty form is sent), and
+name what it writes in `WRITES`.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
@@ -42,6 +51,7 @@ from proeftuin.models import (
     PilotOrganisation,
     PilotStatus,
 )
+from proeftuin.models.base import utcnow
 from tests.conftest import PASSWORD
 from tests.test_admin import edit_user_form, new_user_form, programme_form
 from tests.test_apply import application
@@ -99,7 +109,7 @@ REDIRECTING_PAGES: dict[str, str] = {
 MATRIX_TEXT = """
 endpoint                            method  anon   other  part   coord  o-fac  fac    admin
 
-# Public pages: everyone, signed in or not.
+# P1: the public side, for everyone, signed in or not.
 main.index                          GET     ok     ok     ok     ok     ok     ok     ok
 main.accessibility                  GET     ok     ok     ok     ok     ok     ok     ok
 main.privacy                        GET     ok     ok     ok     ok     ok     ok     ok
@@ -120,7 +130,7 @@ library.open_data                   GET     ok     ok     ok     ok     ok     o
 library.show                        GET     ok     ok     ok     ok     ok     ok     ok
 library.show_without_slug           GET     ok     ok     ok     ok     ok     ok     ok
 
-# The read-only API: public data, the same for everyone.
+# P1: the read-only API: public data, the same for everyone.
 api.index                           GET     ok     ok     ok     ok     ok     ok     ok
 api.openapi_document                GET     ok     ok     ok     ok     ok     ok     ok
 api.lessons                         GET     ok     ok     ok     ok     ok     ok     ok
@@ -129,15 +139,15 @@ api.pilots                          GET     ok     ok     ok     ok     ok     o
 api.pilot                           GET     ok     ok     ok     ok     ok     ok     ok
 api.framework                       GET     ok     ok     ok     ok     ok     ok     ok
 
-# Reuse of a lesson is reported by members of another pilot (can_report_reuse); a report,
-# here from a pilot of a third programme, is hidden by the lesson's facilitators and admins.
+# R1: reuse of a lesson is reported by members of another pilot; a report, here from a
+# pilot of a third programme, is hidden by the lesson's facilitators and admins.
 reuse.report                        GET     login  ok     403    403    403    403    403
 reuse.report                        POST    login  ok     403    403    403    403    403
 reuse.hide                          GET     login  403    403    403    403    ok     ok
 reuse.hide                          POST    login  403    403    403    403    ok     ok
 reuse.unhide                        POST    login  403    403    403    403    ok     ok
 
-# Signing in and out, one's own account; an invitation link works for whoever holds it.
+# S1: signing in and out, one's own account; an invitation link works for whoever holds it.
 auth.login                          GET     ok     ok     ok     ok     ok     ok     ok
 auth.login                          POST    ok     ok     ok     ok     ok     ok     ok
 auth.logout                         POST    ok     ok     ok     ok     ok     ok     ok
@@ -146,15 +156,15 @@ auth.change_password                GET     login  ok     ok     ok     ok     o
 auth.change_password                POST    login  ok     ok     ok     ok     ok     ok
 auth.accept_invitation              GET     ok     ok     ok     ok     ok     ok     ok
 auth.accept_invitation              POST    ok     ok     ok     ok     ok     ok     ok
-# The second sign-in step: without a password step waiting for it, back to the sign-in page;
-# once signed in, on to one's workspace.
+# S1: the second sign-in step: without a password step waiting for it, back to the sign-in
+# page; once signed in, on to one's workspace.
 auth.two_factor_code                GET     login  ok     ok     ok     ok     ok     ok
 auth.two_factor_code                POST    login  ok     ok     ok     ok     ok     ok
 auth.two_factor_recovery            GET     login  ok     ok     ok     ok     ok     ok
 auth.two_factor_recovery            POST    login  ok     ok     ok     ok     ok     ok
 auth.enrol_two_factor               GET     login  ok     ok     ok     ok     ok     ok
 auth.enrol_two_factor               POST    login  ok     ok     ok     ok     ok     ok
-# Two-factor settings: each signed-in person for their own account only.
+# S1: two-factor settings: each signed-in person for their own account only.
 auth.start_two_factor               POST    login  ok     ok     ok     ok     ok     ok
 auth.setup_two_factor               GET     login  ok     ok     ok     ok     ok     ok
 auth.setup_two_factor               POST    login  ok     ok     ok     ok     ok     ok
@@ -162,11 +172,11 @@ auth.regenerate_recovery_codes      GET     login  ok     ok     ok     ok     o
 auth.regenerate_recovery_codes      POST    login  ok     ok     ok     ok     ok     ok
 auth.disable_two_factor             GET     login  ok     ok     ok     ok     ok     ok
 auth.disable_two_factor             POST    login  ok     ok     ok     ok     ok     ok
-# Everything one wrote, for oneself.
+# D1: everything one wrote, for oneself.
 auth.my_data                        GET     login  ok     ok     ok     ok     ok     ok
 auth.my_data_download               GET     login  ok     ok     ok     ok     ok     ok
 
-# The workspace: members, the programme's facilitators and admins see it (can_view_workspace).
+# W1: the workspace, for members, the programme's facilitators and admins.
 workspace.mine                      GET     login  ok     ok     ok     ok     ok     ok
 workspace.overview                  GET     login  403    ok     ok     403    ok     ok
 workspace.framework                 GET     login  403    ok     ok     403    ok     ok
@@ -174,8 +184,8 @@ workspace.profile                   GET     login  403    ok     ok     403    o
 workspace.organisations             GET     login  403    ok     ok     403    ok     ok
 workspace.agreements                GET     login  403    ok     ok     403    ok     ok
 workspace.members                   GET     login  403    ok     ok     403    ok     ok
-# Coordinators and admins edit the profile, the framework mapping and the organisations
-# (can_edit_pilot); facilitators follow, they do not edit.
+# W2: coordinators and admins edit the profile, the framework mapping and the
+# organisations; facilitators follow, they do not edit.
 workspace.framework                 POST    login  403    403    ok     403    403    ok
 workspace.direction                 GET     login  403    403    ok     403    403    ok
 workspace.direction                 POST    login  403    403    ok     403    403    ok
@@ -184,23 +194,23 @@ workspace.organisations             POST    login  403    403    ok     403    4
 workspace.edit_organisation         GET     login  403    403    ok     403    403    ok
 workspace.edit_organisation         POST    login  403    403    ok     403    403    ok
 workspace.remove_organisation       POST    login  403    403    ok     403    403    ok
-# Every member keeps the agreements up to date (can_edit_agreements).
+# W2: every member keeps the agreements up to date.
 workspace.agreements                POST    login  403    ok     ok     403    403    ok
 workspace.edit_agreement            GET     login  403    ok     ok     403    403    ok
 workspace.edit_agreement            POST    login  403    ok     ok     403    403    ok
 workspace.remove_agreement          POST    login  403    ok     ok     403    403    ok
-# Coordinators, the programme's facilitators and admins manage members (can_manage_members).
+# W3: coordinators, the programme's facilitators and admins manage members.
 workspace.members                   POST    login  403    403    ok     403    ok     ok
 workspace.change_member_role        POST    login  403    403    ok     403    ok     ok
 workspace.remove_member             POST    login  403    403    ok     403    ok     ok
 workspace.revoke_invitation         POST    login  403    403    ok     403    ok     ok
-# The audit trail of case discussions and lessons: the programme's facilitators and admins
-# (can_view_audit_trail); members do not watch each other.
+# A1: the audit trail of case discussions and lessons: the programme's facilitators and
+# admins; members do not watch each other.
 workspace.audit_trail               GET     login  403    403    403    403    ok     ok
 workspace.audit_trail_csv           GET     login  403    403    403    403    ok     ok
 
-# Case discussions are never public: members and the programme's facilitators read them,
-# admins do not (can_read_cases); only members write (can_write_cases).
+# C1, C2: case discussions are never public: members and the programme's facilitators read
+# them, admins do not; only members write.
 cases.index                         GET     login  403    ok     ok     403    ok     403
 cases.show                          GET     login  403    ok     ok     403    ok     403
 cases.print                         GET     login  403    ok     ok     403    ok     403
@@ -211,8 +221,8 @@ cases.edit                          POST    login  403    ok     ok     403    4
 cases.delete                        GET     login  403    ok     ok     403    403    403
 cases.delete                        POST    login  403    ok     ok     403    403    403
 
-# Lessons in the workspace: members, the programme's facilitators and admins read them
-# (can_read_lessons); only members write and submit (can_write_lessons, can_submit_lesson).
+# L1, L2: working copies of lessons: members, the programme's facilitators and admins read
+# them; only members write and submit.
 lessons.index                       GET     login  403    ok     ok     403    ok     ok
 lessons.show                        GET     login  403    ok     ok     403    ok     ok
 lessons.revisions                   GET     login  403    ok     ok     403    ok     ok
@@ -222,16 +232,15 @@ lessons.new                         POST    login  403    ok     ok     403    4
 lessons.edit                        GET     login  403    ok     ok     403    403    403
 lessons.edit                        POST    login  403    ok     ok     403    403    403
 lessons.submit                      POST    login  403    ok     ok     403    403    403
-# Review: the facilitators of the lesson's programme (can_review_lesson); withdrawal also
-# admins (can_withdraw_lesson).
+# L3: review, by the facilitators of the lesson's programme; withdrawal also by admins.
 lessons.queue                       GET     login  403    403    403    ok     ok     403
 lessons.review                      GET     login  403    403    403    403    ok     403
 lessons.review                      POST    login  403    403    403    403    ok     403
 lessons.withdraw                    GET     login  403    403    403    403    ok     ok
 lessons.withdraw                    POST    login  403    403    403    403    ok     ok
 
-# Facilitation: facilitators and admins (can_facilitate); a pilot's own page and its
-# lifecycle only for its programme's facilitators (can_view_application, can_decide_on_pilot).
+# F1, P2: the facilitators' pages, for facilitators and admins; a pilot's own page and its
+# lifecycle only for its programme's facilitators.
 dashboard.index                     GET     login  403    403    403    ok     ok     ok
 dashboard.applications              GET     login  403    403    403    ok     ok     ok
 dashboard.pilot                     GET     login  403    403    403    403    ok     ok
@@ -245,8 +254,8 @@ dashboard.monitor_csv               GET     login  403    403    403    ok     o
 dashboard.monitor_xlsx              GET     login  403    403    403    ok     ok     ok
 dashboard.progress                  GET     login  403    403    403    403    ok     ok
 
-# Measures and experiments: the pilot's members keep them (can_edit_measures); its
-# programme's facilitators and admins read them (can_read_measures).
+# M1: measures and experiments: the pilot's members keep them; its programme's
+# facilitators and admins read them.
 measures.index                      GET     login  403    ok     ok     403    ok     ok
 measures.new                        GET     login  403    ok     ok     403    403    403
 measures.new                        POST    login  403    ok     ok     403    403    403
@@ -263,7 +272,7 @@ measures.new_experiment             POST    login  403    ok     ok     403    4
 measures.edit_experiment            GET     login  403    ok     ok     403    403    403
 measures.edit_experiment            POST    login  403    ok     ok     403    403    403
 
-# Administration: admins only (can_administer).
+# D1: administration, admins only.
 admin.index                         GET     login  403    403    403    403    403    ok
 admin.users                         GET     login  403    403    403    403    403    ok
 admin.new_user                      GET     login  403    403    403    403    403    ok
@@ -287,30 +296,108 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, str]]:
-    """Read MATRIX_TEXT into {(endpoint, method): {role: outcome}}; refuse a malformed row."""
-    rows: dict[tuple[str, str], dict[str, str]] = {}
+def parse_matrix(text: str, keys: tuple[str, ...] = ("endpoint", "method"),
+                 name: str = "MATRIX_TEXT") -> dict[tuple[str, ...], dict[str, str]]:
+    """Read a matrix into {(endpoint, method, …): {role: outcome}}; refuse a malformed row."""
+    rows: dict[tuple[str, ...], dict[str, str]] = {}
     lines = [
         (number, line.split()) for number, line in enumerate(text.splitlines(), 1)
         if line.strip() and not line.lstrip().startswith("#")
     ]
     (_, header), *body = lines
-    assert header == ["endpoint", "method", *ROLES], (
-        f"MATRIX_TEXT's heading must be: endpoint method {' '.join(ROLES)}"
-    )
+    assert header == [*keys, *ROLES], f"{name}'s heading must be: {' '.join([*keys, *ROLES])}"
     for number, cells in body:
-        where = f"MATRIX_TEXT line {number} ({' '.join(cells)})"
-        assert len(cells) == 2 + len(ROLES), f"{where}: needs endpoint, method and 7 cells"
-        endpoint, method, *outcomes = cells
-        assert method.isupper(), f"{where}: write the method in capitals"
+        where = f"{name} line {number} ({' '.join(cells)})"
+        assert len(cells) == len(keys) + len(ROLES), (
+            f"{where}: needs {', '.join(keys)} and {len(ROLES)} cells")
+        key, outcomes = tuple(cells[:len(keys)]), cells[len(keys):]
+        assert key[1].isupper(), f"{where}: write the method in capitals"
         unknown = sorted(set(outcomes) - set(OUTCOMES))
         assert not unknown, f"{where}: unknown outcome {unknown}; use one of {list(OUTCOMES)}"
-        assert (endpoint, method) not in rows, f"{where}: this endpoint and method appear twice"
-        rows[(endpoint, method)] = dict(zip(ROLES, outcomes, strict=True))
+        assert key not in rows, f"{where}: this row appears twice"
+        rows[key] = dict(zip(ROLES, outcomes, strict=True))
     return rows
 
 
 MATRIX = parse_matrix(MATRIX_TEXT)
+
+
+# Pilot status, and links that can no longer be used ---------------------------------------
+#
+# The same people around a pilot in another status (see "Pilot status" in
+# docs/permissions.md); for invitation links, the state of the link (the pilot is active).
+
+STATES = {
+    "applied": "the pilot is an application",
+    "declined": "the application was declined",
+    "selected": "selected, not yet started",
+    "completed": "the pilot has completed",
+    "stopped": "the pilot stopped before it completed",
+    "revoked": "the invitation was revoked",
+    "used": "the invitation was accepted already",
+    "expired": "the invitation expired",
+}
+
+STATUS_MATRIX_TEXT = """
+endpoint                   method  state      anon   other  part   coord  o-fac  fac    admin
+
+# P1, P2: an application or a declined group has no public profile, for no one.
+pilots.show                GET     applied    404    404    404    404    404    404    404
+pilots.show                GET     declined   404    404    404    404    404    404    404
+api.pilot                  GET     applied    404    404    404    404    404    404    404
+api.pilot                  GET     declined   404    404    404    404    404    404    404
+pilots.show                GET     completed  ok     ok     ok     ok     ok     ok     ok
+pilots.show                GET     stopped    ok     ok     ok     ok     ok     ok     ok
+# W1, P2: its workspace is for its members, its facilitators and admins; to anyone else it
+# does not exist.
+workspace.overview         GET     applied    login  404    ok     ok     404    ok     ok
+workspace.overview         GET     declined   login  404    ok     ok     404    ok     ok
+workspace.overview         GET     stopped    login  403    ok     ok     403    ok     ok
+# W2: for an application or a declined group, only an admin edits.
+workspace.profile          POST    applied    login  404    403    403    404    403    ok
+workspace.profile          POST    declined   login  404    403    403    404    403    ok
+workspace.profile          POST    selected   login  403    403    ok     403    403    ok
+# W3: members are invited once the pilot is public.
+workspace.members          POST    applied    login  404    403    403    404    403    403
+workspace.members          POST    selected   login  403    403    ok     403    ok     ok
+# C1, C2: case discussions are read as before, written while selected or active only.
+cases.index                GET     applied    login  404    ok     ok     404    ok     403
+cases.new                  POST    applied    login  404    403    403    404    403    403
+cases.new                  POST    selected   login  403    ok     ok     403    403    403
+cases.new                  POST    completed  login  403    403    403    403    403    403
+cases.edit                 POST    completed  login  403    403    403    403    403    403
+cases.new                  POST    stopped    login  403    403    403    403    403    403
+# L2: lessons are written while the pilot works: selected, active, completed.
+lessons.new                POST    applied    login  404    403    403    404    403    403
+lessons.new                POST    selected   login  403    ok     ok     403    403    403
+lessons.new                POST    completed  login  403    ok     ok     403    403    403
+lessons.new                POST    stopped    login  403    403    403    403    403    403
+# M1: measures likewise.
+measures.new               POST    applied    login  404    403    403    404    403    403
+measures.new               POST    completed  login  403    ok     ok     403    403    403
+measures.new               POST    stopped    login  403    403    403    403    403    403
+# F1, P2: the facilitators' pages are closed to participants (403 whatever they name); a
+# facilitator of another programme learns nothing of an application.
+dashboard.pilot            GET     applied    login  403    403    403    404    ok     ok
+dashboard.change_status    POST    applied    login  403    403    403    404    ok     ok
+dashboard.change_status    POST    selected   login  403    403    403    403    ok     ok
+# S1: an invitation link that was real but can no longer be used: gone, for whoever holds it.
+auth.accept_invitation     GET     revoked    410    410    410    410    410    410    410
+auth.accept_invitation     POST    revoked    410    410    410    410    410    410    410
+auth.accept_invitation     GET     used       410    410    410    410    410    410    410
+auth.accept_invitation     GET     expired    410    410    410    410    410    410    410
+auth.accept_invitation     POST    expired    410    410    410    410    410    410    410
+"""
+
+STATUS_MATRIX = parse_matrix(STATUS_MATRIX_TEXT, ("endpoint", "method", "state"),
+                             "STATUS_MATRIX_TEXT")
+
+#: where a facilitator moves a pilot in each status, in the status change's row
+NEXT_STATUS = {
+    PilotStatus.applied: PilotStatus.selected,
+    PilotStatus.selected: PilotStatus.active,
+    PilotStatus.active: PilotStatus.completed,
+}
 
 
 # The world --------------------------------------------------------------------------------
@@ -326,15 +413,19 @@ class World:
     something does not leave the next role facing a 404 or a finished pilot.
     """
 
-    def __init__(self, make):
+    def __init__(self, make, state: str = "active"):
         self.make = make
+        #: the pilot's status, or for invitation links the state of the link (pilot active)
+        self.state = state
+        self.status = PilotStatus(state) if state in PilotStatus.__members__ \
+            else PilotStatus.active
         #: the request's number, for forms whose values must differ from the last one's
         self.n = 0
         #: who makes the request (None for the visitor)
         self.current = None
         self.programme = make.programme(name="Programma Thuis")
         self.other_programme = make.programme(name="Programma Elders")
-        self.pilot = make.pilot(programme=self.programme, status=PilotStatus.active,
+        self.pilot = make.pilot(programme=self.programme, status=self.status,
                                 name="Proeftuin Denkstad")
         self.other_pilot = make.pilot(programme=self.other_programme, name="Proeftuin Elders")
         self.users = {
@@ -373,9 +464,20 @@ class World:
         return invitation
 
     def invitation_for_current(self) -> str:
-        """A link inviting the person asking (a new address for the visitor) to a pilot."""
+        """A link inviting the person asking (a new address for the visitor) to a pilot.
+
+        In the states of a link that can no longer be used, it is that.
+        """
         email = self.current.email if self.current else None
-        return invitation_token(self._invitation(self.inviting_pilot, email))
+        invitation = self._invitation(self.inviting_pilot, email)
+        if self.state == "revoked":
+            invitation.revoked_at = utcnow()
+        elif self.state == "used":
+            invitation.accepted_at = utcnow()
+        elif self.state == "expired":
+            invitation.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        return invitation_token(invitation)
 
     def other_member_role(self) -> str:
         membership = db.session.get(Membership, self.membership_id)
@@ -448,8 +550,9 @@ class World:
         db.session.commit()
         return experiment.id
 
-    def new_active_pilot(self) -> str:
-        return self.make.pilot(programme=self.programme, status=PilotStatus.active).slug
+    def new_pilot(self) -> str:
+        """Another pilot of the programme in the world's status, for a status change."""
+        return self.make.pilot(programme=self.programme, status=self.status).slug
 
 
 def _pilot(w: World) -> dict:
@@ -506,7 +609,7 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "reuse.hide": lambda w: {"reuse_id": w.new_reuse()},
     "reuse.unhide": lambda w: {"reuse_id": w.new_reuse(hidden=True)},
     "dashboard.pilot": _pilot,
-    "dashboard.change_status": lambda w: {"slug": w.new_active_pilot()},
+    "dashboard.change_status": lambda w: {"slug": w.new_pilot()},
     "dashboard.progress": _pilot,
     "measures.index": _pilot,
     "measures.new": _pilot,
@@ -567,7 +670,8 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
                                          "outcome": "Minder dubbel werk."},
     ("reuse.hide", "POST"): lambda w: {"reason": "Hoort bij een andere les."},
     ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},
-    ("dashboard.change_status", "POST"): lambda w: {"to": "completed", "reason": ""},
+    ("dashboard.change_status", "POST"): lambda w: {"to": NEXT_STATUS[w.status].value,
+                                                    "reason": "Besloten in het overleg."},
     ("measures.new", "POST"): lambda w: {"name": "Dagen tot contact", "unit": "dagen",
                                          "goal": "4,5", "direction": "lower"},
     ("measures.edit", "POST"): lambda w: {"name": f"Hernoemde meting {w.n}", "unit": "%",
@@ -807,8 +911,8 @@ def test_every_route_has_a_row(app):
     if missing:
         pytest.fail(
             f"{len(missing)} route(s) have no row in the authorisation matrix. Add these rows to"
-            f" MATRIX_TEXT in {__name__.replace('.', '/')}.py, replacing each '?' by what DESIGN.md"
-            " and proeftuin/permissions.py say that person should get:\n\n"
+            f" MATRIX_TEXT in {__name__.replace('.', '/')}.py, replacing each '?' by what"
+            " docs/permissions.md says that person should get:\n\n"
             f"    {row_text('endpoint', 'method', dict(zip(ROLES, ROLES, strict=True)))}\n"
             + "\n".join(
                 f"    {row_text(endpoint, method, dict.fromkeys(ROLES, '?'))}"
@@ -855,6 +959,22 @@ def test_every_row_is_a_route_and_every_allowed_post_says_what_it_writes(app):
                     + "\n    ".join(problems), pytrace=False)
 
 
+PERMISSIONS_DOC = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
+
+
+def test_the_rows_cite_every_rule_of_the_permissions_page_and_no_other():
+    rules = set(re.findall(r"^\| ([A-Z][0-9]+) \|", PERMISSIONS_DOC.read_text(), re.MULTILINE))
+    cited = {
+        rule
+        for line in (MATRIX_TEXT + STATUS_MATRIX_TEXT).splitlines()
+        if (match := re.match(r"# ((?:[A-Z][0-9]+, )*[A-Z][0-9]+):", line.strip()))
+        for rule in match[1].split(", ")
+    }
+    assert rules, "docs/permissions.md lists no rules"
+    assert not cited - rules, f"the matrix cites rules docs/permissions.md lacks: {cited - rules}"
+    assert not rules - cited, f"no row checks these rules of docs/permissions.md: {rules - cited}"
+
+
 def test_every_url_can_be_built(app):
     problems = []
     for endpoint in sorted({endpoint for endpoint, _ in routes(app)}):
@@ -876,32 +996,23 @@ def test_every_url_can_be_built(app):
                     + "\n    ".join(problems), pytrace=False)
 
 
-@pytest.mark.parametrize("endpoint", sorted({endpoint for endpoint, _ in MATRIX}))
-def test_route_answers_each_role_as_the_matrix_says(app, make, endpoint):
-    rules = rules_of(app, endpoint)
-    if not rules:
-        pytest.fail(f"{endpoint} is in the authorisation matrix but no longer a route: "
-                    "delete its rows from MATRIX_TEXT.")
-    methods = sorted((m for (e, m) in MATRIX if e == endpoint), key=method_rank)
-    gone = [m for m in methods if m not in rules[0].methods]
-    if gone:
-        pytest.fail(f"{endpoint} no longer answers {', '.join(gone)}: delete those rows from"
-                    " MATRIX_TEXT.", pytrace=False)
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    w = World(make)
-    clients = {role: signed_in_client(app, w.users[role], n) for n, role in enumerate(ROLES)}
+def ask_everyone(app: Flask, w: World, endpoint: str, rows: dict[str, dict[str, str]]):
+    """Send each method of the endpoint as each person; return what disagrees with the rows.
 
+    Returns the problems found, what each person got per method, and the URL per method.
+    """
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    clients = {role: signed_in_client(app, w.users[role], n) for n, role in enumerate(ROLES)}
     mismatches, actual_rows, urls = [], {}, {}
-    for method in methods:
-        expected = MATRIX[(endpoint, method)]
+    for method in sorted(rows, key=method_rank):
+        expected = rows[method]
         actual_rows[method] = {}
         for role in ROLES:
             w.n += 1
             w.current = w.users[role]
             if w.current is not None and endpoint in PREPARE:
                 PREPARE[endpoint](w.current)
-            url = url_for(endpoint, **URL_VALUES.get(endpoint, lambda w: {})(w))
-            urls[method] = url
+            url = urls[method] = url_for(endpoint, **URL_VALUES.get(endpoint, lambda w: {})(w))
             data = POST_DATA.get((endpoint, method), lambda w: {})(w)
             before = database_state() if method != "GET" else None
             response = clients[role].open(url, method=method, data=data)
@@ -932,18 +1043,49 @@ def test_route_answers_each_role_as_the_matrix_says(app, make, endpoint):
                         f"{who} was allowed ({describe(response)}) but wrote no row of"
                         f" {wanted}:\n" + ("\n".join(f"      {c}" for c in changed)
                                            or "      (nothing changed)"))
+    return mismatches, actual_rows, urls
 
+
+def fail_with(title: str, mismatches, rows_text: list[tuple[str, str]]) -> None:
+    pytest.fail(
+        f"{title}:\n" + "\n".join(mismatches)
+        + "\n\nRows in the matrix, then what the app did:\n"
+        + "\n".join(f"  {label}: {text}" for label, text in rows_text)
+        + "\n\nIf the app is wrong, fix proeftuin/permissions.py or the route; if the row is"
+        " wrong, correct it from docs/permissions.md, not from what the app does.",
+        pytrace=False,
+    )
+
+
+@pytest.mark.parametrize("endpoint", sorted({endpoint for endpoint, _ in MATRIX}))
+def test_route_answers_each_role_as_the_matrix_says(app, make, endpoint):
+    rules = rules_of(app, endpoint)
+    if not rules:
+        pytest.fail(f"{endpoint} is in the authorisation matrix but no longer a route: "
+                    "delete its rows from MATRIX_TEXT.")
+    rows = {method: cells for (e, method), cells in MATRIX.items() if e == endpoint}
+    gone = [m for m in rows if m not in rules[0].methods]
+    if gone:
+        pytest.fail(f"{endpoint} no longer answers {', '.join(gone)}: delete those rows from"
+                    " MATRIX_TEXT.", pytrace=False)
+    mismatches, actual_rows, urls = ask_everyone(app, World(make), endpoint, rows)
     if mismatches:
-        pytest.fail(
-            f"{endpoint} does not keep to the authorisation matrix:\n"
-            + "\n".join(mismatches)
-            + "\n\nRows in MATRIX_TEXT, then what the app did:\n"
-            + "\n".join(
-                f"  table: {row_text(endpoint, m, MATRIX[(endpoint, m)])}\n"
-                f"  app:   {row_text(endpoint, m, actual_rows[m])}   # {urls[m]}"
-                for m in methods
-            )
-            + "\n\nIf the app is wrong, fix proeftuin/permissions.py or the route; if the row is"
-            " wrong, correct it from DESIGN.md and permissions.py, not from what the app does.",
-            pytrace=False,
-        )
+        fail_with(f"{endpoint} does not keep to the authorisation matrix", mismatches, [
+            (label, row_text(endpoint, m, cells) + (f"   # {urls[m]}" if label == "app" else ""))
+            for m in sorted(rows, key=method_rank)
+            for label, cells in (("table", rows[m]), ("app  ", actual_rows[m]))
+        ])
+
+
+@pytest.mark.parametrize("endpoint, state", sorted({(e, state) for e, _, state in STATUS_MATRIX}))
+def test_route_answers_each_role_as_the_status_matrix_says(app, make, endpoint, state):
+    assert state in STATES, f"STATUS_MATRIX_TEXT: unknown state {state!r}; use one of {list(STATES)}"
+    rows = {method: cells for (e, method, s), cells in STATUS_MATRIX.items()
+            if (e, s) == (endpoint, state)}
+    mismatches, actual_rows, urls = ask_everyone(app, World(make, state), endpoint, rows)
+    if mismatches:
+        fail_with(f"{endpoint}, {STATES[state]}, does not keep to the status matrix", mismatches, [
+            (label, row_text(endpoint, m, cells) + (f"   # {urls[m]}" if label == "app" else ""))
+            for m in sorted(rows, key=method_rank)
+            for label, cells in (("table", rows[m]), ("app  ", actual_rows[m]))
+        ])

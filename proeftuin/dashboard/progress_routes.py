@@ -16,7 +16,7 @@ from proeftuin.web.loaders import load_pilot
 def progress(slug: str):
     """Show the pilot's activity per month, timeline and framework mapping against its work."""
     # Who did what to the pilot's records, and when: the audit trail's audience.
-    pilot = load_pilot(slug, need=can_view_audit_trail, options=queries.PILOT_PAGE, conceal=False)
+    pilot = load_pilot(slug, need=can_view_audit_trail, options=queries.PILOT_PAGE)
     span = activity_data.MonthSpan.ending(activity_data.local_today())
     activity = activity_data.pilot_activity(pilot, span)
     return render_template(

@@ -90,14 +90,14 @@ def _render_pilot(pilot, submitted=None, status_error: str | None = None, code: 
 @bp.get("/proeftuinen/<slug:slug>")
 def pilot(slug: str):
     """Show everything the application holds, its history and the steps it may take."""
-    pilot = load_pilot(slug, need=can_view_application, options=queries.PILOT_PAGE, conceal=False)
+    pilot = load_pilot(slug, need=can_view_application, options=queries.PILOT_PAGE)
     return _render_pilot(pilot)
 
 
 @bp.post("/proeftuinen/<slug:slug>/status")
 def change_status(slug: str):
     """Move the pilot one step through its lifecycle."""
-    pilot = load_pilot(slug, need=can_decide_on_pilot, options=queries.PILOT_PAGE, conceal=False)
+    pilot = load_pilot(slug, need=can_decide_on_pilot, options=queries.PILOT_PAGE)
     form = forms.StatusChangeForm()
     valid = form.validate_on_submit()
     try:

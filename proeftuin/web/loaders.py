@@ -27,17 +27,18 @@ def _pilot_by_slug(slug: str, options) -> Pilot | None:
     )
 
 
-def load_pilot(slug: str, need=can_view_workspace, options=(), conceal: bool = True) -> Pilot:
+def load_pilot(slug: str, need=can_view_workspace, options=()) -> Pilot:
     """Return the pilot with this slug, or 404; 403 unless `need(current_user, pilot)`.
 
-    With `conceal`, a pilot that is not public (an application, a declined group) is a 404 for
-    anyone who may not see its workspace: an outsider learns nothing of it.
+    A pilot that is not public (an application, a declined group) is a 404 for anyone who may
+    not see its workspace: an outsider, a facilitator of another programme included, learns
+    nothing of it (docs/permissions.md, P2).
     """
     pilot = _pilot_by_slug(slug, options)
     if pilot is None:
         abort(404)
     if not need(current_user, pilot):
-        hidden = conceal and not (pilot.is_public or can_view_workspace(current_user, pilot))
+        hidden = not (pilot.is_public or can_view_workspace(current_user, pilot))
         abort(404 if hidden else 403)
     return pilot
 
