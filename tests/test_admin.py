@@ -634,8 +634,12 @@ def test_programme_keeps_its_own_name_on_edit(client, make, login):
     w = world(make)
     login(w.admin)
     response = client.post(f"/beheer/programmas/{w.programme.id}",
-                           data=programme_form(name="Programma Thuis"))
+                           data=programme_form(name="Programma Thuis",
+                                               description="Een nieuwe beschrijving."))
     assert response.status_code == 302
+    programme = reread(Programme, w.programme.id)
+    assert (programme.name, programme.description) == ("Programma Thuis",
+                                                       "Een nieuwe beschrijving.")
 
 
 def test_programme_cannot_take_another_programmes_name(client, make, login):

@@ -298,11 +298,21 @@ def test_impossible_discussion_dates_are_refused(client, make, login, held_on, m
     assert case_count() == 2
 
 
-def test_tomorrow_is_accepted_for_time_zones(client, make, login):
+def test_tomorrow_is_accepted_for_time_zones_but_the_day_after_is_not(client, make, login):
     w = world(make)
     login(w.member)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    assert client.post(f"{w.base}/nieuw", data=case_form(make, held_on=tomorrow)).status_code == 302
+    tomorrow = date.today() + timedelta(days=1)
+
+    case_id = new_case_id(client.post(f"{w.base}/nieuw",
+                                      data=case_form(make, held_on=tomorrow.isoformat())))
+    assert stored_case(case_id).held_on == tomorrow
+
+    day_after = (tomorrow + timedelta(days=1)).isoformat()
+    before = case_count()
+    response = client.post(f"{w.base}/nieuw", data=case_form(make, held_on=day_after))
+    assert response.status_code == 200
+    assert "nog moet plaatsvinden" in html_of(response)
+    assert case_count() == before
 
 
 def test_a_follow_up_row_without_action_is_refused(client, make, login):

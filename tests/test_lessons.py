@@ -650,7 +650,12 @@ def test_facilitators_and_admins_read_but_do_not_write(client, make, login):
         assert client.get(f"/werkplaats/{w.slug}/lessen/nieuw").status_code == 403
         assert client.get(lesson_url(w, lesson.id, "/bewerken")).status_code == 403
         assert client.post(lesson_url(w, lesson.id, "/indienen")).status_code == 403
+        assert client.post(lesson_url(w, lesson.id, "/bewerken"),
+                           data=lesson_form(title="Overschreven")).status_code == 403
         logout(client)
+    stored = lesson_row(lesson.id)
+    assert stored.status is LessonStatus.draft and stored.submitted_at is None
+    assert "Overschreven" not in {revision.title for revision in stored.revisions}
 
 
 def test_admin_sees_that_there_are_source_cases_but_not_which(client, make, login):
