@@ -174,6 +174,8 @@ def test_the_lesson_page_lists_related_lessons(client, shelf):
     assert "Respijtzorg vraagt planning" in related  # shares direction 3
     assert "Dagbesteding dichtbij huis" not in related
     assert "in een aanmelding" not in related
+    # The lesson's own title words match its own title: it is still not related to itself.
+    assert "Mantelzorgers krijgen een vast gesprek" not in related
 
 
 def test_the_library_makes_the_same_number_of_queries_for_more_lessons(client, make, shelf,

@@ -402,10 +402,11 @@ def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
         .scalar_subquery()
     )
     # Rank the candidates on their titles and counts alone; load only the chosen few whole.
+    # The title part finds the lesson itself too.
     rows = db.session.execute(
         _public(Lesson.id, Lesson.first_published_at, LessonRevision.title,
                 shared.label("shared"), selection=LibrarySelection(), matches=None)
-        .where(Lesson.id.in_(candidates))
+        .where(Lesson.id.in_(candidates), Lesson.id != lesson.id)
     ).all()
     title_stems = set(search_text.stems(words))
 
