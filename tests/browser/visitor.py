@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
@@ -63,6 +65,55 @@ STRUCTURE_SCRIPT = """
 """
 
 #: Is the focused element visibly marked (outline or box shadow)?
+#: the project's own stylesheets, and the vendored ones (NL Design System, on every page)
+PROJECT_CSS = Path(__file__).resolve().parents[2] / "static" / "css"
+VENDOR_CSS = Path(__file__).resolve().parents[2] / "static" / "vendor"
+
+STYLESHEETS_AND_CLASSES_SCRIPT = """
+() => ({
+  sheets: [...document.querySelectorAll('link[rel="stylesheet"]')]
+    .map(link => new URL(link.href).pathname.split('/').pop()),
+  classes: [...new Set([...document.querySelectorAll('[class]')]
+    .flatMap(element => [...element.classList]))],
+})
+"""
+
+
+def _classes_in(sheet: Path) -> set[str]:
+    text = re.sub(r"/\*.*?\*/", "", sheet.read_text(), flags=re.DOTALL)
+    return {name for selectors in re.findall(r"([^{}]+)\{", text)
+            for name in re.findall(r"\.(-?[A-Za-z_][\w-]*)", selectors)}
+
+
+@cache
+def stylesheets_of_classes() -> dict[str, frozenset[str]]:
+    """The project's own classes (not the design system's) → the stylesheets that style them."""
+    vendor = set().union(*(_classes_in(sheet) for sheet in VENDOR_CSS.rglob("*.css")))
+    found: dict[str, set[str]] = {}
+    for sheet in PROJECT_CSS.glob("*.css"):
+        for name in _classes_in(sheet) - vendor:
+            found.setdefault(name, set()).add(sheet.name)
+    return {name: frozenset(sheets) for name, sheets in found.items()}
+
+
+def unstyled_classes(page) -> list[str]:
+    """Classes on the page whose only rules are in stylesheets the page does not load.
+
+    A shared component styled in one area's stylesheet looks right there and broken
+    elsewhere (the lesson page's breadcrumb was a numbered list).
+    """
+    seen = page.evaluate(STYLESHEETS_AND_CLASSES_SCRIPT)
+    loaded = set(seen["sheets"])
+    styled_in = stylesheets_of_classes()
+    return [
+        f"class {name!r} is styled only in {', '.join(sorted(styled_in[name]))}, which this"
+        " page does not load: move the rules to a stylesheet it loads (shared components go"
+        " in proeftuin.css)"
+        for name in sorted(seen["classes"])
+        if name in styled_in and not styled_in[name] & loaded
+    ]
+
+
 FOCUS_SCRIPT = """
 () => {
   const el = document.activeElement;
@@ -188,6 +239,7 @@ class Visitor:
             for node in violation["nodes"]
         ]
         problems += self.page.evaluate(STRUCTURE_SCRIPT)
+        problems += unstyled_classes(self.page)
         if focus:
             problems += self._focus_problems()
         self.checked.append(where)
