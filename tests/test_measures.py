@@ -152,6 +152,30 @@ def test_the_run_chart_draws_values_median_goal_and_experiment_starts(app):
     assert "3 maandwaarden" in alt and "mediaan 30 %" in alt and "Doel: 60 %" in alt
 
 
+def test_long_legend_entries_each_get_a_line_and_same_month_starts_do_not_hide(app):
+    values = {date(2026, month, 1): 20.0 + month for month in range(1, 10)}
+    chart = build("Mantelzorgers met een ondersteuningsplan binnen vier weken", "%", 60.0, values,
+                  [Marker("Mantelzorgcheck bij elk eerste huisbezoek", date(2026, 3, 2)),
+                   Marker("Belronde door de wijkverpleging", date(2026, 3, 20))],
+                  until=date(2026, 10, 1))
+    with app.test_request_context():
+        svg = svg_of(str(run_chart.render(chart)))
+
+    legends = svg.split('class="legends"', 1)[1]
+    entries = re.findall(r'<text x="([0-9.]+)" y="([0-9.]+)">([^<]+)</text>', legends)
+    assert len(entries) == 5
+    assert len({y for _, y, _ in entries}) == 5, "two legend entries share a line"
+    width = float(re.search(r'<svg[^>]* width="([0-9.]+)"', svg).group(1))
+    for x, _, text in entries:
+        # Arial averages about 0.55 em a character; 14 px is the legend's font size.
+        assert float(x) + len(text) * 0.55 * 14 < width, f"{text!r} runs off the chart"
+    # The two experiment starts of March are two dots at different heights.
+    starts = [re.findall(rf'<g class="series serie-{n} color-{n}"><g class="dots"><circle[^>]*'
+                         r' cy="([0-9.]+)"', svg) for n in (3, 4)]
+    assert [len(dots) for dots in starts] == [1, 1]
+    assert starts[0] != starts[1]
+
+
 # Defining measures and recording values ---------------------------------------------------------
 
 

@@ -17,11 +17,18 @@ from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from proeftuin.charts import config, image
+from proeftuin.charts import BASE_CONFIG, config, image
 from proeftuin.dates import month_of, months_between
 
 #: x-axis labels drawn at most; with more months only every so many gets one
 MAX_X_LABELS = 12
+#: a legend line: its height in pixels, and the characters of a name that fit on it (the
+#: whole name is in the table beside the chart)
+LEGEND_LINE_HEIGHT = 22
+LEGEND_CHARACTERS = 85
+#: how far above the previous one, as a share of the chart's height, a second experiment
+#: start in the same month is drawn
+MARKER_STEP = 0.06
 
 
 def median(values: Iterable[float]) -> float | None:
@@ -146,12 +153,18 @@ def render(chart: RunChart) -> Markup:
     lines = [value for value in (*chart.values, chart.median, chart.goal) if value is not None]
     low, high = min(0.0, *lines), max(lines)
     high = high + max((high - low) * 0.1, 1.0)
+    entries = 2 + (chart.goal is not None) + len(chart.markers)
     settings = config(
         allow_interruptions=True,
         range=(low, high),
         x_labels=[format_date(month, "MMM yyyy") for month in months],
         x_label_rotation=30,
         show_legend=True,
+        # A measure's or an experiment's name is often longer than a third of the width:
+        # one legend entry per line, the chart taller by a line for each, so none overlaps.
+        legend_at_bottom_columns=1,
+        truncate_legend=LEGEND_CHARACTERS,
+        height=BASE_CONFIG["height"] + LEGEND_LINE_HEIGHT * entries,
         dots_size=4,
         value_formatter=format_value,
     )
@@ -168,10 +181,14 @@ def render(chart: RunChart) -> Markup:
         line.add(_("Doel: %(value)s", value=_with_unit(chart.goal, chart.unit)),
                  [chart.goal] * len(months), show_dots=False,
                  stroke_style={"width": 2, "dasharray": "2, 4"})
+    stacked: dict[date, int] = {}
     for marker in chart.markers:
         start = month_of(marker.started_on)
-        # The start of an experiment sits on the time axis, at the bottom of the chart.
+        # The start of an experiment sits on the time axis, at the bottom of the chart; a
+        # second start in the same month sits above the first instead of hiding it.
+        height = low + (high - low) * MARKER_STEP * stacked.get(start, 0)
+        stacked[start] = stacked.get(start, 0) + 1
         line.add(_("Start experiment: %(title)s", title=marker.title),
-                 [low if month == start else None for month in months],
+                 [height if month == start else None for month in months],
                  stroke=False, dots_size=7)
     return image(line, describe(chart), css_class="chart run-chart__image")
