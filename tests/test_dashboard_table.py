@@ -110,10 +110,16 @@ def names_in_table(html: str) -> list[str]:
                       r'[^"]+">([^<]+)</a>', html)
 
 
-def cells(row_html: str) -> list[str]:
-    """Return the text of each cell of a row, whitespace collapsed."""
+#: the table's cells after the pilot's name, in the order the page shows them
+COLUMNS = ("status", "waiting", "missing", "last_activity", "cases", "lessons", "municipality",
+           "region", "planned")
+
+
+def cells(row_html: str) -> dict[str, str]:
+    """Return the text of each cell of a row by its column, whitespace collapsed."""
     found = re.findall(r"<td[^>]*>(.*?)</td>", row_html, re.S)
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for cell in found]
+    texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for cell in found]
+    return dict(zip(COLUMNS, texts, strict=True))
 
 
 def read_csv(response) -> list[list[str]]:
@@ -143,7 +149,8 @@ def test_row_shows_cases_lessons_by_status_waiting_and_missing_disciplines(clien
     html = html_of(client.get(PAGE))
 
     row = row_of(html, "Proeftuin Denkstad")
-    municipality, region, status, planned, _last, cases, lessons, waiting, missing = cells(row)
+    status, waiting, missing, _last, cases, lessons, municipality, region, planned = (
+        cells(row).values())
     assert (municipality, region, status) == ("Denkstad", "Gelderland", "Actief")
     assert planned == "6 jan 2031 – 31 dec 2032"
     assert cases == "3"
@@ -165,7 +172,7 @@ def test_pilot_with_every_essential_discipline_misses_none(client, make, login):
 
     html = html_of(client.get(PAGE))
 
-    assert cells(row_of(html, "Proeftuin Denkstad"))[-1] == "geen"
+    assert cells(row_of(html, "Proeftuin Denkstad"))["missing"] == "geen"
     assert "Alle proeftuinen hebben de essentiële disciplines aan tafel." in html
 
 
@@ -204,7 +211,7 @@ def test_last_activity_is_the_latest_thing_the_pilots_members_did(client, make, 
 
     html = html_of(client.get(PAGE))
 
-    assert "15 jun 2030" in cells(row_of(html, "Proeftuin Denkstad"))[4]
+    assert "15 jun 2030" in cells(row_of(html, "Proeftuin Denkstad"))["last_activity"]
     row = next(r for r in read_csv(client.get(CSV)) if r[0] == "Proeftuin Denkstad")
     assert row[7] == "2030-06-15T12:00:00Z"
 
@@ -227,7 +234,7 @@ def test_what_a_facilitator_does_keeps_no_pilot_from_being_quiet(client, make, l
     html = html_of(client.get(PAGE))
 
     row = cells(row_of(html, "Proeftuin Denkstad"))
-    assert "Stil" in row[4]
+    assert "Stil" in row["last_activity"]
     assert "1 proeftuin is langer dan 6 weken stil" in html
 
 
@@ -258,12 +265,12 @@ def test_only_active_and_selected_pilots_are_flagged_quiet(client, make, login, 
 
     html = html_of(client.get(PAGE))
 
-    quiet_cell = cells(row_of(html, "Proeftuin Slaap"))[4]
+    quiet_cell = cells(row_of(html, "Proeftuin Slaap"))["last_activity"]
     assert ("Stil" in quiet_cell) is can_be_quiet
     if can_be_quiet:
         assert "6 weken niets gebeurd" in quiet_cell
         assert "1 proeftuin is langer dan 6 weken stil" in html
-    assert "Stil" not in cells(row_of(html, "Proeftuin Denkstad"))[4]
+    assert "Stil" not in cells(row_of(html, "Proeftuin Denkstad"))["last_activity"]
 
 
 def test_quiet_follows_the_configured_number_of_weeks(app, client, make, login):
@@ -271,10 +278,10 @@ def test_quiet_follows_the_configured_number_of_weeks(app, client, make, login):
     set_activity(w.pilot.id, ago(7 * 3 + 1))
     login(w.facilitator)
 
-    assert "Stil" not in cells(row_of(html_of(client.get(PAGE)), "Proeftuin Denkstad"))[4]
+    assert "Stil" not in cells(row_of(html_of(client.get(PAGE)), "Proeftuin Denkstad"))["last_activity"]
     app.config["QUIET_AFTER_WEEKS"] = 3
     html = html_of(client.get(PAGE))
-    assert "Stil" in cells(row_of(html, "Proeftuin Denkstad"))[4]
+    assert "Stil" in cells(row_of(html, "Proeftuin Denkstad"))["last_activity"]
     assert "1 proeftuin is langer dan 3 weken stil" in html
 
 
@@ -286,7 +293,7 @@ def test_recent_work_keeps_a_pilot_from_being_quiet(client, make, login):
 
     html = html_of(client.get(PAGE))
 
-    assert "Stil" not in cells(row_of(html, "Proeftuin Denkstad"))[4]
+    assert "Stil" not in cells(row_of(html, "Proeftuin Denkstad"))["last_activity"]
     assert "Geen proeftuin is langer dan 6 weken stil." in html
 
 
@@ -541,7 +548,7 @@ def test_admin_sees_waiting_lessons_without_a_queue_link(client, make, login):
 
     assert "1 les wacht op beoordeling" in html
     assert 'href="/begeleiding/lessen/"' not in html  # admins have no review queue
-    assert cells(row_of(html, "Proeftuin Denkstad"))[7] == "1"
+    assert cells(row_of(html, "Proeftuin Denkstad"))["waiting"] == "1"
 
 
 # No N+1 -----------------------------------------------------------------------------------
@@ -610,10 +617,10 @@ def test_demo_facilitator_sees_a_quiet_pilot_waiting_lessons_and_missing_discipl
     assert re.search(r"\d+ proeftuin(en)? (mist|missen) een essentiële discipline", html)
     quiet = html_of(client.get(PAGE + "?stil=1"))
     assert names_in_table(quiet)
-    assert all(cell[4].count("Stil") for cell in
+    assert all(cell["last_activity"].count("Stil") for cell in
                (cells(row_of(quiet, name)) for name in names_in_table(quiet)))
     first = names_in_table(html_of(client.get(PAGE + "?sorteer=wacht&volgorde=aflopend")))[0]
-    assert int(cells(row_of(html, first))[6][:1]) >= 1
+    assert int(cells(row_of(html, first))["waiting"].split()[0]) >= 1
     missing = html_of(client.get(PAGE + "?mist=1"))
-    assert all(cells(row_of(missing, name))[-1].startswith("Mist ")
+    assert all(cells(row_of(missing, name))["missing"].startswith("Mist ")
                for name in names_in_table(missing))

@@ -31,6 +31,12 @@ def test_facilitator_sees_quiet_pilots_reviews_gaps_and_exports_the_monitor(open
     visitor.go("/begeleiding/")
     visitor.check()
 
+    # The columns that ask for action are in view at 1280 px, without scrolling sideways.
+    wrapper = visitor.page.locator(".pilot-table .table-wrapper").bounding_box()
+    for heading in ("Wacht op beoordeling", "Mist essentiële disciplines"):
+        box = visitor.page.locator(".pilot-table thead th", has_text=heading).bounding_box()
+        assert box["x"] + box["width"] <= wrapper["x"] + wrapper["width"], heading
+
     # Quiet pilots: the summary's count is the number of rows the filter leaves, each flagged.
     quiet = visitor.page.locator(".attention-list a", has_text=re.compile("stil"))
     quiet_count = promised(quiet)
