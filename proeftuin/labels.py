@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from proeftuin.models import (
@@ -9,7 +12,6 @@ from proeftuin.models import (
     CaseStatus,
     LessonStatus,
     MemberRole,
-    PilotScale,
     PilotStatus,
     RecordType,
     ReviewDecision,
@@ -95,36 +97,47 @@ DELETED_ACCOUNT = _l("Verwijderd account")
 SYSTEM_ACTOR = _l("Proeftuin (automatisch)")
 
 
-def status_label(status: PilotStatus) -> str:
-    """Return the label of a pilot status."""
-    return str(PILOT_STATUS[status])
+def _label_from(table: Mapping, what: str, *,
+                unknown_as_is: bool = False) -> Callable[[Any], str]:
+    """Make the function that returns the label of `what` from `table`.
+
+    With `unknown_as_is`, a value the table does not know is returned as it is stored.
+    """
+    def label(value) -> str:
+        if unknown_as_is and value not in table:
+            return value
+        return str(table[value])
+
+    unknown = " (the stored word if unknown)" if unknown_as_is else ""
+    label.__doc__ = f"Return the label of {what}{unknown}."
+    return label
 
 
-def member_role_label(role: MemberRole) -> str:
-    """Return the label of a membership role."""
-    return str(MEMBER_ROLE[role])
+def _label_from_reference(kind: str, what: str) -> Callable[[Any], str]:
+    """Make the function that returns the label of `what` from the reference data `kind`."""
+    def label(value) -> str:
+        return reference_label(kind, value)
+
+    label.__doc__ = f"Return the label of {what}, from the reference data."
+    return label
 
 
-def role_label(role: Role) -> str:
-    """Return the label of an account role."""
-    return str(ROLE[role])
-
-
-def audit_action_label(action: AuditAction) -> str:
-    """Return the label of an action in the audit trail."""
-    return str(AUDIT_ACTION[action])
-
-
-def audit_role_label(role: str) -> str:
-    """Return the label of a role recorded in the audit trail (the stored word if unknown)."""
-    label = AUDIT_ROLE.get(role)
-    return str(label) if label is not None else role
-
-
-def record_type_label(record_type: str) -> str:
-    """Return the label of a kind of record in the audit trail (the stored word if unknown)."""
-    label = RECORD_TYPE.get(record_type)
-    return str(label) if label is not None else record_type
+status_label = _label_from(PILOT_STATUS, "a pilot status")
+member_role_label = _label_from(MEMBER_ROLE, "a membership role")
+role_label = _label_from(ROLE, "an account role")
+audit_action_label = _label_from(AUDIT_ACTION, "an action in the audit trail")
+audit_role_label = _label_from(AUDIT_ROLE, "a role recorded in the audit trail",
+                               unknown_as_is=True)
+record_type_label = _label_from(RECORD_TYPE, "a kind of record in the audit trail",
+                                unknown_as_is=True)
+case_status_label = _label_from(CASE_STATUS, "a case discussion's status")
+lesson_status_label = _label_from(LESSON_STATUS, "a lesson status")
+review_decision_label = _label_from(REVIEW_DECISION, "a facilitator's decision on a lesson")
+lesson_kind_label = _label_from_reference("lesson_kinds", "a lesson kind")
+lesson_level_label = _label_from_reference("lesson_levels", "a lesson level")
+evidence_label = _label_from_reference("evidence_bases", "a lesson's evidence basis")
+scale_label = _label_from_reference("pilot_scales", "a pilot's scale")
+organisation_kind_label = _label_from_reference("organisation_kinds", "an organisation kind")
 
 
 def account_name(user) -> str:
@@ -138,46 +151,6 @@ def account_name(user) -> str:
 def actor_name(user) -> str:
     """Return who did something in the audit trail: a person, a deleted account, or the system."""
     return str(SYSTEM_ACTOR) if user is None else account_name(user)
-
-
-def case_status_label(status: CaseStatus) -> str:
-    """Return the label of a case discussion's status."""
-    return str(CASE_STATUS[status])
-
-
-def lesson_status_label(status: LessonStatus) -> str:
-    """Return the label of a lesson status."""
-    return str(LESSON_STATUS[status])
-
-
-def review_decision_label(decision: ReviewDecision) -> str:
-    """Return the label of a facilitator's decision on a lesson."""
-    return str(REVIEW_DECISION[decision])
-
-
-def lesson_kind_label(kind) -> str:
-    """Return the label of a lesson kind, from the reference data."""
-    return reference_label("lesson_kinds", kind)
-
-
-def lesson_level_label(level) -> str:
-    """Return the label of a lesson level, from the reference data."""
-    return reference_label("lesson_levels", level)
-
-
-def evidence_label(evidence) -> str:
-    """Return the label of a lesson's evidence basis, from the reference data."""
-    return reference_label("evidence_bases", evidence)
-
-
-def scale_label(scale: PilotScale) -> str:
-    """Return the label of a pilot's scale, from the reference data."""
-    return reference_label("pilot_scales", scale)
-
-
-def organisation_kind_label(kind) -> str:
-    """Return the label of an organisation kind, from the reference data."""
-    return reference_label("organisation_kinds", kind)
 
 
 JINJA_FILTERS = {

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from proeftuin.admin import forms, queries, services
 from proeftuin.auth import two_factor
 from proeftuin.extensions import db
-from proeftuin.models import Role
+from proeftuin.models import Programme, Role
 from proeftuin.models.user import is_deleted_account
 from proeftuin.permissions import can_administer
 from proeftuin.personal_data import retention as retention_rules
@@ -183,24 +183,38 @@ def programmes():
     return render_template("admin/programmes.html", rows=queries.programmes_with_counts())
 
 
-@bp.route("/programmas/nieuw", methods=["GET", "POST"])
-def new_programme():
-    """Create a programme."""
-    form = forms.ProgrammeForm()
+def _write_programme(programme: Programme | None):
+    """Show the programme form; create the programme (or change this one) once it is valid."""
+    form = forms.ProgrammeForm(
+        data=forms.programme_data(programme)
+        if programme is not None and request.method == "GET" else None
+    )
     if form.validate_on_submit():
+        fields = {
+            "name": form.name.data, "description": form.description.data,
+            "accepts_applications": form.accepts_applications.data,
+            "facilitators": queries.users_by_ids(form.facilitators.data or []),
+        }
         try:
-            programme = services.create_programme(
-                name=form.name.data, description=form.description.data,
-                accepts_applications=form.accepts_applications.data,
-                facilitators=queries.users_by_ids(form.facilitators.data or []),
-            )
+            if programme is None:
+                programme = services.create_programme(**fields)
+                message = _("Het programma %(name)s is aangemaakt.", name=programme.name)
+            else:
+                services.update_programme(programme, **fields)
+                message = _("Het programma %(name)s is opgeslagen.", name=programme.name)
         except services.ProgrammeError as error:
             _report(form, error)
         else:
             db.session.commit()
-            flash(_("Het programma %(name)s is aangemaakt.", name=programme.name), "success")
+            flash(message, "success")
             return redirect(url_for("admin.programmes"))
-    return render_template("admin/programme_form.html", form=form, programme=None)
+    return render_template("admin/programme_form.html", form=form, programme=programme)
+
+
+@bp.route("/programmas/nieuw", methods=["GET", "POST"])
+def new_programme():
+    """Create a programme."""
+    return _write_programme(None)
 
 
 @bp.route("/programmas/<int:programme_id>", methods=["GET", "POST"])
@@ -209,20 +223,4 @@ def edit_programme(programme_id: int):
     programme = queries.programme_by_id(programme_id)
     if programme is None:
         abort(404)
-    form = forms.ProgrammeForm(
-        data=forms.programme_data(programme) if request.method == "GET" else None
-    )
-    if form.validate_on_submit():
-        try:
-            services.update_programme(
-                programme, name=form.name.data, description=form.description.data,
-                accepts_applications=form.accepts_applications.data,
-                facilitators=queries.users_by_ids(form.facilitators.data or []),
-            )
-        except services.ProgrammeError as error:
-            _report(form, error)
-        else:
-            db.session.commit()
-            flash(_("Het programma %(name)s is opgeslagen.", name=programme.name), "success")
-            return redirect(url_for("admin.programmes"))
-    return render_template("admin/programme_form.html", form=form, programme=programme)
+    return _write_programme(programme)

@@ -119,13 +119,19 @@ def openapi_document():
     return jsonify(openapi.document(url_for("api.index", _external=True).rstrip("/")))
 
 
+def _listing(read_filters):
+    """Read a list's filters and page, and refuse the request if any parameter was unusable."""
+    invalid: list[str] = []
+    filters = read_filters(invalid)
+    page = forms.page(invalid)
+    forms.check(invalid)
+    return filters, page
+
+
 @bp.get("/lessons")
 def lessons():
     """List the library's published lessons, filtered as the library page filters them."""
-    invalid: list[str] = []
-    filters = forms.library_filters(invalid)
-    page = forms.page(invalid)
-    forms.check(invalid)
+    filters, page = _listing(forms.library_filters)
     pagination = library_search(filters.selection(), page.number, page.size,
                                 all_links=True).pagination
     items = list(pagination.items)
@@ -150,10 +156,7 @@ def lesson(lesson_id: int):
 @bp.get("/pilots")
 def pilots():
     """List the public pilots, filtered as the public pilot list filters them."""
-    invalid: list[str] = []
-    filters = forms.pilot_filters(invalid)
-    page = forms.page(invalid)
-    forms.check(invalid)
+    filters, page = _listing(forms.pilot_filters)
     pagination = pilot_queries.public_pilots(filters.selection(), page.number, page.size)
     return jsonify(
         data=[schemas.pilot_listed(pilot) for pilot in pagination.items],

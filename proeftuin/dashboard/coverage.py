@@ -51,27 +51,30 @@ class Work:
     lessons: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
-def _case_counts(link: sa.Table, column: str, pilot_ids) -> dict[tuple[int, int], int]:
-    item = link.c[column]
+def _counts(record_pilot, item, on, pilot_ids) -> dict[tuple[int, int], int]:
+    """Count the records linked to each framework item, per (pilot id, item id).
+
+    `record_pilot` is the records' pilot column, `item` the link's item column, `on` how the
+    link joins the records.
+    """
     rows = db.session.execute(
-        sa.select(CaseDiscussion.pilot_id, item, sa.func.count())
-        .join(link, link.c.case_id == CaseDiscussion.id)
-        .where(CaseDiscussion.pilot_id.in_(pilot_ids))
-        .group_by(CaseDiscussion.pilot_id, item)
+        sa.select(record_pilot, item, sa.func.count())
+        .join(item.table, on)
+        .where(record_pilot.in_(pilot_ids))
+        .group_by(record_pilot, item)
     )
     return {(pilot_id, item_id): number for pilot_id, item_id, number in rows}
+
+
+def _case_counts(link: sa.Table, column: str, pilot_ids) -> dict[tuple[int, int], int]:
+    return _counts(CaseDiscussion.pilot_id, link.c[column], link.c.case_id == CaseDiscussion.id,
+                   pilot_ids)
 
 
 def _lesson_counts(link: sa.Table, column: str, pilot_ids) -> dict[tuple[int, int], int]:
     # Counted on the public revision: what the library shows under this direction or question.
-    item = link.c[column]
-    rows = db.session.execute(
-        sa.select(Lesson.pilot_id, item, sa.func.count())
-        .join(link, link.c.lesson_revision_id == Lesson.public_revision_id)
-        .where(Lesson.pilot_id.in_(pilot_ids))
-        .group_by(Lesson.pilot_id, item)
-    )
-    return {(pilot_id, item_id): number for pilot_id, item_id, number in rows}
+    return _counts(Lesson.pilot_id, link.c[column],
+                   link.c.lesson_revision_id == Lesson.public_revision_id, pilot_ids)
 
 
 def direction_work(pilot_ids) -> Work:

@@ -34,38 +34,36 @@ class LessonSelection:
     total: int
 
 
-def directions_with_pilot_counts() -> list[tuple[SolutionDirection, int]]:
-    """Return every solution direction with the number of public pilots working on it."""
+def _with_pilot_counts(target, item_id, pilot_id) -> list[tuple]:
+    """Return every row of `target` with the number of public pilots linked to it, by number.
+
+    `item_id` and `pilot_id` are the two columns of the link between pilots and `target`.
+    """
     counts = (
-        sa.select(PilotDirection.direction_id, sa.func.count(PilotDirection.id).label("n"))
-        .join(Pilot, Pilot.id == PilotDirection.pilot_id)
+        sa.select(item_id.label("item_id"), sa.func.count().label("n"))
+        .join(Pilot, Pilot.id == pilot_id)
         .where(Pilot.status.in_(PUBLIC_STATUSES))
-        .group_by(PilotDirection.direction_id)
+        .group_by(item_id)
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(SolutionDirection, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.direction_id == SolutionDirection.id)
-        .order_by(SolutionDirection.number)
+        sa.select(target, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.item_id == target.id)
+        .order_by(target.number)
     ).all()
-    return [(direction, count) for direction, count in rows]
+    return [(item, count) for item, count in rows]
+
+
+def directions_with_pilot_counts() -> list[tuple[SolutionDirection, int]]:
+    """Return every solution direction with the number of public pilots working on it."""
+    return _with_pilot_counts(SolutionDirection, PilotDirection.direction_id,
+                              PilotDirection.pilot_id)
 
 
 def questions_with_pilot_counts() -> list[tuple[CarerQuestion, int]]:
     """Return every carer question with the number of public pilots working on it."""
-    counts = (
-        sa.select(pilot_question.c.question_id, sa.func.count().label("n"))
-        .join(Pilot, Pilot.id == pilot_question.c.pilot_id)
-        .where(Pilot.status.in_(PUBLIC_STATUSES))
-        .group_by(pilot_question.c.question_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(CarerQuestion, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.question_id == CarerQuestion.id)
-        .order_by(CarerQuestion.number)
-    ).all()
-    return [(question, count) for question, count in rows]
+    return _with_pilot_counts(CarerQuestion, pilot_question.c.question_id,
+                              pilot_question.c.pilot_id)
 
 
 def direction_by_number(number: int) -> SolutionDirection | None:

@@ -72,27 +72,39 @@ def index(slug: str):
                            charts=queries.measure_charts(pilot, local_today()))
 
 
+def _write_measure(pilot: Pilot, form: forms.MeasureForm, found: Measure | None):
+    """Show the measure form; define the measure (or change `found`) once it is valid."""
+    # Measures and their notes are written about the same visits and people as cases.
+    review = guard.check_if_valid(form, RecordType.measure, found.id if found else None)
+    if guard.may_save(review):
+        try:
+            if found is None:
+                saved = services.create_measure(pilot, form.content(), by=current_user,
+                                                review=review)
+                message = _("De meting ‘%(name)s’ is toegevoegd. Leg nu de waarden per maand vast.",
+                            name=saved.name)
+                target = url_for("measures.record", slug=pilot.slug, measure_id=saved.id)
+            else:
+                changed = services.update_measure(found, form.content(), by=current_user,
+                                                  review=review)
+                message = _("De meting is bijgewerkt.") if changed else _("Er was niets gewijzigd.")
+                target = url_for("measures.index", slug=pilot.slug, _anchor=f"meting-{found.id}")
+        except services.MeasureError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(target)
+    return render_template("measures/form.html", pilot=pilot, form=form, measure=found,
+                           review=review)
+
+
 @bp.route("/metingen/nieuw", methods=["GET", "POST"])
 @login_required
 def new(slug: str):
     """Define a new measure."""
     pilot = load_pilot(slug, need=can_write_measures)
-    form = forms.MeasureForm()
-    # Measures and their notes are written about the same visits and people as cases.
-    review = guard.check_if_valid(form, RecordType.measure)
-    if guard.may_save(review):
-        try:
-            measure = services.create_measure(pilot, form.content(), by=current_user,
-                                              review=review)
-        except services.MeasureError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("De meting ‘%(name)s’ is toegevoegd. Leg nu de waarden per maand vast.",
-                    name=measure.name), "success")
-            return redirect(url_for("measures.record", slug=pilot.slug, measure_id=measure.id))
-    return render_template("measures/form.html", pilot=pilot, form=form, measure=None,
-                           review=review)
+    return _write_measure(pilot, forms.MeasureForm(), None)
 
 
 @bp.route("/metingen/<int:measure_id>/bewerken", methods=["GET", "POST"])
@@ -102,20 +114,7 @@ def edit(slug: str, measure_id: int):
     pilot = load_pilot(slug, need=can_read_measures)
     measure = _load_measure(pilot, measure_id, need=can_edit_measure)
     form = forms.MeasureForm(data=forms.measure_data(measure) if request.method == "GET" else None)
-    review = guard.check_if_valid(form, RecordType.measure, measure.id)
-    if guard.may_save(review):
-        try:
-            changed = services.update_measure(measure, form.content(), by=current_user,
-                                              review=review)
-        except services.MeasureError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("De meting is bijgewerkt.") if changed else _("Er was niets gewijzigd."),
-                  "success")
-            return redirect(url_for("measures.index", slug=pilot.slug, _anchor=f"meting-{measure.id}"))
-    return render_template("measures/form.html", pilot=pilot, form=form, measure=measure,
-                           review=review)
+    return _write_measure(pilot, form, measure)
 
 
 @bp.route("/metingen/<int:measure_id>/verwijderen", methods=["GET", "POST"])

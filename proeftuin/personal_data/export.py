@@ -62,63 +62,58 @@ class PersonalData:
     experiments: list[Experiment] = field(default_factory=list)
 
 
+def _own(user: User, owner, order, *options) -> list:
+    """Return the rows whose `owner` column is the user, by `order` and then id."""
+    model = owner.class_
+    return list(db.session.scalars(
+        sa.select(model).where(owner == user.id).options(*options).order_by(order, model.id)
+    ))
+
+
+def _own_in_pilots(user: User, owner, order, may_read, *options) -> list:
+    """Return the user's rows in pilots whose records of this kind they may still read."""
+    model = owner.class_
+    rows = _own(user, owner, order, joinedload(model.pilot).joinedload(Pilot.programme), *options)
+    # Only what the user may still read: once they have left a pilot, its case discussions
+    # (which others may have added to since) are no longer theirs to take away.
+    return [row for row in rows if may_read(user, row.pilot)]
+
+
 def collect(user: User) -> PersonalData:
     """Load what the user wrote and what their account holds."""
-    memberships = db.session.scalars(
-        sa.select(Membership).where(Membership.user_id == user.id)
-        .options(joinedload(Membership.pilot)).order_by(Membership.created_at, Membership.id)
-    ).all()
     programmes = db.session.scalars(
         sa.select(Programme)
         .join(programme_facilitator, programme_facilitator.c.programme_id == Programme.id)
         .where(programme_facilitator.c.user_id == user.id).order_by(Programme.name)
     ).all()
-    cases = db.session.scalars(
-        sa.select(CaseDiscussion).where(CaseDiscussion.created_by_id == user.id)
-        .options(
-            joinedload(CaseDiscussion.pilot).joinedload(Pilot.programme),
+    return PersonalData(
+        user,
+        memberships=_own(user, Membership.user_id, Membership.created_at,
+                         joinedload(Membership.pilot)),
+        programmes=list(programmes),
+        cases=_own_in_pilots(
+            user, CaseDiscussion.created_by_id, CaseDiscussion.held_on, can_read_cases,
             selectinload(CaseDiscussion.disciplines),
             selectinload(CaseDiscussion.questions),
             selectinload(CaseDiscussion.directions),
             selectinload(CaseDiscussion.follow_ups),
-        )
-        .order_by(CaseDiscussion.held_on, CaseDiscussion.id)
-    ).all()
-    lessons = db.session.scalars(
-        sa.select(Lesson).where(Lesson.created_by_id == user.id)
-        .options(
-            joinedload(Lesson.pilot).joinedload(Pilot.programme),
+        ),
+        lessons=_own_in_pilots(
+            user, Lesson.created_by_id, Lesson.created_at, can_read_lessons,
             selectinload(Lesson.questions),
             selectinload(Lesson.directions),
             selectinload(Lesson.target_groups),
             selectinload(Lesson.source_cases),
-        )
-        .order_by(Lesson.created_at, Lesson.id)
-    ).all()
-    reviews = db.session.scalars(
-        sa.select(LessonReview).where(LessonReview.reviewer_id == user.id)
-        .order_by(LessonReview.created_at, LessonReview.id)
-    ).all()
-    confirmations = db.session.scalars(
-        sa.select(PrivacyConfirmation).where(PrivacyConfirmation.confirmed_by_id == user.id)
-        .order_by(PrivacyConfirmation.confirmed_at, PrivacyConfirmation.id)
-    ).all()
-    experiments = db.session.scalars(
-        sa.select(Experiment).where(Experiment.created_by_id == user.id)
-        .options(
-            joinedload(Experiment.pilot).joinedload(Pilot.programme),
+        ),
+        reviews=_own(user, LessonReview.reviewer_id, LessonReview.created_at),
+        confirmations=_own(user, PrivacyConfirmation.confirmed_by_id,
+                           PrivacyConfirmation.confirmed_at),
+        experiments=_own_in_pilots(
+            user, Experiment.created_by_id, Experiment.started_on, can_read_experiments,
             selectinload(Experiment.measures),
             selectinload(Experiment.directions),
-        )
-        .order_by(Experiment.started_on, Experiment.id)
-    ).all()
-    # Only what the user may still read: once they have left a pilot, its case discussions
-    # (which others may have added to since) are no longer theirs to take away.
-    cases = [case for case in cases if can_read_cases(user, case.pilot)]
-    lessons = [lesson for lesson in lessons if can_read_lessons(user, lesson.pilot)]
-    experiments = [e for e in experiments if can_read_experiments(user, e.pilot)]
-    return PersonalData(user, list(memberships), list(programmes), cases, lessons,
-                        list(reviews), list(confirmations), experiments)
+        ),
+    )
 
 
 def log_export(data: PersonalData) -> None:
