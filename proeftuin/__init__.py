@@ -117,9 +117,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose permissions, labels, Markdown and the locale to the templates."""
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_date
 
     from proeftuin import permissions
+    from proeftuin.dates import format_moment
     from proeftuin.labels import JINJA_FILTERS
     from proeftuin.personal_data.guard import marked
     from proeftuin.reference import current_language
@@ -131,9 +132,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["privacy_marked"] = marked
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["datetime"] = (
-        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["datetime"] = format_moment
 
 
 def register_cli(app: Flask) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date, format_time, get_locale
+
 #: the time zone in which the application counts days, months and years (CET/CEST)
 TIMEZONE = "Europe/Amsterdam"
 
@@ -33,3 +35,14 @@ def month_count(first: date, last: date) -> int:
 def months_between(first: date, last: date) -> list[date]:
     """Return the first days of every month from the month of `first` to `last`, both included."""
     return [add_months(first, i) for i in range(max(month_count(first, last), 0))]
+
+
+def format_moment(value: datetime | None) -> str:
+    """Return a moment as people read it on a page: the date and the time to the minute.
+
+    In the reader's language and time zone ("6 dec 2026, 13:05"); seconds say nothing there.
+    """
+    if value is None:
+        return ""
+    pattern = get_locale().datetime_formats["medium"]
+    return pattern.format(format_time(value, "short"), format_date(value, "medium"))

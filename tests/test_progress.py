@@ -104,6 +104,16 @@ def test_programmes_facilitator_and_admin_see_the_progress(client, w, login, who
     assert "Voortgang van Proeftuin Akker" in html
 
 
+def test_a_pilots_pages_carry_the_facilitators_navigation_under_the_overview(client, w, login):
+    login(w.facilitator)
+    for path in (url(w.slug), f"/begeleiding/proeftuinen/{w.slug}"):
+        html = html_of(client.get(path))
+        nav = re.search(r'<nav class="subnav" aria-label="Begeleiding">(.*?)</nav>', html, re.S)
+        assert nav, path
+        assert re.search(r'href="/begeleiding/"\s+aria-current="true">Overzicht per programma',
+                         nav.group(1)), path
+
+
 def test_unknown_pilot_is_not_found(client, w, login):
     login(w.facilitator)
     assert client.get(url("bestaat-niet")).status_code == 404

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
+
+from proeftuin.dates import format_moment
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "proeftuin" / "translations"
@@ -67,3 +71,13 @@ def test_language_choice_refuses_unknown_language_and_foreign_redirect(client):
     response = client.post("/taal", data={"lang": "en", "next": "https://elders.example/"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_moments_on_pages_read_to_the_minute_in_the_readers_language_and_zone(app):
+    moment = datetime(2026, 12, 6, 12, 5, 42, tzinfo=UTC)  # 13:05:42 in Amsterdam
+    with app.test_request_context():
+        assert format_moment(moment) == "6 dec 2026, 13:05"
+        with force_locale("en"):
+            # CLDR puts a narrow no-break space before "PM" (a plain one in older versions).
+            assert format_moment(moment).replace("\u202f", " ") == "Dec 6, 2026, 1:05 PM"
+        assert format_moment(None) == ""

@@ -1,7 +1,7 @@
 """A policy officer of another municipality uses the library on a phone, in a real browser.
 
-She searches the demo library from the home page for an inflected Dutch word, narrows the
-results by a solution direction and then by a region (each count the facet promised is the
+She searches the demo library from the home page for an inflected Dutch word, jumps from
+the top of the results to the filters below them, narrows the results by a solution direction and then by a region (each count the facet promised is the
 count she gets), opens a lesson, follows it to its pilot, and subscribes to her selection.
 Every page on the way passes the checks of visitor.py.
 """
@@ -41,6 +41,14 @@ def test_search_narrow_open_and_subscribe(open_browser):
     marks = {m.lower() for m in visitor.page.locator(".lesson-results mark").all_inner_texts()}
     assert "mantelzorger" in marks
     visitor.check()
+
+    # On the phone the filters follow the results; a link near the top leads to them.
+    refine = visitor.page.get_by_role("link", name="Verfijn de resultaten")
+    assert refine.bounding_box()["y"] < visitor.page.locator(".lesson-results").bounding_box()["y"]
+    refine.click()
+    visitor.page.wait_for_function(  # the filters' heading scrolls into view
+        "() => { const box = document.getElementById('filters-kop').getBoundingClientRect();"
+        " return box.top > -1 && box.bottom <= innerHeight; }", timeout=3000)
 
     promised = choose_facet(visitor, "Oplossingsrichting")
     assert "richting=" in visitor.page.url and "q=mantelzorgers" in visitor.page.url
