@@ -259,6 +259,16 @@ def test_signed_in_user_visiting_login_is_sent_on(client, make, login):
     assert client.get("/login?next=//evil.example").headers["Location"] == "/werkplaats/"
 
 
+@pytest.mark.parametrize("kind, start", [("user", "/werkplaats/"),
+                                         ("facilitator", "/begeleiding/"),
+                                         ("admin", "/beheer/")])
+def test_each_role_lands_on_the_pages_it_works_on(client, make, login, kind, start):
+    user = getattr(make, kind)()
+    assert login(user).headers["Location"] == start
+    assert client.get("/login").headers["Location"] == start
+    assert client.get("/login?next=//evil.example").headers["Location"] == start
+
+
 def test_wrong_password_for_the_right_account_does_not_create_a_session(client, make):
     user = make.user()
     client.post("/login", data={"email": user.email, "password": "x" * 20})

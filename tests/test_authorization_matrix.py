@@ -93,12 +93,12 @@ REFUSALS = {"login", "403", "404", "410"}
 #: whose page is elsewhere, with the reason.
 REDIRECTING_PAGES: dict[str, str] = {
     "library.show_without_slug": "the short address of a lesson names its canonical one",
-    "auth.login": "someone signed in already goes on to their pilots",
+    "auth.login": "someone signed in already goes on to their start page",
     # Nobody in the matrix is between the password and the code (PREPARE gives the two-factor
     # settings pages their state); test_two_factor.py opens these mid-sign-in.
-    "auth.two_factor_code": "mid-sign-in only; someone signed in goes on to their pilots",
-    "auth.two_factor_recovery": "mid-sign-in only; someone signed in goes on to their pilots",
-    "auth.enrol_two_factor": "mid-sign-in only; someone signed in goes on to their pilots",
+    "auth.two_factor_code": "mid-sign-in only; someone signed in goes on to their start page",
+    "auth.two_factor_recovery": "mid-sign-in only; someone signed in goes on to their start page",
+    "auth.enrol_two_factor": "mid-sign-in only; someone signed in goes on to their start page",
 }
 
 # The matrix -------------------------------------------------------------------------------
@@ -767,9 +767,9 @@ WRITES_NO_ROW: dict[str, str] = {
     "auth.logout": "signing out ends the session only",
     # Nobody in the matrix is between the password and the code; test_two_factor.py signs in
     # with a code and a recovery code and sets two-factor sign-in up during sign-in.
-    "auth.two_factor_code": "mid-sign-in only; someone signed in goes on to their pilots",
-    "auth.two_factor_recovery": "mid-sign-in only; someone signed in goes on to their pilots",
-    "auth.enrol_two_factor": "mid-sign-in only; someone signed in goes on to their pilots",
+    "auth.two_factor_code": "mid-sign-in only; someone signed in goes on to their start page",
+    "auth.two_factor_recovery": "mid-sign-in only; someone signed in goes on to their start page",
+    "auth.enrol_two_factor": "mid-sign-in only; someone signed in goes on to their start page",
 }
 
 

@@ -553,7 +553,7 @@ def test_staff_sign_in_with_the_password_when_the_setting_is_off(client, make):
     page = html_of(client.get("/login"))
     assert "deze demo laat begeleiders en beheerders inloggen zonder tweestapsverificatie" in page
     assert "In productie is tweestapsverificatie voor hen verplicht" in page
-    assert password_step(client, user).headers["Location"] == "/werkplaats/"
+    assert password_step(client, user).headers["Location"] == "/begeleiding/"
     assert signed_in(client)
 
 

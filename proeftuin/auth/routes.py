@@ -43,7 +43,7 @@ from proeftuin.extensions import db, limiter
 from proeftuin.models import utcnow
 from proeftuin.personal_data import export
 from proeftuin.security_log import account_fingerprint, log_event
-from proeftuin.web.navigation import is_safe_url, redirect_next, safe_next
+from proeftuin.web.navigation import is_safe_url, redirect_next, start_page
 from proeftuin.workspace import queries as workspace_queries
 
 bp = Blueprint("auth", __name__)
@@ -84,7 +84,8 @@ _code_guesses = limiter.shared_limit(_login_limit, scope="two-factor-code", meth
 def login():
     """Sign in with e-mail address and password."""
     if current_user.is_authenticated:
-        return redirect(safe_next("workspace.mine"))
+        target = request.args.get("next")
+        return redirect(target if is_safe_url(target) else start_page(current_user))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -97,7 +98,7 @@ def login():
                 _("Deze combinatie van e-mailadres en wachtwoord kennen we niet. Controleer wat u heeft getypt en probeer het opnieuw.")
             )
         else:
-            target = form.next.data if is_safe_url(form.next.data) else url_for("workspace.mine")
+            target = form.next.data if is_safe_url(form.next.data) else start_page(user)
             step = two_factor.begin_pending(user, target)
             if step is not None:
                 # No session yet: the password alone opens nothing.
@@ -152,7 +153,7 @@ def _pending_or_restart():
 def _code_step():
     """The sign-in waiting for its code, or the answer that sends the visitor elsewhere."""
     if current_user.is_authenticated:
-        return None, redirect(url_for("workspace.mine"))
+        return None, redirect(start_page(current_user))
     pending, restart = _pending_or_restart()
     if restart:
         return None, restart
@@ -163,7 +164,7 @@ def _code_step():
 
 def _finish_sign_in(pending: two_factor.PendingSignIn) -> str:
     """Start the session for a completed second step; return where to go next."""
-    target = pending.next if is_safe_url(pending.next) else url_for("workspace.mine")
+    target = pending.next if is_safe_url(pending.next) else start_page(pending.user)
     start_session(pending.user)  # also clears the pending marker
     return target
 
@@ -222,7 +223,7 @@ def two_factor_recovery():
 def enrol_two_factor():
     """Set up two-factor sign-in during sign-in, for staff who must have it."""
     if current_user.is_authenticated:
-        return redirect(url_for("workspace.mine"))
+        return redirect(start_page(current_user))
     pending, restart = _pending_or_restart()
     if restart:
         return restart

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
 
+from proeftuin.permissions import can_facilitate, is_admin
+
 
 def is_safe_url(target: str | None) -> bool:
     """Accept only a local path: no scheme, no host, no protocol-relative or backslash tricks."""
@@ -28,3 +30,12 @@ def safe_next(default_endpoint: str = "main.index", **values) -> str:
 def redirect_next(default_endpoint: str = "main.index", **values):
     """Redirect to a safe `next` or the default page."""
     return redirect(safe_next(default_endpoint, **values))
+
+
+def start_page(user) -> str:
+    """Where a person goes after signing in: the pages their role works on most."""
+    if is_admin(user):
+        return url_for("admin.index")
+    if can_facilitate(user):
+        return url_for("dashboard.index")
+    return url_for("workspace.mine")
