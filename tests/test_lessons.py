@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from proeftuin.extensions import db
 from proeftuin.lessons import services
+from proeftuin.library.urls import public_lesson_url
 from proeftuin.models import (
     AuditAction,
     AuditEvent,
@@ -186,6 +187,11 @@ def test_full_lifecycle_from_draft_to_withdrawal(client, make, login):
     assert lesson.public_revision.number == 1
     assert lesson.first_published_at is not None
     first_published = lesson.first_published_at
+    # The facilitator is told where the public page is, and can go there.
+    queue = html_of(client.get(response.headers["Location"]))
+    public = public_lesson_url(lesson.public_revision)
+    assert re.search(rf'gepubliceerd en staat nu in de bibliotheek: <a class="utrecht-link" '
+                     rf'href="{re.escape(public)}">', queue)
 
     # The public sees revision 1.
     logout(client)

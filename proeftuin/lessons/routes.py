@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from proeftuin.extensions import db
 from proeftuin.lessons import forms, queries, services
+from proeftuin.library.urls import public_lesson_url
 from proeftuin.measures import queries as measures_queries
 from proeftuin.models import Lesson, RecordType, utcnow
 from proeftuin.permissions import (
@@ -229,7 +231,11 @@ def review(lesson_id: int):
         try:
             if form.decision.data == "publish":
                 services.publish_lesson(lesson, by=current_user, feedback=form.feedback.data)
-                message = _("De les is gepubliceerd en staat nu in de bibliotheek.")
+                revision = lesson.public_revision
+                link = Markup('<a class="utrecht-link" href="{}">{}</a>').format(
+                    public_lesson_url(revision), revision.title)
+                message = escape(_("De les is gepubliceerd en staat nu in de bibliotheek: %(link)s.")) \
+                    % {"link": link}
             else:
                 services.return_lesson(lesson, by=current_user, feedback=form.feedback.data)
                 message = _("De les is teruggegeven; de schrijvers zien uw feedback.")
