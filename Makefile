@@ -13,9 +13,12 @@ COMPILED   := $(CATALOGUES:.po=.mo)
 install: $(STAMP) $(COMPILED)
 
 $(STAMP): pyproject.toml
+	@echo "==> Creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "==> Installing Proeftuin and its packages (about a minute the first time)"
+	$(BIN)/python -m pip install --quiet --progress-bar on -e '.[test]'
+	@echo "==> Installed"
 	touch $(STAMP)
 
 # Catalogues are compiled during set-up, never committed as binaries.
@@ -26,8 +29,12 @@ translations: $(COMPILED)
 
 ## run: the site with demo data on SQLite at http://127.0.0.1:$(PORT)
 run: install
+	@echo "==> Bringing the database up to date"
 	$(FLASK) db upgrade
+	@echo "==> Loading the demo data (once)"
 	$(FLASK) seed-demo --if-empty
+	@echo ""
+	@echo "==> Open http://127.0.0.1:$(PORT) in your browser; stop the site with Ctrl+C."
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: ruff, then the whole suite on SQLite (with the browser tests) and, when

@@ -202,6 +202,11 @@ def test_accounts_text_lists_every_account_with_pilot_roles():
     assert "Samen Sterk Thuis Groningen (coordinator)" in text
     assert "Palliatief Netwerk Ede (member)" in text
     assert text.count(demo.DEMO_PASSWORD) == len(demo.ACCOUNTS)
+    # It ends by naming the account to try first: a coordinator of a pilot with every kind of work.
+    first = text.rsplit("\n\n", 1)[1]
+    assert first.startswith(f"Try first: {demo.FIRST_ACCOUNT}, a coordinator")
+    assert "Samen Sterk Thuis Groningen (coordinator)" in next(
+        line for line in text.splitlines() if demo.FIRST_ACCOUNT in line and "Try" not in line)
 
 
 def test_public_pilot_list_hides_applications_and_declined_pilots(seeded, client):
@@ -226,8 +231,9 @@ def test_home_page_shows_only_public_demo_pilots(seeded, client):
 
 def test_readme_lists_the_same_demo_accounts():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = demo.accounts_text().split("\n\n", 1)[1]
+    table = demo.accounts_text().split("\n\n")[1]
     assert table in readme
+    assert demo.FIRST_ACCOUNT in readme.split("## Demo accounts", 1)[1].split("\n## ", 1)[0]
 
 
 def test_demo_work_holds_no_personal_data():

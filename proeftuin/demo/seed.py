@@ -859,6 +859,10 @@ def seed_demo() -> None:
     seed_demo_measures(now)
 
 
+#: the account a newcomer signs in with first: the demo's fullest workspace
+FIRST_ACCOUNT = "coordinator.groningen@proeftuin.example"
+
+
 def accounts_text() -> str:
     """Return a plain-text table of the demo accounts, for `make run` to print."""
     programme_names = _programme_names()
@@ -881,4 +885,6 @@ def accounts_text() -> str:
         lines.append("  ".join([*cells, row[-1]]).rstrip())
         if n == 0:
             lines.append("  ".join("-" * len(cell) for cell in [*cells, row[-1]]))
-    return "Demo accounts (fictional; the same password for all):\n\n" + "\n".join(lines)
+    return ("Demo accounts (fictional; the same password for all):\n\n" + "\n".join(lines)
+            + f"\n\nTry first: {FIRST_ACCOUNT}, a coordinator whose workspace holds case"
+            " discussions, lessons, measures and experiments.")
