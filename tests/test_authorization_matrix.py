@@ -126,6 +126,7 @@ pilots.applied                      GET     ok     ok     ok     ok     ok     o
 library.index                       GET     ok     ok     ok     ok     ok     ok     ok
 library.feed                        GET     ok     ok     ok     ok     ok     ok     ok
 library.export_csv                  GET     ok     ok     ok     ok     ok     ok     ok
+library.export_spreadsheet_csv      GET     ok     ok     ok     ok     ok     ok     ok
 library.open_data                   GET     ok     ok     ok     ok     ok     ok     ok
 library.show                        GET     ok     ok     ok     ok     ok     ok     ok
 library.show_without_slug           GET     ok     ok     ok     ok     ok     ok     ok

@@ -125,7 +125,7 @@ def cells(row_html: str) -> dict[str, str]:
 def read_csv(response) -> list[list[str]]:
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff"), "a byte order mark, so spreadsheets read UTF-8"
-    return list(csv.reader(io.StringIO(text[1:])))
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))  # for Dutch spreadsheets
 
 
 # The figures ------------------------------------------------------------------------------

@@ -50,10 +50,10 @@ def xml_of(response) -> ET.Element:
     return ET.fromstring(response.data)  # noqa: S314 - written by the app under test
 
 
-def csv_rows(response) -> list[dict]:
+def csv_rows(response, delimiter: str = ",") -> list[dict]:
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=delimiter))
 
 
 def download(client, url="/bibliotheek/open-data.zip", **kwargs):
@@ -245,6 +245,21 @@ def test_the_csv_export_has_a_header_and_a_row_per_lesson_of_the_selection(clien
         f"/bibliotheek/export.csv?richting=5&regio={a.pilot.region_id}"))
     assert [row["id"] for row in filtered] == [str(a.id)]
     assert csv_rows(client.get("/bibliotheek/export.csv?richting=10")) == []
+
+
+def test_the_spreadsheet_export_is_the_same_selection_separated_by_semicolons(client, library):
+    a, b, c = library
+    standard = client.get(f"/bibliotheek/export.csv?regio={a.pilot.region_id}")
+    response = client.get(f"/bibliotheek/export-excel.csv?regio={a.pilot.region_id}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "-excel.csv" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    header = text[1:].split("\r\n", 1)[0]
+    assert header == ";".join(column.name for column in exports.LESSON_COLUMNS)
+    assert csv_rows(response, delimiter=";") == csv_rows(standard)
+    assert str(a.id) in [row["id"] for row in csv_rows(response, delimiter=";")]
+    assert str(b.id) not in [row["id"] for row in csv_rows(response, delimiter=";")]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from proeftuin.dashboard import queries
 from proeftuin.labels import status_label
-from proeftuin.library.exports import Column, csv_chunks
+from proeftuin.library.exports import SPREADSHEET_DELIMITER, Column, csv_chunks
 from proeftuin.models import LessonStatus, PilotStatus, Programme
 
 #: only a pilot that is meant to be working can fall quiet
@@ -309,7 +309,9 @@ def csv_text(rows: list[TableRow]) -> str:
     """
     columns = _csv_columns()
     records = ({c.name: value(row) for c, value in columns} for row in rows)
-    return "".join(csv_chunks(tuple(c for c, _value in columns), records))
+    # For the facilitators' own spreadsheets: semicolons, as Dutch settings expect.
+    return "".join(csv_chunks(tuple(c for c, _value in columns), records,
+                              delimiter=SPREADSHEET_DELIMITER))
 
 
 def csv_filename(today: date) -> str:

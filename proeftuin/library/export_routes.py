@@ -28,15 +28,26 @@ def feed():
     return response.make_conditional(request)
 
 
-@bp.get("/export.csv")
-def export_csv():
-    """Stream every lesson of the selection as CSV, in the library's order."""
+def _lessons_csv(for_spreadsheets: bool) -> Response:
     found = results.search(LibraryFilterForm(request.args).selection(), all_links=True)
-    response = Response(stream_with_context(exports.lessons_csv(found.lessons)),
+    delimiter = exports.SPREADSHEET_DELIMITER if for_spreadsheets else ","
+    response = Response(stream_with_context(exports.lessons_csv(found.lessons, delimiter)),
                         content_type="text/csv; charset=utf-8")
     response.headers.set("Content-Disposition", "attachment",
-                         filename=exports.export_filename(utcnow()))
+                         filename=exports.export_filename(utcnow(), for_spreadsheets))
     return response
+
+
+@bp.get("/export.csv")
+def export_csv():
+    """Stream every lesson of the selection as standard CSV (commas), in the library's order."""
+    return _lessons_csv(for_spreadsheets=False)
+
+
+@bp.get("/export-excel.csv")
+def export_spreadsheet_csv():
+    """The same as semicolon-separated CSV, which Dutch and Flemish spreadsheets open directly."""
+    return _lessons_csv(for_spreadsheets=True)
 
 
 @bp.get("/open-data.zip")

@@ -27,6 +27,9 @@ MULTI_SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Excel reads a UTF-8 file as UTF-8 only when it starts with a byte order mark
 BOM = "\ufeff"
+#: what a spreadsheet in Dutch or Flemish settings opens as columns without asking: the
+#: comma is the decimal separator there, so the list separator is a semicolon
+SPREADSHEET_DELIMITER = ";"
 #: lessons loaded and written per step; the reuse counts are fetched per batch
 BATCH = 500
 
@@ -176,13 +179,14 @@ def csv_cell(value) -> str | int:
 
 
 def csv_chunks(columns: tuple[Column, ...], records: Iterable[dict],
-               rows_per_chunk: int = BATCH) -> Iterator[str]:
+               rows_per_chunk: int = BATCH, delimiter: str = ",") -> Iterator[str]:
     """Yield a CSV file in pieces: a byte order mark and the header, then the rows.
 
-    Comma-separated, every field that needs it quoted, lines ending in CRLF (RFC 4180).
+    Comma-separated unless told otherwise (`SPREADSHEET_DELIMITER` for people's
+    spreadsheets), every field that needs it quoted, lines ending in CRLF (RFC 4180).
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([column.name for column in columns])
     yield BOM + buffer.getvalue()
     rows = 0
@@ -199,11 +203,11 @@ def csv_chunks(columns: tuple[Column, ...], records: Iterable[dict],
         yield buffer.getvalue()
 
 
-def lessons_csv(lessons: Iterable[Lesson]) -> Iterator[str]:
+def lessons_csv(lessons: Iterable[Lesson], delimiter: str = ",") -> Iterator[str]:
     """Yield these lessons as CSV, in their order."""
-    return csv_chunks(LESSON_COLUMNS, lesson_records(lessons))
+    return csv_chunks(LESSON_COLUMNS, lesson_records(lessons), delimiter=delimiter)
 
 
-def export_filename(today: datetime) -> str:
+def export_filename(today: datetime, for_spreadsheets: bool = False) -> str:
     """Return the file name of a CSV export made on this day."""
-    return f"proeftuin-lessen-{today:%Y-%m-%d}.csv"
+    return f"proeftuin-lessen-{today:%Y-%m-%d}{'-excel' if for_spreadsheets else ''}.csv"

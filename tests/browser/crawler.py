@@ -40,6 +40,7 @@ NOT_PAGES = {
     "library.show_without_slug": "a redirect to library.show, which is checked",
     "library.feed": "an Atom feed; tests/test_library_exports.py parses it",
     "library.export_csv": "a CSV download; tests/test_library_exports.py checks it",
+    "library.export_spreadsheet_csv": "a CSV download; tests/test_library_exports.py checks it",
     "library.open_data": "a ZIP download; tests/test_library_exports.py checks it",
     "dashboard.export_csv": "a CSV download; tests/test_dashboard_table.py checks it",
     "dashboard.monitor_csv": "a CSV download; tests/test_monitor.py parses it",
