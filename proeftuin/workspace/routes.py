@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -19,6 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from proeftuin import audit
 from proeftuin.auth.invitations import invitation_token
@@ -36,6 +39,7 @@ from proeftuin.permissions import (
     is_admin,
 )
 from proeftuin.personal_data import guard
+from proeftuin.personal_data.guard import Review
 from proeftuin.security_log import log_event
 from proeftuin.web.loaders import check_action_form, load_child, load_pilot
 from proeftuin.workspace import forms, queries, services
@@ -181,115 +185,162 @@ def profile(slug: str):
     return render_template("workspace/profile.html", pilot=pilot, form=form, review=review)
 
 
-# Organisations ----------------------------------------------------------------------------
+# Organisations and agreements -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _EditableRows:
+    """A kind of row a pilot keeps a list of, and how its list, edit and remove pages work.
+
+    `noun` names the pages: `workspace.<noun>s` lists and adds, and the templates are
+    `workspace/<noun>s.html` and `workspace/<noun>_edit.html` (the row passed as `<noun>`).
+    """
+
+    noun: str
+    model: type
+    options: tuple
+    need: Callable
+    form: type[FlaskForm]
+    #: the form's fields, passed by name to `add` and `update`
+    fields: tuple[str, ...]
+    add: Callable
+    update: Callable
+    #: whether the texts pass the personal-data guard (and the services get `by` and `review`)
+    guarded: bool
+    added: Callable[[], str]
+    updated: Callable[[], str]
+    removed: Callable[[object], str]
+
+    @property
+    def endpoint(self) -> str:
+        return f"workspace.{self.noun}s"
+
+
+ORGANISATION_ROWS = _EditableRows(
+    noun="organisation", model=PilotOrganisation, options=queries.ORGANISATIONS,
+    need=can_edit_pilot, form=forms.OrganisationForm, fields=("name", "kind"),
+    add=services.add_organisation, update=services.update_organisation,
+    # Shown on the public profile: guarded like a lesson.
+    guarded=True,
+    added=lambda: _("De organisatie is toegevoegd."),
+    updated=lambda: _("De organisatie is bijgewerkt."),
+    removed=lambda organisation: _("De organisatie %(name)s is verwijderd.",
+                                   name=organisation.name),
+)
+
+AGREEMENT_ROWS = _EditableRows(
+    noun="agreement", model=Agreement, options=queries.AGREEMENTS,
+    need=can_edit_agreements, form=forms.AgreementForm, fields=("party", "commitment"),
+    add=services.add_agreement, update=services.update_agreement,
+    guarded=False,
+    added=lambda: _("De afspraak is toegevoegd."),
+    updated=lambda: _("De afspraak is bijgewerkt."),
+    removed=lambda agreement: _("De afspraak met %(party)s is verwijderd.",
+                                party=agreement.party),
+)
+
+
+def _check_rows_form(rows: _EditableRows, form, pilot) -> tuple[bool, Review | None]:
+    """Whether a valid form was posted that may be saved, and the guard's review of it."""
+    if form is None:
+        return False, None
+    if not rows.guarded:
+        return form.validate_on_submit(), None
+    review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
+    return guard.may_save(review), review
+
+
+def _rows_values(rows: _EditableRows, form, review: Review | None) -> dict:
+    """The service's arguments from the form (with the writer and review, if guarded)."""
+    values = {name: form[name].data for name in rows.fields}
+    if rows.guarded:
+        values.update(by=current_user, review=review)
+    return values
+
+
+def _list_rows(rows: _EditableRows, slug: str):
+    pilot = load_pilot(slug, options=rows.options)
+    editable = rows.need(current_user, pilot)
+    if request.method == "POST" and not editable:
+        abort(403)
+    form = rows.form() if editable else None
+    saving, review = _check_rows_form(rows, form, pilot)
+    if saving:
+        rows.add(pilot, **_rows_values(rows, form, review))
+        db.session.commit()
+        flash(rows.added(), "success")
+        return redirect(url_for(rows.endpoint, slug=pilot.slug))
+    return render_template(f"workspace/{rows.noun}s.html", pilot=pilot, form=form,
+                           review=review)
+
+
+def _edit_row(rows: _EditableRows, slug: str, row_id: int):
+    pilot = load_pilot(slug, need=rows.need)
+    row = load_child(rows.model, pilot, row_id)
+    form = rows.form(
+        data=forms.row_data(row, rows.fields) if request.method == "GET" else None
+    )
+    saving, review = _check_rows_form(rows, form, pilot)
+    if saving:
+        rows.update(row, **_rows_values(rows, form, review))
+        db.session.commit()
+        flash(rows.updated(), "success")
+        return redirect(url_for(rows.endpoint, slug=pilot.slug))
+    return render_template(f"workspace/{rows.noun}_edit.html", pilot=pilot, form=form,
+                           review=review, **{rows.noun: row})
+
+
+def _remove_row(rows: _EditableRows, slug: str, row_id: int):
+    pilot = load_pilot(slug, need=rows.need)
+    row = load_child(rows.model, pilot, row_id)
+    check_action_form()
+    message = rows.removed(row)  # before the row is gone
+    services.remove_row(row)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(rows.endpoint, slug=pilot.slug))
 
 
 @bp.route("/<slug:slug>/organisaties", methods=["GET", "POST"])
 @login_required
 def organisations(slug: str):
     """List the organisations taking part; coordinators add one."""
-    pilot = load_pilot(slug, options=queries.ORGANISATIONS)
-    editable = can_edit_pilot(current_user, pilot)
-    if request.method == "POST" and not editable:
-        abort(403)
-    form = forms.OrganisationForm() if editable else None
-    review = guard.check_if_valid(form, RecordType.pilot, pilot.id) if form else None
-    if guard.may_save(review):
-        services.add_organisation(pilot, form.name.data, form.kind.data, by=current_user,
-                                  review=review)
-        db.session.commit()
-        flash(_("De organisatie is toegevoegd."), "success")
-        return redirect(url_for("workspace.organisations", slug=pilot.slug))
-    return render_template("workspace/organisations.html", pilot=pilot, form=form,
-                           review=review)
+    return _list_rows(ORGANISATION_ROWS, slug)
 
 
 @bp.route("/<slug:slug>/organisaties/<int:organisation_id>", methods=["GET", "POST"])
 @login_required
 def edit_organisation(slug: str, organisation_id: int):
     """Change an organisation's name or kind."""
-    pilot = load_pilot(slug, need=can_edit_pilot)
-    organisation = load_child(PilotOrganisation, pilot, organisation_id)
-    form = forms.OrganisationForm(
-        data={"name": organisation.name, "kind": organisation.kind.value}
-        if request.method == "GET" else None
-    )
-    review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
-    if guard.may_save(review):
-        services.update_organisation(organisation, form.name.data, form.kind.data,
-                                     by=current_user, review=review)
-        db.session.commit()
-        flash(_("De organisatie is bijgewerkt."), "success")
-        return redirect(url_for("workspace.organisations", slug=pilot.slug))
-    return render_template(
-        "workspace/organisation_edit.html", pilot=pilot, organisation=organisation, form=form,
-        review=review,
-    )
+    return _edit_row(ORGANISATION_ROWS, slug, organisation_id)
 
 
 @bp.post("/<slug:slug>/organisaties/<int:organisation_id>/verwijderen")
 @login_required
 def remove_organisation(slug: str, organisation_id: int):
     """Take an organisation off the pilot's list."""
-    pilot = load_pilot(slug, need=can_edit_pilot)
-    organisation = load_child(PilotOrganisation, pilot, organisation_id)
-    check_action_form()
-    name = organisation.name
-    services.remove_organisation(organisation)
-    db.session.commit()
-    flash(_("De organisatie %(name)s is verwijderd.", name=name), "success")
-    return redirect(url_for("workspace.organisations", slug=pilot.slug))
-
-
-# Agreements -------------------------------------------------------------------------------
+    return _remove_row(ORGANISATION_ROWS, slug, organisation_id)
 
 
 @bp.route("/<slug:slug>/afspraken", methods=["GET", "POST"])
 @login_required
 def agreements(slug: str):
     """List the collaboration agreements; members add one."""
-    pilot = load_pilot(slug, options=queries.AGREEMENTS)
-    editable = can_edit_agreements(current_user, pilot)
-    if request.method == "POST" and not editable:
-        abort(403)
-    form = forms.AgreementForm() if editable else None
-    if form is not None and form.validate_on_submit():
-        services.add_agreement(pilot, form.party.data, form.commitment.data)
-        db.session.commit()
-        flash(_("De afspraak is toegevoegd."), "success")
-        return redirect(url_for("workspace.agreements", slug=pilot.slug))
-    return render_template("workspace/agreements.html", pilot=pilot, form=form)
+    return _list_rows(AGREEMENT_ROWS, slug)
 
 
 @bp.route("/<slug:slug>/afspraken/<int:agreement_id>", methods=["GET", "POST"])
 @login_required
 def edit_agreement(slug: str, agreement_id: int):
     """Change who an agreement is with or what it says."""
-    pilot = load_pilot(slug, need=can_edit_agreements)
-    agreement = load_child(Agreement, pilot, agreement_id)
-    form = forms.AgreementForm(obj=agreement if request.method == "GET" else None)
-    if form.validate_on_submit():
-        services.update_agreement(agreement, form.party.data, form.commitment.data)
-        db.session.commit()
-        flash(_("De afspraak is bijgewerkt."), "success")
-        return redirect(url_for("workspace.agreements", slug=pilot.slug))
-    return render_template(
-        "workspace/agreement_edit.html", pilot=pilot, agreement=agreement, form=form
-    )
+    return _edit_row(AGREEMENT_ROWS, slug, agreement_id)
 
 
 @bp.post("/<slug:slug>/afspraken/<int:agreement_id>/verwijderen")
 @login_required
 def remove_agreement(slug: str, agreement_id: int):
     """Delete a collaboration agreement."""
-    pilot = load_pilot(slug, need=can_edit_agreements)
-    agreement = load_child(Agreement, pilot, agreement_id)
-    check_action_form()
-    party = agreement.party
-    services.remove_agreement(agreement)
-    db.session.commit()
-    flash(_("De afspraak met %(party)s is verwijderd.", party=party), "success")
-    return redirect(url_for("workspace.agreements", slug=pilot.slug))
+    return _remove_row(AGREEMENT_ROWS, slug, agreement_id)
 
 
 # Members and invitations ------------------------------------------------------------------

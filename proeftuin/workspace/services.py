@@ -141,22 +141,21 @@ def update_profile(pilot: Pilot, *, name: str, municipality: str, region_id: int
 # Organisations and agreements -----------------------------------------------------------
 
 
-def _next_position(model, pilot: Pilot) -> int:
+def _append(model, pilot: Pilot, **values):
+    # The position is read before the row exists: a pending row would be flushed by the query.
     highest = db.session.scalar(
         sa.select(sa.func.max(model.position)).where(model.pilot_id == pilot.id)
     )
-    return 0 if highest is None else highest + 1
+    row = model(pilot=pilot, position=0 if highest is None else highest + 1, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def add_organisation(pilot: Pilot, name: str, kind: str, *, by: User | None = None,
                      review: Review | None = None) -> PilotOrganisation:
     """Add an organisation at the end of the pilot's list."""
-    organisation = PilotOrganisation(
-        pilot=pilot, name=name, kind=OrganisationKind(kind),
-        position=_next_position(PilotOrganisation, pilot),
-    )
-    db.session.add(organisation)
-    db.session.flush()
+    organisation = _append(PilotOrganisation, pilot, name=name, kind=OrganisationKind(kind))
     guard.record_confirmations(review, pilot.id, by)
     return organisation
 
@@ -170,21 +169,9 @@ def update_organisation(organisation: PilotOrganisation, name: str, kind: str, *
     guard.record_confirmations(review, organisation.pilot_id, by)
 
 
-def remove_organisation(organisation: PilotOrganisation) -> None:
-    """Take an organisation off the pilot's list."""
-    db.session.delete(organisation)
-    db.session.flush()
-
-
 def add_agreement(pilot: Pilot, party: str, commitment: str) -> Agreement:
     """Record a new collaboration agreement at the end of the list."""
-    agreement = Agreement(
-        pilot=pilot, party=party, commitment=commitment,
-        position=_next_position(Agreement, pilot),
-    )
-    db.session.add(agreement)
-    db.session.flush()
-    return agreement
+    return _append(Agreement, pilot, party=party, commitment=commitment)
 
 
 def update_agreement(agreement: Agreement, party: str, commitment: str) -> None:
@@ -194,9 +181,9 @@ def update_agreement(agreement: Agreement, party: str, commitment: str) -> None:
     db.session.flush()
 
 
-def remove_agreement(agreement: Agreement) -> None:
-    """Delete a collaboration agreement."""
-    db.session.delete(agreement)
+def remove_row(row: PilotOrganisation | Agreement) -> None:
+    """Take an organisation or an agreement off the pilot's list."""
+    db.session.delete(row)
     db.session.flush()
 
 
