@@ -1,18 +1,27 @@
-"""Form pieces that every area uses: text clean-up, a length stop, checkbox groups, months,
-and the empty form of a POST-only button."""
+"""Form pieces that every area uses: text clean-up, a length stop, checkbox groups, dates and
+months, the reference data's choices, and the empty form of a POST-only button."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, SelectChoice, SelectField, SelectMultipleField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms import (
+    FieldList,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from proeftuin import reference_queries
+from proeftuin import reference, reference_queries
 
 # Control characters have no place in form text, and PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -20,6 +29,13 @@ _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 #: planned dates outside these years are typing mistakes
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+#: generous, but keeps a pasted book out of the database
+MAX_TEXT = 20_000
+
+TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
+MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
+INVALID_DATE = _l("Vul een geldige datum in, bijvoorbeeld 2026-03-10.")
 
 
 class ActionForm(FlaskForm):
@@ -50,6 +66,31 @@ def int_or_none(value):
 def str_or_none(value):
     """Coerce a select's value to a string; the empty placeholder becomes None."""
     return value or None
+
+
+def line_field(label, max: int, required=None, **kwargs) -> StringField:
+    """A one-line text of at most `max` characters; `required` is the message when it is blank."""
+    validators = [Length(max=max, message=TOO_LONG)]
+    if required is not None:
+        validators.insert(0, DataRequired(required))
+    return StringField(label, validators=validators, filters=[clean_line], **kwargs)
+
+
+def with_markdown_hint(description=None):
+    """A Markdown field's description: its own hint, then how to write Markdown.
+
+    Joined each time it is shown, so both halves are in the reader's language; joined once,
+    at start-up, it would be Dutch for every reader.
+    """
+    if not description:
+        return MARKDOWN_HINT
+    return LazyString(lambda: f"{description} {MARKDOWN_HINT}")
+
+
+def markdown_area(label, description=None) -> TextAreaField:
+    """An optional Markdown text of at most MAX_TEXT characters, its hint after the description."""
+    return TextAreaField(label, description=with_markdown_hint(description),
+                         validators=[Length(max=MAX_TEXT)], filters=[clean_text])
 
 
 class StopIfLonger:
@@ -91,6 +132,18 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def int_checkboxes(label, invalid_message, **kwargs) -> MultiCheckboxField:
+    """Checkboxes of ids or numbers; a value that is not one on offer gets `invalid_message`."""
+    return MultiCheckboxField(label, coerce=int, invalid_value_message=invalid_message,
+                              invalid_choice_message=invalid_message, **kwargs)
+
+
+def int_select(label, invalid_message, **kwargs) -> SelectField:
+    """A select of ids or numbers, its placeholder None; a value not on offer gets the message."""
+    return SelectField(label, coerce=int_or_none, invalid_value_message=invalid_message,
+                       invalid_choice_message=invalid_message, **kwargs)
+
+
 class AtLeastOne:
     """Require at least one ticked box.
 
@@ -104,6 +157,30 @@ class AtLeastOne:
     def __call__(self, form, field):
         if not field.data:
             raise StopValidation(self.message)
+
+
+class RequiredDate:
+    """Require a date, saying once what is wrong: missing, or not a date at all."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not any(isinstance(v, str) and v.strip() for v in field.raw_data or ()):
+            field.errors[:] = []  # "not a valid date" says nothing useful about a blank field
+            raise StopValidation(self.message)
+        if field.process_errors:
+            raise StopValidation()  # the field already says the value is not a date
+
+
+def date_kwargs(invalid_message=INVALID_DATE) -> dict:
+    """Return a DateField's message for text that is no date, and its plausible years."""
+    return {
+        "invalid_value_message": invalid_message,
+        "render_kw": {"min": f"{EARLIEST_YEAR}-01-01", "max": f"{LATEST_YEAR}-12-31"},
+    }
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -185,27 +262,67 @@ class FilterForm(FlaskForm):
 
 def programme_filter_field() -> SelectField:
     """A filter on one of the user's programmes, by slug (`programma`); see programme_choices."""
-    return SelectField(_l("Programma"), name="programma", coerce=lambda value: value or None,
+    return SelectField(_l("Programma"), name="programma", coerce=str_or_none,
                        invalid_choice_message=_l("Kies een programma uit de lijst."))
 
 
 def programme_choices(programmes) -> list[SelectChoice]:
-    """The programmes a facilitator follows, after a first choice for all of them."""
+    """The programmes given, by slug, after a first choice for all of them."""
     return [SelectChoice("", _l("Alle programma's"))] + [
         SelectChoice(p.slug, p.name) for p in programmes
     ]
 
 
-def direction_filter_choices() -> list[SelectChoice]:
-    """Every solution direction, after a first choice for all of them."""
-    return [SelectChoice("", _l("Alle richtingen"))] + [
+# Choices from the reference data -----------------------------------------------------------
+
+
+def reference_choices(group: str, placeholder=None) -> list[SelectChoice]:
+    """The keys of a keyed reference group, such as "lesson_kinds", after the placeholder if any."""
+    first = [SelectChoice("", placeholder)] if placeholder is not None else []
+    return first + [SelectChoice(key, label) for key, label in reference.choices(group)]
+
+
+def discipline_choices() -> list[SelectChoice]:
+    """Every discipline by id, the essential ones marked as such."""
+    essential = _("essentieel")
+    return [
+        SelectChoice(d.id, f"{d.name} ({essential})" if d.essential else d.name)
+        for d in reference_queries.disciplines()
+    ]
+
+
+def question_choices() -> list[SelectChoice]:
+    """Every carer question by number."""
+    return [
+        SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
+    ]
+
+
+def direction_choices() -> list[SelectChoice]:
+    """Every solution direction by number."""
+    return [
         SelectChoice(d.number, f"{d.number}. {d.name}")
         for d in reference_queries.solution_directions()
     ]
 
 
+def target_group_choices() -> list[SelectChoice]:
+    """Every target group by id."""
+    return [SelectChoice(t.id, t.name) for t in reference_queries.target_groups()]
+
+
+def direction_filter_choices() -> list[SelectChoice]:
+    """Every solution direction, after a first choice for all of them."""
+    return [SelectChoice("", _l("Alle richtingen")), *direction_choices()]
+
+
 def question_filter_choices() -> list[SelectChoice]:
     """Every carer question, after a first choice for all of them."""
-    return [SelectChoice("", _l("Alle vraagstukken"))] + [
-        SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
+    return [SelectChoice("", _l("Alle vraagstukken")), *question_choices()]
+
+
+def target_group_filter_choices() -> list[SelectChoice]:
+    """Every target group by key, after a first choice for all of them."""
+    return [SelectChoice("", _l("Alle doelgroepen"))] + [
+        SelectChoice(t.key, t.name) for t in reference_queries.target_groups()
     ]

@@ -15,12 +15,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from proeftuin.admin import queries
 from proeftuin.admin.services import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PROGRAMME_NAME_MAX_LENGTH
+from proeftuin.auth.forms import repeat_password_field
 from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from proeftuin.forms import MultiCheckboxField, StopIfLonger, clean_line, clean_text
+from proeftuin.forms import StopIfLonger, clean_line, clean_text, int_checkboxes
 from proeftuin.labels import ROLE
 from proeftuin.models import Programme, Role, User
 
@@ -118,12 +119,9 @@ class NewUserForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    password_repeat = PasswordField(
-        _l("Herhaal het wachtwoord"),
-        validators=[DataRequired(_l("Vul het wachtwoord nog een keer in.")),
-                    EqualTo("password",
-                            _l("De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."))],
-        render_kw={"autocomplete": "new-password"},
+    password_repeat = repeat_password_field(
+        _l("Herhaal het wachtwoord"), "password", _l("Vul het wachtwoord nog een keer in."),
+        _l("De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."),
     )
 
 
@@ -141,12 +139,9 @@ class EditUserForm(FlaskForm):
         _l("Account actief"),
         description=_l("Een uitgeschakeld account kan niet meer inloggen en wordt direct overal uitgelogd. Wat de persoon heeft vastgelegd, blijft bewaard."),
     )
-    programmes = MultiCheckboxField(
-        _l("Programma's (alleen voor begeleiders)"),
+    programmes = int_checkboxes(
+        _l("Programma's (alleen voor begeleiders)"), _l("Kies alleen programma's uit de lijst."),
         description=_l("Een begeleider volgt de proeftuinen en aanmeldingen van de aangevinkte programma's."),
-        coerce=int,
-        invalid_value_message=_l("Kies alleen programma's uit de lijst."),
-        invalid_choice_message=_l("Kies alleen programma's uit de lijst."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -189,12 +184,9 @@ class ProgrammeForm(FlaskForm):
         description=_l("Zet dit uit wanneer het programma geen nieuwe proeftuinen meer zoekt. Bestaande proeftuinen blijven."),
         default=True,
     )
-    facilitators = MultiCheckboxField(
-        _l("Begeleiders"),
+    facilitators = int_checkboxes(
+        _l("Begeleiders"), _l("Kies alleen begeleiders uit de lijst."),
         description=_l("Alle accounts met de rol begeleider. Maak eerst een account aan als iemand ontbreekt."),
-        coerce=int,
-        invalid_value_message=_l("Kies alleen begeleiders uit de lijst."),
-        invalid_choice_message=_l("Kies alleen begeleiders uit de lijst."),
     )
 
     def __init__(self, *args, **kwargs):

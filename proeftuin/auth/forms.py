@@ -26,22 +26,6 @@ NAME_MAX_LENGTH = 120
 CODE_MAX_LENGTH = 64
 
 
-class LongerThan:
-    """Refuse text longer than `max` without a maxlength attribute.
-
-    Browsers silently cut a pasted password at maxlength, so the user would set another
-    password than the one they think; a clear message is better.
-    """
-
-    def __init__(self, max: int, message):
-        self.max = max
-        self.message = message
-
-    def __call__(self, form, field):
-        if isinstance(field.data, str) and len(field.data) > self.max:
-            raise ValidationError(self.message)
-
-
 def new_password_validators(required_message):
     """Return the validators for a password being set: 12 to 128 characters."""
     return [
@@ -49,14 +33,42 @@ def new_password_validators(required_message):
         Length(min=MIN_LENGTH,
                message=_l("Het wachtwoord is te kort: gebruik minstens %(min)d tekens.",
                           min=MIN_LENGTH)),
-        LongerThan(MAX_LENGTH,
-                   _l("Het wachtwoord is te lang: gebruik hooguit %(max)d tekens.",
-                      max=MAX_LENGTH)),
+        StopIfLonger(MAX_LENGTH,
+                     _l("Het wachtwoord is te lang: gebruik hooguit %(max)d tekens.",
+                        max=MAX_LENGTH)),
     ]
 
 
 PASSWORD_RULES = _l("Minstens %(min)d en hooguit %(max)d tekens. Een zin van een paar woorden is "
                     "goed te onthouden en moeilijk te raden.", min=MIN_LENGTH, max=MAX_LENGTH)
+
+
+def _password_field(label, required_message, too_long_message) -> PasswordField:
+    """The password one already has, to sign in or to confirm a change with."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(required_message), StopIfLonger(MAX_LENGTH, too_long_message)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def new_password_field(label, required_message, description=PASSWORD_RULES) -> PasswordField:
+    """A password being set, within the length rules; the browser may suggest one."""
+    return PasswordField(
+        label,
+        description=description,
+        validators=new_password_validators(required_message),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def repeat_password_field(label, of: str, required_message, mismatch_message) -> PasswordField:
+    """The password being set, typed again; it must equal the field named `of`."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(required_message), EqualTo(of, mismatch_message)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class LoginForm(FlaskForm):
@@ -70,36 +82,22 @@ class LoginForm(FlaskForm):
                     Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."))],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
-    password = PasswordField(
-        _l("Wachtwoord"),
-        validators=[DataRequired(_l("Vul uw wachtwoord in.")),
-                    StopIfLonger(MAX_LENGTH, _l("Dit wachtwoord is te lang."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = _password_field(_l("Wachtwoord"), _l("Vul uw wachtwoord in."),
+                               _l("Dit wachtwoord is te lang."))
     next = HiddenField()
 
 
 class ChangePasswordForm(FlaskForm):
     """The current password, and the new one twice."""
 
-    current_password = PasswordField(
-        _l("Huidig wachtwoord"),
-        validators=[DataRequired(_l("Vul uw huidige wachtwoord in.")),
-                    StopIfLonger(MAX_LENGTH, _l("Dit is niet uw huidige wachtwoord."))],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        _l("Nieuw wachtwoord"),
-        description=PASSWORD_RULES,
-        validators=new_password_validators(_l("Vul een nieuw wachtwoord in.")),
-        render_kw={"autocomplete": "new-password"},
-    )
-    new_password_repeat = PasswordField(
-        _l("Herhaal het nieuwe wachtwoord"),
-        validators=[DataRequired(_l("Vul het nieuwe wachtwoord nog een keer in.")),
-                    EqualTo("new_password",
-                            _l("De twee nieuwe wachtwoorden zijn niet gelijk. Typ ze opnieuw."))],
-        render_kw={"autocomplete": "new-password"},
+    current_password = _password_field(_l("Huidig wachtwoord"),
+                                       _l("Vul uw huidige wachtwoord in."),
+                                       _l("Dit is niet uw huidige wachtwoord."))
+    new_password = new_password_field(_l("Nieuw wachtwoord"), _l("Vul een nieuw wachtwoord in."))
+    new_password_repeat = repeat_password_field(
+        _l("Herhaal het nieuwe wachtwoord"), "new_password",
+        _l("Vul het nieuwe wachtwoord nog een keer in."),
+        _l("De twee nieuwe wachtwoorden zijn niet gelijk. Typ ze opnieuw."),
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -132,17 +130,10 @@ class InvitedAccountForm(FlaskForm):
                                       max=NAME_MAX_LENGTH))],
         render_kw={"autocomplete": "name"},
     )
-    password = PasswordField(
-        _l("Kies een wachtwoord"),
-        description=PASSWORD_RULES,
-        validators=new_password_validators(_l("Kies een wachtwoord.")),
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_repeat = PasswordField(
-        _l("Herhaal het wachtwoord"),
-        validators=[DataRequired(_l("Vul het wachtwoord nog een keer in.")),
-                    EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."))],
-        render_kw={"autocomplete": "new-password"},
+    password = new_password_field(_l("Kies een wachtwoord"), _l("Kies een wachtwoord."))
+    password_repeat = repeat_password_field(
+        _l("Herhaal het wachtwoord"), "password", _l("Vul het wachtwoord nog een keer in."),
+        _l("De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."),
     )
 
 
@@ -201,12 +192,8 @@ class RecoveryCodeForm(FlaskForm):
 class DisableTwoFactorForm(FlaskForm):
     """The password, and a code from the app or a recovery code."""
 
-    password = PasswordField(
-        _l("Wachtwoord"),
-        validators=[DataRequired(_l("Vul uw wachtwoord in.")),
-                    StopIfLonger(MAX_LENGTH, _l("Dit is niet uw wachtwoord."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = _password_field(_l("Wachtwoord"), _l("Vul uw wachtwoord in."),
+                               _l("Dit is niet uw wachtwoord."))
     code = _app_code_field(required=False)
     recovery_code = _recovery_code_field(
         label=_l("Of: een herstelcode, als u uw app niet meer heeft"), required=False

@@ -13,34 +13,35 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from proeftuin import reference_queries
 from proeftuin.cases.queries import CaseFilter
 from proeftuin.cases.services import CaseContent, FollowUp
 from proeftuin.forms import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
+    MAX_TEXT,
+    TOO_LONG,
     FilterForm,
-    MultiCheckboxField,
+    RequiredDate,
     RowList,
     check_year,
-    clean_line,
     clean_text,
+    date_kwargs,
     direction_filter_choices,
-    int_or_none,
+    discipline_choices,
+    int_checkboxes,
+    int_select,
+    line_field,
     question_filter_choices,
     str_or_none,
+    with_markdown_hint,
 )
 from proeftuin.labels import CASE_STATUS
 from proeftuin.models import CASE_TEXT_FIELDS, CaseDiscussion, CaseStatus, Pilot
 from proeftuin.personal_data.guard import NotPersonalField
 
-#: generous, but keeps a pasted book out of the database
-MAX_TEXT = 20_000
 #: the longest follow-up action; one agreement, not a report
 MAX_ACTION = 2_000
 #: empty follow-up rows the form always offers below the filled ones
@@ -49,10 +50,6 @@ SPARE_ROWS = 2
 MAX_FOLLOW_UPS = 30
 #: rows read from a submission, whatever a client sends
 MAX_ROWS_READ = MAX_FOLLOW_UPS + SPARE_ROWS + 1
-
-TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
-MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
-DATE_EXAMPLE = _l("Vul een geldige datum in, bijvoorbeeld 2026-03-10.")
 
 #: the label and hint of each free text of a case discussion, in CASE_TEXT_FIELDS order
 TEXTS = {
@@ -88,22 +85,6 @@ def text_label(name: str) -> str:
     return str(TEXTS[name][0])
 
 
-class RequiredDate:
-    """Require a date, saying once what is wrong: missing, or not a date at all."""
-
-    field_flags = {"required": True}
-
-    def __init__(self, message):
-        self.message = message
-
-    def __call__(self, form, field):
-        if not any(isinstance(v, str) and v.strip() for v in field.raw_data or ()):
-            field.errors[:] = []  # "not a valid date" says nothing useful about a blank field
-            raise StopValidation(self.message)
-        if field.process_errors:
-            raise StopValidation()  # the field already says the value is not a date
-
-
 def not_far_ahead(form, field):
     """Refuse a discussion date more than a day ahead: it has not taken place yet."""
     if isinstance(field.data, date) and field.data > date.today() + timedelta(days=1):
@@ -114,17 +95,10 @@ def _markdown_area(name: str) -> TextAreaField:
     label, hint = TEXTS[name]
     return TextAreaField(
         label,
-        description=f"{hint} {MARKDOWN_HINT}",
+        description=with_markdown_hint(hint),
         validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
         filters=[clean_text],
     )
-
-
-def _date_kwargs() -> dict:
-    return {
-        "invalid_value_message": DATE_EXAMPLE,
-        "render_kw": {"min": f"{EARLIEST_YEAR}-01-01", "max": f"{LATEST_YEAR}-12-31"},
-    }
 
 
 class FollowUpForm(FlaskForm):
@@ -139,16 +113,14 @@ class FollowUpForm(FlaskForm):
         validators=[Length(max=MAX_ACTION, message=TOO_LONG)],
         filters=[clean_text],
     )
-    owner = StringField(
-        _l("Wie"),
+    owner = line_field(
+        _l("Wie"), max=160,
         description=_l("Een rol of discipline, bijvoorbeeld ‘de wijkverpleegkundige’; geen naam."),
-        validators=[Length(max=160, message=TOO_LONG)],
-        filters=[clean_line],
     )
     due_on = DateField(
         _l("Uiterlijk op"),
         validators=[Optional(), check_year],
-        **_date_kwargs(),
+        **date_kwargs(),
     )
     done = BooleanField(_l("Afgerond"))
 
@@ -172,14 +144,11 @@ class CaseForm(FlaskForm):
         _l("Datum van de bespreking"),
         validators=[RequiredDate(_l("Vul de datum van de bespreking in.")), check_year,
                     not_far_ahead],
-        **_date_kwargs(),
+        **date_kwargs(),
     )
-    title = StringField(
-        _l("Korte titel"),
+    title = line_field(
+        _l("Korte titel"), max=160, required=_l("Geef de casus een korte titel."),
         description=_l("Een paar woorden waaraan de groep de casus herkent, zoals ‘Overbelaste partner na ziekenhuisopname’. Gebruik geen namen."),
-        validators=[DataRequired(_l("Geef de casus een korte titel.")),
-                    Length(max=160, message=TOO_LONG)],
-        filters=[clean_line],
     )
     status = RadioField(
         _l("Status"),
@@ -188,12 +157,7 @@ class CaseForm(FlaskForm):
         default=CaseStatus.draft.value,
         invalid_choice_message=_l("Kies concept of definitief."),
     )
-    disciplines = MultiCheckboxField(
-        _l("Aanwezige disciplines"),
-        coerce=int,
-        invalid_value_message=_l("Kies disciplines uit de lijst."),
-        invalid_choice_message=_l("Kies disciplines uit de lijst."),
-    )
+    disciplines = int_checkboxes(_l("Aanwezige disciplines"), _l("Kies disciplines uit de lijst."))
     presenter_question = _markdown_area("presenter_question")
     situation = _markdown_area("situation")
     carer_perspective = _markdown_area("carer_perspective")
@@ -207,18 +171,10 @@ class CaseForm(FlaskForm):
         min_entries=SPARE_ROWS,
         max_entries=MAX_ROWS_READ,
     )
-    questions = MultiCheckboxField(
-        _l("Vraagstukken van de mantelzorger"),
-        coerce=int,
-        invalid_value_message=_l("Kies vraagstukken uit de lijst."),
-        invalid_choice_message=_l("Kies vraagstukken uit de lijst."),
-    )
-    directions = MultiCheckboxField(
-        _l("Oplossingsrichtingen"),
-        coerce=int,
-        invalid_value_message=_l("Kies oplossingsrichtingen uit de lijst."),
-        invalid_choice_message=_l("Kies oplossingsrichtingen uit de lijst."),
-    )
+    questions = int_checkboxes(_l("Vraagstukken van de mantelzorger"),
+                               _l("Kies vraagstukken uit de lijst."))
+    directions = int_checkboxes(_l("Oplossingsrichtingen"),
+                                _l("Kies oplossingsrichtingen uit de lijst."))
     #: fingerprints of personal-data findings the writer ticked as "not personal data"
     not_personal = NotPersonalField(choices=[], validate_choice=False)
 
@@ -227,11 +183,7 @@ class CaseForm(FlaskForm):
         own = _l("gekozen door de proeftuin")
         own_questions = {q.number for q in pilot.questions}
         own_directions = {d.direction_number for d in pilot.directions}
-        essential = _l("essentieel")
-        self.disciplines.choices = [
-            SelectChoice(d.id, f"{d.name} ({essential})" if d.essential else d.name)
-            for d in reference_queries.disciplines()
-        ]
+        self.disciplines.choices = discipline_choices()
         self.questions.choices = [
             SelectChoice(q.number, f"{q.number}. {q.name}" + (f" ({own})" if q.number in own_questions else ""))
             for q in reference_queries.carer_questions()
@@ -313,27 +265,20 @@ class CaseFilterForm(FilterForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    direction = SelectField(
-        _l("Oplossingsrichting"), name="richting", coerce=int_or_none,
-        invalid_value_message=_l("Kies een oplossingsrichting uit de lijst."),
-        invalid_choice_message=_l("Kies een oplossingsrichting uit de lijst."),
-    )
-    question = SelectField(
-        _l("Vraagstuk"), name="vraag", coerce=int_or_none,
-        invalid_value_message=_l("Kies een vraagstuk uit de lijst."),
-        invalid_choice_message=_l("Kies een vraagstuk uit de lijst."),
-    )
+    direction = int_select(_l("Oplossingsrichting"),
+                           _l("Kies een oplossingsrichting uit de lijst."), name="richting")
+    question = int_select(_l("Vraagstuk"), _l("Kies een vraagstuk uit de lijst."), name="vraag")
     discipline = SelectField(
         _l("Discipline"), name="discipline", coerce=str_or_none,
         invalid_choice_message=_l("Kies een discipline uit de lijst."),
     )
     held_from = DateField(
         _l("Besproken vanaf"), name="van", validators=[Optional(), check_year],
-        description=_l("Bijvoorbeeld 2026-01-01."), **_date_kwargs(),
+        description=_l("Bijvoorbeeld 2026-01-01."), **date_kwargs(),
     )
     held_until = DateField(
         _l("Besproken tot en met"), name="tot", validators=[Optional(), check_year],
-        description=_l("Bijvoorbeeld 2026-12-31."), **_date_kwargs(),
+        description=_l("Bijvoorbeeld 2026-12-31."), **date_kwargs(),
     )
     status = SelectField(
         _l("Status"), name="status", coerce=str_or_none,

@@ -8,13 +8,20 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
-from proeftuin import reference, reference_queries
-from proeftuin.forms import MultiCheckboxField, clean_line, clean_text
+from proeftuin.forms import (
+    MultiCheckboxField,
+    clean_line,
+    clean_text,
+    direction_choices,
+    markdown_area,
+    question_choices,
+    reference_choices,
+    target_group_choices,
+)
 from proeftuin.lessons.services import LessonContent
 from proeftuin.measures.forms import experiment_label
 from proeftuin.models import CaseDiscussion, Experiment, Lesson
 from proeftuin.personal_data.guard import NotPersonalField
-from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 
 #: a summary is for lists and search results: one or two sentences
 SUMMARY_MAX = 600
@@ -58,16 +65,6 @@ class Checkboxes(MultiCheckboxField):
             raise ValueError(self.invalid_message) from None
 
 
-def _reference_choices(group: str) -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in reference.choices(group)]
-
-
-def _markdown_area(label, description=None):
-    hint = f"{description} {MARKDOWN_HINT}" if description else MARKDOWN_HINT
-    return TextAreaField(label, description=hint, validators=[Length(max=MAX_TEXT)],
-                         filters=[clean_text])
-
-
 class LessonForm(FlaskForm):
     """A lesson learned, as its writers fill it in."""
 
@@ -82,11 +79,11 @@ class LessonForm(FlaskForm):
         validators=[Length(max=SUMMARY_MAX)],
         filters=[clean_text],
     )
-    context = _markdown_area(FIELD_LABELS["context"],
-                             _l("In welke situatie heeft de proeftuin dit geleerd?"))
-    body = _markdown_area(FIELD_LABELS["body"], _l("Wat heeft de proeftuin geleerd?"))
-    advice = _markdown_area(FIELD_LABELS["advice"],
-                            _l("Wat raadt de proeftuin anderen aan die dit willen toepassen?"))
+    context = markdown_area(FIELD_LABELS["context"],
+                            _l("In welke situatie heeft de proeftuin dit geleerd?"))
+    body = markdown_area(FIELD_LABELS["body"], _l("Wat heeft de proeftuin geleerd?"))
+    advice = markdown_area(FIELD_LABELS["advice"],
+                           _l("Wat raadt de proeftuin anderen aan die dit willen toepassen?"))
     kind = RadioField(FIELD_LABELS["kind"],
                       validators=[InputRequired(_l("Kies de soort les."))])
     level = RadioField(FIELD_LABELS["level"], description=_l("Voor wie is de les bedoeld?"),
@@ -111,20 +108,12 @@ class LessonForm(FlaskForm):
     def __init__(self, *args, cases: list[CaseDiscussion] = (),
                  experiments: list[Experiment] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = _reference_choices("lesson_kinds")
-        self.level.choices = _reference_choices("lesson_levels")
-        self.evidence.choices = _reference_choices("evidence_bases")
-        self.questions.choices = [
-            SelectChoice(q.number, f"{q.number}. {q.name}")
-            for q in reference_queries.carer_questions()
-        ]
-        self.directions.choices = [
-            SelectChoice(d.number, f"{d.number}. {d.name}")
-            for d in reference_queries.solution_directions()
-        ]
-        self.target_groups.choices = [
-            SelectChoice(t.id, t.name) for t in reference_queries.target_groups()
-        ]
+        self.kind.choices = reference_choices("lesson_kinds")
+        self.level.choices = reference_choices("lesson_levels")
+        self.evidence.choices = reference_choices("evidence_bases")
+        self.questions.choices = question_choices()
+        self.directions.choices = direction_choices()
+        self.target_groups.choices = target_group_choices()
         self.source_cases.choices = [SelectChoice(c.id, case_label(c)) for c in cases]
         self.experiments.choices = [SelectChoice(e.id, experiment_label(e)) for e in experiments]
 

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SearchField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from proeftuin import reference, reference_queries
 from proeftuin.forms import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -14,8 +13,11 @@ from proeftuin.forms import (
     clean_line,
     direction_filter_choices,
     int_or_none,
+    programme_choices,
     question_filter_choices,
+    reference_choices,
     str_or_none,
+    target_group_filter_choices,
 )
 from proeftuin.library.queries import LibrarySelection, Order
 from proeftuin.models import LessonKind, LessonLevel
@@ -48,19 +50,11 @@ class LibraryFilterForm(FilterForm):
         super().__init__(formdata=formdata, **kwargs)
         self.direction.choices = direction_filter_choices()
         self.question.choices = question_filter_choices()
-        self.kind.choices = [SelectChoice("", _l("Alle soorten"))] + [
-            SelectChoice(key, label) for key, label in reference.choices("lesson_kinds")
-        ]
-        self.level.choices = [SelectChoice("", _l("Alle niveaus"))] + [
-            SelectChoice(key, label) for key, label in reference.choices("lesson_levels")
-        ]
+        self.kind.choices = reference_choices("lesson_kinds", _l("Alle soorten"))
+        self.level.choices = reference_choices("lesson_levels", _l("Alle niveaus"))
         self.region.choices = region_choices(_l("Alle regio's"))
-        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
-            SelectChoice(p.slug, p.name) for p in pilot_queries.programmes()
-        ]
-        self.target_group.choices = [SelectChoice("", _l("Alle doelgroepen"))] + [
-            SelectChoice(t.key, t.name) for t in reference_queries.target_groups()
-        ]
+        self.programme.choices = programme_choices(pilot_queries.programmes())
+        self.target_group.choices = target_group_filter_choices()
         self.order.choices = [
             SelectChoice("", _l("Best passend, anders nieuwste")),
             SelectChoice(Order.newest.value, _l("Nieuwste eerst")),

@@ -6,32 +6,33 @@ from datetime import date
 from decimal import Decimal
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
-from flask_babel import LazyString, format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from proeftuin.cases.forms import RequiredDate
 from proeftuin.dates import local_today
 from proeftuin.forms import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
+    MAX_TEXT,
+    TOO_LONG,
     FilterForm,
-    MultiCheckboxField,
+    RequiredDate,
     check_month,
     check_year,
     clean_line,
     clean_text,
+    date_kwargs,
+    int_checkboxes,
+    line_field,
     programme_choices,
     programme_filter_field,
+    with_markdown_hint,
 )
 from proeftuin.measures.services import ExperimentContent, MeasureContent
 from proeftuin.models import Experiment, ImprovementDirection, Measure, Pilot, Programme
 from proeftuin.personal_data.guard import NotPersonalField
-from proeftuin.workspace.forms import MARKDOWN_HINT, MAX_TEXT
 
-TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 #: values beyond this are typing mistakes, and would make the chart unreadable
 MAX_NUMBER = 1e9
 #: how a number is written in a form field: no thousands separator, up to ten decimals, so
@@ -134,19 +135,12 @@ class NumberField(StringField):
 class MeasureForm(FlaskForm):
     """A measure: what the pilot counts, in which unit, and what it aims for."""
 
-    name = StringField(
-        _l("Naam"),
+    name = line_field(
+        _l("Naam"), max=160, required=_l("Geef de meting een naam."),
         description=_l("Wat telt of meet de proeftuin, bijvoorbeeld ‘Mantelzorgers met een steunplan’."),
-        validators=[DataRequired(_l("Geef de meting een naam.")),
-                    Length(max=160, message=TOO_LONG)],
-        filters=[clean_line],
     )
-    unit = StringField(
-        _l("Eenheid"),
-        description=_l("Bijvoorbeeld ‘%’, ‘mantelzorgers’ of ‘dagen’."),
-        validators=[Length(max=40, message=TOO_LONG)],
-        filters=[clean_line],
-    )
+    unit = line_field(_l("Eenheid"), max=40,
+                      description=_l("Bijvoorbeeld ‘%’, ‘mantelzorgers’ of ‘dagen’."))
     goal = NumberField(
         _l("Doel"),
         description=_l("De waarde die de proeftuin wil bereiken. Mag leeg blijven."),
@@ -159,8 +153,7 @@ class MeasureForm(FlaskForm):
     )
     description = TextAreaField(
         _l("Toelichting"),
-        description=LazyString(lambda: "{} {}".format(
-            _l("Hoe telt de proeftuin, en waarom deze meting?"), MARKDOWN_HINT)),
+        description=with_markdown_hint(_l("Hoe telt de proeftuin, en waarom deze meting?")),
         validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
         filters=[clean_text],
     )
@@ -193,12 +186,8 @@ class ValueForm(FlaskForm):
         render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": _l("JJJJ-MM")},
     )
     value = NumberField(_l("Waarde"), required=True)
-    note = StringField(
-        _l("Opmerking"),
-        description=_l("Bijvoorbeeld hoe er deze maand is geteld. Mag leeg blijven."),
-        validators=[Length(max=500, message=TOO_LONG)],
-        filters=[clean_line],
-    )
+    note = line_field(_l("Opmerking"), max=500,
+                      description=_l("Bijvoorbeeld hoe er deze maand is geteld. Mag leeg blijven."))
     not_personal = NotPersonalField(choices=[], validate_choice=False)
 
     def __init__(self, *args, today: date | None = None, **kwargs):
@@ -240,36 +229,24 @@ def _text_area(name: str, required: bool = False) -> TextAreaField:
     validators = [Length(max=MAX_TEXT, message=TOO_LONG)]
     if required:
         validators.insert(0, DataRequired(_l("Beschrijf wat u gaat proberen en wat u verwacht.")))
-    # Joined when shown, so that both halves are in the reader's language.
-    description = LazyString(lambda: f"{hint} {MARKDOWN_HINT}")
-    return TextAreaField(label, description=description, validators=validators,
+    return TextAreaField(label, description=with_markdown_hint(hint), validators=validators,
                          filters=[clean_text])
-
-
-def _date_kwargs() -> dict:
-    return {
-        "invalid_value_message": _l("Vul een geldige datum in, bijvoorbeeld 2026-03-10."),
-        "render_kw": {"min": f"{EARLIEST_YEAR}-01-01", "max": f"{LATEST_YEAR}-12-31"},
-    }
 
 
 class ExperimentForm(FlaskForm):
     """One plan-do-study-act cycle, filled in step by step."""
 
-    title = StringField(
-        _l("Titel"),
+    title = line_field(
+        _l("Titel"), max=200, required=_l("Geef het experiment een titel."),
         description=_l("Een paar woorden, zoals ‘Mantelzorgcheck bij elk eerste huisbezoek’."),
-        validators=[DataRequired(_l("Geef het experiment een titel.")),
-                    Length(max=200, message=TOO_LONG)],
-        filters=[clean_line],
     )
     started_on = DateField(
         _l("Gestart op"), validators=[RequiredDate(_l("Vul de startdatum in.")), check_year],
-        **_date_kwargs(),
+        **date_kwargs(),
     )
     ended_on = DateField(
         _l("Afgerond op"), description=_l("Leeg zolang het experiment loopt."),
-        validators=[Optional(), check_year], **_date_kwargs(),
+        validators=[Optional(), check_year], **date_kwargs(),
     )
     plan = _text_area("plan", required=True)
     do = _text_area("do")
@@ -281,19 +258,12 @@ class ExperimentForm(FlaskForm):
         invalid_choice_message=_l("Kies overnemen, aanpassen of stoppen, of laat het experiment nog lopen."),
     )
     act = _text_area("act")
-    measures = MultiCheckboxField(
-        _l("Metingen"),
+    measures = int_checkboxes(
+        _l("Metingen"), _l("Kies alleen metingen van deze proeftuin."),
         description=_l("Op de run chart van deze metingen staat de start van het experiment."),
-        coerce=int,
-        invalid_value_message=_l("Kies alleen metingen van deze proeftuin."),
-        invalid_choice_message=_l("Kies alleen metingen van deze proeftuin."),
     )
-    directions = MultiCheckboxField(
-        _l("Oplossingsrichtingen"),
-        coerce=int,
-        invalid_value_message=_l("Kies alleen oplossingsrichtingen van deze proeftuin."),
-        invalid_choice_message=_l("Kies alleen oplossingsrichtingen van deze proeftuin."),
-    )
+    directions = int_checkboxes(_l("Oplossingsrichtingen"),
+                                _l("Kies alleen oplossingsrichtingen van deze proeftuin."))
     not_personal = NotPersonalField(choices=[], validate_choice=False)
 
     def __init__(self, *args, pilot: Pilot, measures: list[Measure],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,7 +15,6 @@ from wtforms import (
     SearchField,
     SelectChoice,
     SelectField,
-    StringField,
     TelField,
     TextAreaField,
 )
@@ -30,35 +28,42 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from proeftuin import reference, reference_queries
+from proeftuin import reference_queries
 from proeftuin.forms import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
+    MAX_TEXT,
+    TOO_LONG,
     AtLeastOne,
     FilterForm,
-    MultiCheckboxField,
     RowList,
     check_year,
     clean_line,
     clean_text,
+    date_kwargs,
+    direction_choices,
     direction_filter_choices,
+    discipline_choices,
+    int_checkboxes,
     int_or_none,
+    int_select,
+    line_field,
+    programme_choices,
+    question_choices,
     question_filter_choices,
+    reference_choices,
     str_or_none,
+    target_group_choices,
+    target_group_filter_choices,
+    with_markdown_hint,
 )
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import PUBLIC_STATUSES, PilotStatus
 from proeftuin.pilots import queries
 from proeftuin.pilots.queries import PilotFilter
 
-#: generous, but keeps a pasted book out of the database
-MAX_TEXT = 20_000
 #: empty organisation rows the form offers; more can be added later in the workspace
 ORGANISATION_ROWS = 6
 #: rows accepted from a submission, whatever a client sends
 MAX_ORGANISATION_ROWS = 20
-
-MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
 
 
 def region_choices(placeholder) -> list[SelectChoice]:
@@ -75,11 +80,7 @@ class OrganisationRowForm(FlaskForm):
     class Meta:
         csrf = False  # the application form around it carries the token
 
-    name = StringField(
-        _l("Naam van de organisatie"),
-        validators=[Length(max=160, message=_l("Gebruik hoogstens %(max)d tekens."))],
-        filters=[clean_line],
-    )
+    name = line_field(_l("Naam van de organisatie"), max=160)
     kind = SelectField(
         _l("Soort organisatie"),
         coerce=str_or_none,
@@ -88,9 +89,7 @@ class OrganisationRowForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [SelectChoice("", _l("Kies de soort")), *(
-            SelectChoice(key, label) for key, label in reference.choices("organisation_kinds")
-        )]
+        self.kind.choices = reference_choices("organisation_kinds", _l("Kies de soort"))
 
     @property
     def is_blank(self) -> bool:
@@ -113,18 +112,17 @@ def _date_field(label, description):
         label,
         description=description,
         validators=[InputRequired(_l("Vul een datum in, bijvoorbeeld 2026-09-01.")), check_year],
-        invalid_value_message=_l("Vul een geldige datum in, bijvoorbeeld 2026-09-01."),
-        render_kw={"min": f"{EARLIEST_YEAR}-01-01", "max": f"{LATEST_YEAR}-12-31"},
+        **date_kwargs(_l("Vul een geldige datum in, bijvoorbeeld 2026-09-01.")),
     )
 
 
 def _markdown_area(label, description):
     return TextAreaField(
         label,
-        description=f"{description} {MARKDOWN_HINT}",
+        description=with_markdown_hint(description),
         validators=[
             DataRequired(_l("Vul dit veld in.")),
-            Length(max=MAX_TEXT, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Length(max=MAX_TEXT, message=TOO_LONG),
         ],
         filters=[clean_text],
     )
@@ -133,39 +131,25 @@ def _markdown_area(label, description):
 class ApplicationForm(FlaskForm):
     """A group's application to become a pilot of a programme."""
 
-    name = StringField(
-        _l("Naam van de proeftuin"),
+    name = line_field(
+        _l("Naam van de proeftuin"), max=160, required=_l("Vul de naam van de proeftuin in."),
         description=_l("Zoals de groep zichzelf noemt, bijvoorbeeld ‘Samen thuis in Denkstad-Noord’."),
-        validators=[DataRequired(_l("Vul de naam van de proeftuin in.")),
-                    Length(max=160, message=_l("Gebruik hoogstens %(max)d tekens."))],
-        filters=[clean_line],
     )
-    municipality = StringField(
-        _l("Gemeente"),
-        validators=[DataRequired(_l("Vul de gemeente in.")),
-                    Length(max=120, message=_l("Gebruik hoogstens %(max)d tekens."))],
-        filters=[clean_line],
-    )
-    region_id = SelectField(
-        _l("Regio"),
+    municipality = line_field(_l("Gemeente"), max=120, required=_l("Vul de gemeente in."))
+    region_id = int_select(
+        _l("Regio"), _l("Kies een regio uit de lijst."),
         description=_l("De provincie, of in België ook Brussel."),
-        coerce=int_or_none,
         validators=[InputRequired(_l("Kies een regio."))],
-        invalid_value_message=_l("Kies een regio uit de lijst."),
-        invalid_choice_message=_l("Kies een regio uit de lijst."),
     )
     scale = RadioField(
         _l("Schaal"),
         validators=[InputRequired(_l("Kies de schaal waarop de proeftuin werkt."))],
         invalid_choice_message=_l("Kies een van de genoemde schalen."),
     )
-    programme_id = SelectField(
-        _l("Programma"),
+    programme_id = int_select(
+        _l("Programma"), _l("Kies een programma uit de lijst."),
         description=_l("Het landelijke programma waarbinnen de proeftuin wil werken."),
-        coerce=int_or_none,
         validators=[InputRequired(_l("Kies een programma."))],
-        invalid_value_message=_l("Kies een programma uit de lijst."),
-        invalid_choice_message=_l("Kies een programma uit de lijst."),
     )
     theme = _markdown_area(_l("Thema"), _l("Waar wil de groep aan werken, in eigen woorden?"))
     ambition = _markdown_area(
@@ -178,47 +162,29 @@ class ApplicationForm(FlaskForm):
         min_entries=ORGANISATION_ROWS,
         max_entries=MAX_ORGANISATION_ROWS,
     )
-    disciplines = MultiCheckboxField(
-        _l("Betrokken disciplines"),
+    disciplines = int_checkboxes(
+        _l("Betrokken disciplines"), _l("Kies disciplines uit de lijst."),
         description=_l("De vier essentiële disciplines staan bovenaan. Een proeftuin heeft ze bij voorkeur alle vier aan tafel."),
-        coerce=int,
-        invalid_value_message=_l("Kies disciplines uit de lijst."),
-        invalid_choice_message=_l("Kies disciplines uit de lijst."),
     )
-    target_groups = MultiCheckboxField(
-        _l("Doelgroepen"),
-        coerce=int,
-        invalid_value_message=_l("Kies doelgroepen uit de lijst."),
-        invalid_choice_message=_l("Kies doelgroepen uit de lijst."),
-    )
-    questions = MultiCheckboxField(
-        _l("Vraagstukken van de mantelzorger"),
+    target_groups = int_checkboxes(_l("Doelgroepen"), _l("Kies doelgroepen uit de lijst."))
+    questions = int_checkboxes(
+        _l("Vraagstukken van de mantelzorger"), _l("Kies vraagstukken uit de lijst."),
         description=_l("Kies er ten minste één."),
-        coerce=int,
         validators=[AtLeastOne(_l("Kies ten minste één vraagstuk."))],
-        invalid_value_message=_l("Kies vraagstukken uit de lijst."),
-        invalid_choice_message=_l("Kies vraagstukken uit de lijst."),
     )
-    directions = MultiCheckboxField(
-        _l("Oplossingsrichtingen"),
+    directions = int_checkboxes(
+        _l("Oplossingsrichtingen"), _l("Kies oplossingsrichtingen uit de lijst."),
         description=_l("Kies er ten minste één. Na de selectie beschrijft de proeftuin per richting haar opgave en gewenste uitkomst."),
-        coerce=int,
         validators=[AtLeastOne(_l("Kies ten minste één oplossingsrichting."))],
-        invalid_value_message=_l("Kies oplossingsrichtingen uit de lijst."),
-        invalid_choice_message=_l("Kies oplossingsrichtingen uit de lijst."),
     )
     planned_start = _date_field(_l("Geplande start"), _l("Bijvoorbeeld 2026-09-01."))
     planned_end = _date_field(_l("Gepland einde"), _l("Na de geplande start; proeftuinen lopen meestal een à twee jaar."))
-    contact_name = StringField(
-        _l("Naam contactpersoon"),
-        validators=[DataRequired(_l("Vul de naam van de contactpersoon in.")),
-                    Length(max=120, message=_l("Gebruik hoogstens %(max)d tekens."))],
-        filters=[clean_line],
-    )
+    contact_name = line_field(_l("Naam contactpersoon"), max=120,
+                              required=_l("Vul de naam van de contactpersoon in."))
     contact_email = EmailField(
         _l("E-mailadres contactpersoon"),
         validators=[DataRequired(_l("Vul het e-mailadres in.")),
-                    Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
+                    Length(max=254, message=TOO_LONG),
                     Email(_l("Vul een geldig e-mailadres in, zoals naam@organisatie.nl."))],
         filters=[clean_line],
     )
@@ -227,7 +193,7 @@ class ApplicationForm(FlaskForm):
         description=_l("Niet verplicht."),
         validators=[
             Optional(),
-            Length(max=40, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Length(max=40, message=TOO_LONG),
             Regexp(r"^[0-9+()\-. ]+$",
                    message=_l("Gebruik alleen cijfers, spaties en de tekens + - ( ).")),
         ],
@@ -246,22 +212,11 @@ class ApplicationForm(FlaskForm):
         self.programme_id.choices = [SelectChoice("", _l("Kies een programma"))] + [
             SelectChoice(p.id, p.name) for p in programmes
         ]
-        self.scale.choices = [SelectChoice(k, v) for k, v in reference.choices("pilot_scales")]
-        essential = _("essentieel")
-        self.disciplines.choices = [
-            SelectChoice(d.id, f"{d.name} ({essential})" if d.essential else d.name)
-            for d in reference_queries.disciplines()
-        ]
-        self.target_groups.choices = [
-            SelectChoice(t.id, t.name) for t in reference_queries.target_groups()
-        ]
-        self.questions.choices = [
-            SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
-        ]
-        self.directions.choices = [
-            SelectChoice(d.number, f"{d.number}. {d.name}")
-            for d in reference_queries.solution_directions()
-        ]
+        self.scale.choices = reference_choices("pilot_scales")
+        self.disciplines.choices = discipline_choices()
+        self.target_groups.choices = target_group_choices()
+        self.questions.choices = question_choices()
+        self.directions.choices = direction_choices()
 
     def validate_organisations(self, field):
         """At least one organisation takes part."""
@@ -299,14 +254,10 @@ class PilotFilterForm(FilterForm):
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
         self.region.choices = region_choices(_l("Alle regio's"))
-        self.programme.choices = [SelectChoice("", _l("Alle programma's"))] + [
-            SelectChoice(p.slug, p.name) for p in queries.programmes()
-        ]
+        self.programme.choices = programme_choices(queries.programmes())
         self.direction.choices = direction_filter_choices()
         self.question.choices = question_filter_choices()
-        self.target_group.choices = [SelectChoice("", _l("Alle doelgroepen"))] + [
-            SelectChoice(t.key, t.name) for t in reference_queries.target_groups()
-        ]
+        self.target_group.choices = target_group_filter_choices()
         self.status.choices = [SelectChoice("", _l("Alle statussen"))] + [
             SelectChoice(s.value, PILOT_STATUS[s]) for s in PUBLIC_STATUSES
         ]

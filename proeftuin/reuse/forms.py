@@ -7,10 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from proeftuin.forms import clean_text
+from proeftuin.forms import clean_text, with_markdown_hint
 from proeftuin.models import Pilot
 from proeftuin.personal_data.guard import NotPersonalField
-from proeftuin.workspace.forms import MARKDOWN_HINT
 
 #: a report tells a story in a few paragraphs; the lesson itself holds the detail
 REPORT_MAX = 5000
@@ -41,7 +40,7 @@ class PilotChoice(RadioField):
 def _report_text(label, description, required_message):
     return TextAreaField(
         label,
-        description=f"{description} {MARKDOWN_HINT}",
+        description=with_markdown_hint(description),
         validators=[
             DataRequired(required_message),
             Length(max=REPORT_MAX, message=_l(

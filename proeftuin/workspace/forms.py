@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,21 +18,22 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from proeftuin import reference, reference_queries
-from proeftuin.forms import AtLeastOne, MultiCheckboxField, check_year, clean_line, clean_text
+from proeftuin import reference_queries
+from proeftuin.forms import (
+    MAX_TEXT,
+    AtLeastOne,
+    MultiCheckboxField,
+    check_year,
+    clean_line,
+    clean_text,
+    direction_choices,
+    markdown_area,
+    question_choices,
+    reference_choices,
+)
 from proeftuin.labels import MEMBER_ROLE
 from proeftuin.models import Pilot
 from proeftuin.personal_data.guard import NotPersonalField
-
-#: generous, but keeps a pasted book out of the database
-MAX_TEXT = 20_000
-
-MARKDOWN_HINT = _l("U kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met - en links.")
-
-
-def _reference_choices(group: str) -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in reference.choices(group)]
-
 
 
 class FrameworkForm(FlaskForm):
@@ -51,12 +54,8 @@ class FrameworkForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.questions.choices = [
-            SelectChoice(q.number, f"{q.number}. {q.name}") for q in reference_queries.carer_questions()
-        ]
-        self.directions.choices = [
-            SelectChoice(d.number, f"{d.number}. {d.name}") for d in reference_queries.solution_directions()
-        ]
+        self.questions.choices = question_choices()
+        self.directions.choices = direction_choices()
 
 
 def framework_data(pilot: Pilot) -> dict:
@@ -85,12 +84,6 @@ class DirectionForm(FlaskForm):
     not_personal = NotPersonalField(choices=[], validate_choice=False)
 
 
-def _markdown_area(label, description=None):
-    hint = f"{description} {MARKDOWN_HINT}" if description else MARKDOWN_HINT
-    return TextAreaField(label, description=hint, validators=[Length(max=MAX_TEXT)],
-                         filters=[clean_text])
-
-
 class ProfileForm(FlaskForm):
     """The pilot's profile."""
 
@@ -112,10 +105,10 @@ class ProfileForm(FlaskForm):
         _l("Schaal"),
         validators=[InputRequired(_l("Kies de schaal waarop de proeftuin werkt."))],
     )
-    theme = _markdown_area(_l("Thema"), _l("Waar werkt de proeftuin aan, in eigen woorden?"))
-    ambition = _markdown_area(_l("Ambitie"), _l("Wat wil de proeftuin aan het eind bereikt hebben?"))
-    actions = _markdown_area(_l("Wat we doen"), _l("Verschijnt op het openbare profiel."))
-    results = _markdown_area(_l("Wat we bereikt hebben"), _l("Verschijnt op het openbare profiel."))
+    theme = markdown_area(_l("Thema"), _l("Waar werkt de proeftuin aan, in eigen woorden?"))
+    ambition = markdown_area(_l("Ambitie"), _l("Wat wil de proeftuin aan het eind bereikt hebben?"))
+    actions = markdown_area(_l("Wat we doen"), _l("Verschijnt op het openbare profiel."))
+    results = markdown_area(_l("Wat we bereikt hebben"), _l("Verschijnt op het openbare profiel."))
     planned_start = DateField(
         _l("Geplande start"), validators=[Optional(), check_year],
         description=_l("Bijvoorbeeld 2025-09-01."),
@@ -131,7 +124,7 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region_id.choices = [SelectChoice(r.id, r.name) for r in reference_queries.regions()]
-        self.scale.choices = _reference_choices("pilot_scales")
+        self.scale.choices = reference_choices("pilot_scales")
         self.disciplines.choices = [SelectChoice(d.id, d.name) for d in reference_queries.disciplines()]
         self.target_groups.choices = [SelectChoice(t.id, t.name) for t in reference_queries.target_groups()]
 
@@ -174,7 +167,7 @@ class OrganisationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = _reference_choices("organisation_kinds")
+        self.kind.choices = reference_choices("organisation_kinds")
 
 
 class AgreementForm(FlaskForm):
@@ -192,6 +185,12 @@ class AgreementForm(FlaskForm):
         validators=[DataRequired(_l("Beschrijf wat deze partij doet.")), Length(max=MAX_TEXT)],
         filters=[clean_text],
     )
+
+
+def row_data(row, fields) -> dict:
+    """Return an edit form's initial values: the row's attributes, an enum by its value."""
+    values = {name: getattr(row, name) for name in fields}
+    return {name: v.value if isinstance(v, enum.Enum) else v for name, v in values.items()}
 
 
 _ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in MEMBER_ROLE.items()]
