@@ -6,7 +6,9 @@ them; the English module also checks that every GET route of the URL map was rea
 
 from __future__ import annotations
 
+import os
 from collections import deque
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -16,7 +18,7 @@ from werkzeug.routing import RequestRedirect
 from proeftuin.demo import DEMO_PASSWORD
 from proeftuin.extensions import db
 from tests.browser.test_two_factor_journey import TWO_FACTOR_PAGES
-from tests.browser.visitor import links_on
+from tests.browser.visitor import dutch_on_page, links_on
 
 #: who crawls, and as whom they sign in (None: a visitor who is not signed in)
 ACCOUNTS = {
@@ -51,6 +53,11 @@ NOT_PAGES = {
 
 #: whole areas that answer JSON: tests/test_api.py validates them against the OpenAPI document
 NOT_PAGE_AREAS = ("api.",)
+
+#: where the Dutch crawls save a screenshot of each route's first page, per role, at 1280
+#: and 375 px (the test run names the folder at its end)
+SCREENSHOTS = Path(os.environ.get("PROEFTUIN_SCREENSHOTS",
+                                  Path(__file__).resolve().parents[2] / "screenshots"))
 
 #: each route is checked this many times per crawl (different objects, same template)
 VISITS_PER_ROUTE = 2
@@ -99,11 +106,13 @@ def endpoint_of(adapter, path: str) -> str | None:
     return endpoint
 
 
-def crawl(visitor, adapter, seeds: list[str], *, signed_in: bool) -> tuple[set[str], list[str]]:
+def crawl(visitor, adapter, seeds: list[str], *, signed_in: bool, english: bool = False,
+          screenshots: Path | None = None) -> tuple[set[str], list[str]]:
     """Visit every page reachable from the seeds, checking each route a few times.
 
-    Returns the routes checked and the problems found on all pages, so that one run
-    shows everything there is to mend.
+    The first page of each route is also looked at on a phone, and with `screenshots` saved
+    there at both widths. Returns the routes checked and the problems found on all pages,
+    so that one run shows everything there is to mend.
     """
     checked: dict[str, int] = {}
     problems: list[str] = []
@@ -126,6 +135,10 @@ def crawl(visitor, adapter, seeds: list[str], *, signed_in: bool) -> tuple[set[s
                 problems.append(f"{path}: a link on the site answers {response.status}")
             continue
         problems += visitor.problems()
+        if english:
+            problems += [f"{path}: {problem}" for problem in dutch_on_page(visitor.page)]
+        if endpoint not in checked:
+            problems += visitor.phone_problems(screenshots, endpoint.replace(".", "-"))
         checked[endpoint] = checked.get(endpoint, 0) + 1
         for link in links_on(visitor.page, visitor.base_url):
             if link not in seen:
@@ -144,6 +157,11 @@ def crawl_as(site, visitor, role: str, language: str, seeds: list[str]) -> set[s
     seeds = ["/", "/aanmelden/bedankt", "/account", "/werkplaats/", "/begeleiding/", "/beheer/",
              *seeds]
     adapter = site.app.url_map.bind("127.0.0.1")
-    checked, problems = crawl(visitor, adapter, seeds, signed_in=bool(ACCOUNTS[role]))
+    shots = None
+    if language == "nl":  # one language is enough to look at; the layout checks run in both
+        shots = SCREENSHOTS / role
+        shots.mkdir(parents=True, exist_ok=True)
+    checked, problems = crawl(visitor, adapter, seeds, signed_in=bool(ACCOUNTS[role]),
+                              english=language == "en", screenshots=shots)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     return checked

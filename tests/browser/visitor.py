@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from axe_playwright_python.sync_playwright import Axe
 
 #: the WCAG levels the site promises; a violation of any of these rules fails the test
+#: the width of a small phone, at which every page is also looked at
+PHONE_WIDTH = 375
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 _axe = Axe()
@@ -64,7 +66,100 @@ STRUCTURE_SCRIPT = """
 }
 """
 
-#: Is the focused element visibly marked (outline or box shadow)?
+#: What a person sees go wrong in a form or a box: a checkbox or radio label that wraps while
+#: its form has room for it on one line, a field marked invalid without a message beside it,
+#: a message the error summary does not link to, content running out of its box.
+LAYOUT_SCRIPT = """
+() => {
+  const problems = [];
+  const describe = el => (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
+  for (const label of document.querySelectorAll(
+      '.utrecht-form-field--checkbox label, .utrecht-form-field--radio label')) {
+    const lineHeight = parseFloat(getComputedStyle(label).lineHeight) || 24;
+    if (label.getBoundingClientRect().height < 1.5 * lineHeight) continue;
+    const probe = label.cloneNode(true);
+    probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap;width:auto';
+    document.body.appendChild(probe);
+    const oneLine = probe.getBoundingClientRect().width;
+    probe.remove();
+    const form = label.closest('form, fieldset') || document.body;
+    const room = form.getBoundingClientRect().right - label.getBoundingClientRect().left;
+    if (oneLine < room - 4) {
+      problems.push(`label "${describe(label)}" wraps although its form has room for it`);
+    }
+  }
+  for (const invalid of document.querySelectorAll(
+      '.utrecht-form-field--invalid, .utrecht-form-fieldset--invalid')) {
+    const message = invalid.querySelector('.field-error');
+    if (!message || !message.textContent.trim()) {
+      problems.push(`a field marked invalid has no message beside it: "${describe(invalid)}"`);
+    }
+  }
+  const summary = document.querySelector('.form-errors');
+  for (const error of document.querySelectorAll('.field-error')) {
+    const field = error.id && document.querySelector(`[aria-describedby~="${error.id}"]`);
+    if (field && summary && !summary.querySelector(`a[href="#${field.id}"]`)) {
+      problems.push(`the error summary does not link to the field of "${describe(error)}"`);
+    }
+  }
+  const scrolls = el => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+  for (const el of document.querySelectorAll('main *')) {
+    if (!el.clientWidth || el.scrollWidth <= el.clientWidth + 1) continue;
+    if (el.closest('svg')) continue;
+    let inside = el;
+    while (inside && !scrolls(inside)) inside = inside.parentElement;
+    if (inside) continue;  // overflow inside a scroll region is what the region is for
+    problems.push(`content runs out of its box: <${el.tagName.toLowerCase()}`
+      + `${el.className ? ' class="' + el.className + '"' : ''}> "${describe(el)}"`
+      + ` is ${el.scrollWidth}px wide in ${el.clientWidth}px`);
+  }
+  return problems;
+}
+"""
+
+#: the text a reader sees on the page, and the text of its labels for assistive technology
+VISIBLE_TEXT_SCRIPT = """
+() => [document.body.innerText,
+       ...[...document.querySelectorAll('[aria-label], [alt], [title], [placeholder]')]
+         .map(el => ['aria-label', 'alt', 'title', 'placeholder']
+           .map(name => el.getAttribute(name) || '').join(' '))].join('\\n')
+"""
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "proeftuin" / "translations"
+
+
+@cache
+def dutch_phrases() -> tuple[str, ...]:
+    """Phrases of the interface's Dutch that its English says otherwise.
+
+    Each message is cut at its placeholders; pieces of three words or more are kept, so that
+    a Dutch word that is also English, or a name, does not count.
+    """
+    from babel.messages.pofile import read_po
+
+    with open(CATALOGUE / "en" / "LC_MESSAGES" / "messages.po", "rb") as f:
+        english = read_po(f)
+    phrases = set()
+    for message in english:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for dutch in ids:
+            if not dutch or dutch in strings:
+                continue
+            for piece in re.split(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|[*_`\n]", dutch):
+                piece = piece.strip(" .,:;()‘’'\"-")
+                if len(piece.split()) >= 3:
+                    phrases.add(piece)
+    return tuple(sorted(phrases))
+
+
+def dutch_on_page(page) -> list[str]:
+    """Dutch interface phrases on a page that should be in English."""
+    text = " ".join(page.evaluate(VISIBLE_TEXT_SCRIPT).split())
+    return [f"Dutch on an English page: \"{phrase}\"" for phrase in dutch_phrases()
+            if phrase in text]
+
+
 #: the project's own stylesheets, and the vendored ones (NL Design System, on every page)
 PROJECT_CSS = Path(__file__).resolve().parents[2] / "static" / "css"
 VENDOR_CSS = Path(__file__).resolve().parents[2] / "static" / "vendor"
@@ -114,6 +209,7 @@ def unstyled_classes(page) -> list[str]:
     ]
 
 
+#: Is the focused element visibly marked (outline or box shadow)?
 FOCUS_SCRIPT = """
 () => {
   const el = document.activeElement;
@@ -239,10 +335,33 @@ class Visitor:
             for node in violation["nodes"]
         ]
         problems += self.page.evaluate(STRUCTURE_SCRIPT)
+        problems += self.page.evaluate(LAYOUT_SCRIPT)
         problems += unstyled_classes(self.page)
         if focus:
             problems += self._focus_problems()
         self.checked.append(where)
+        return [f"{where}: {problem}" for problem in problems]
+
+    def phone_problems(self, screenshots: Path | None = None, name: str = "") -> list[str]:
+        """Look at the current page on a phone as well: the layout checks at 375 px.
+
+        With `screenshots`, the whole page is saved there at its own width and at 375 px,
+        as `<name>-<width>.png`, for people to look at.
+        """
+        where = f"{self.path} [{self.page.locator('html').get_attribute('lang')}, 375px]"
+        width = self.page.viewport_size["width"]
+        height = self.page.viewport_size["height"]
+        if screenshots is not None:
+            self.page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
+        self.page.set_viewport_size({"width": PHONE_WIDTH, "height": height})
+        try:
+            problems = [p for p in self.page.evaluate(STRUCTURE_SCRIPT) if "sideways" in p]
+            problems += self.page.evaluate(LAYOUT_SCRIPT)
+            if screenshots is not None:
+                self.page.screenshot(path=screenshots / f"{name}-{PHONE_WIDTH}.png",
+                                     full_page=True)
+        finally:
+            self.page.set_viewport_size({"width": width, "height": height})
         return [f"{where}: {problem}" for problem in problems]
 
     def _focus_problems(self) -> list[str]:
