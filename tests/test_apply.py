@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -260,8 +261,12 @@ def test_at_least_one_organisation_is_required(client, make):
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Noem ten minste één organisatie die meedoet." in html
-    assert 'href="#organisations"' in html
+    # Beside the field, tied to it, and linked from the summary at the top.
+    beside = re.search(r'<p class="[^"]*field-error" id="organisations-error">([^<]*)</p>', html)
+    assert beside and "Noem ten minste één organisatie die meedoet." in beside.group(1)
+    assert re.search(r'<fieldset [^>]*id="organisations" '
+                     r'aria-describedby="organisations-hint organisations-error"', html)
+    assert re.search(r'<a href="#organisations">[^<]*Noem ten minste één organisatie', html)
     assert html.count('name="organisations-') >= 12  # still six empty rows to fill in
     _assert_nothing_saved()
 
