@@ -362,7 +362,12 @@ def test_more_rows_than_a_form_offers_are_refused_without_error(client, make, lo
     response = client.post(f"{w.base}/nieuw", data=data)
 
     assert response.status_code == 200
-    assert "Noem hoogstens 30 afspraken." in html_of(response)
+    html = html_of(response)
+    # Beside the list of follow-ups, which is marked invalid, and linked from the summary.
+    beside = re.search(r'<p class="[^"]*field-error" id="follow_ups-error">([^<]*)</p>', html)
+    assert beside and "Noem hoogstens 30 afspraken." in beside.group(1)
+    assert 'utrecht-form-fieldset utrecht-form-fieldset--invalid' in html
+    assert re.search(r'<a href="#follow_ups">[^<]*Noem hoogstens 30 afspraken', html)
     assert case_count() == 2
 
 
