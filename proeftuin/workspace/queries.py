@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -9,8 +12,10 @@ from proeftuin.extensions import db
 from proeftuin.models import (
     Agreement,
     CaseDiscussion,
+    CaseFollowUp,
     Invitation,
     Lesson,
+    LessonStatus,
     MemberRole,
     Membership,
     Pilot,
@@ -22,6 +27,7 @@ from proeftuin.models import (
     programme_facilitator,
     utcnow,
 )
+from proeftuin.permissions import CASE_WRITING_STATUSES, LESSON_WRITING_STATUSES
 
 # Loader options per page, passed to `load_pilot` so one select brings what it shows.
 OVERVIEW = (
@@ -143,3 +149,56 @@ def member_with_email(pilot: Pilot, email: str) -> Membership | None:
     )
 
 
+# What waits for a member ------------------------------------------------------------------
+
+#: rows of each kind the start page lists at most; the pilot's own pages have the rest
+WAITING_LIMIT = 10
+
+
+@dataclass
+class Waiting:
+    """What the pilots a person is a member of wait for them to do, or to hear about."""
+
+    returned: list[Lesson]
+    in_review: list[Lesson]
+    overdue: list[CaseFollowUp]
+
+    def __bool__(self) -> bool:
+        return bool(self.returned or self.in_review or self.overdue)
+
+
+def waiting_for(user: User, today: date) -> Waiting:
+    """Lessons returned with feedback, lessons in review, follow-ups past their date.
+
+    Only in pilots where the user is a member and may still write: three queries, however
+    many pilots and lessons there are.
+    """
+    member_pilots = (sa.select(Membership.pilot_id).where(Membership.user_id == user.id)
+                     .scalar_subquery())
+
+    def lessons(status: LessonStatus, order) -> list[Lesson]:
+        return list(db.session.scalars(
+            sa.select(Lesson)
+            .join(Lesson.pilot)
+            .where(Lesson.pilot_id.in_(member_pilots), Lesson.status == status,
+                   Pilot.status.in_(LESSON_WRITING_STATUSES))
+            .options(contains_eager(Lesson.pilot), selectinload(Lesson.reviews))
+            .order_by(order, Lesson.id)
+            .limit(WAITING_LIMIT)
+        ))
+
+    overdue = list(db.session.scalars(
+        sa.select(CaseFollowUp)
+        .join(CaseFollowUp.case)
+        .join(CaseDiscussion.pilot)
+        .where(CaseDiscussion.pilot_id.in_(member_pilots), CaseFollowUp.done.is_(False),
+               CaseFollowUp.due_on < today, Pilot.status.in_(CASE_WRITING_STATUSES))
+        .options(contains_eager(CaseFollowUp.case).contains_eager(CaseDiscussion.pilot))
+        .order_by(CaseFollowUp.due_on, CaseFollowUp.id)
+        .limit(WAITING_LIMIT)
+    ))
+    return Waiting(
+        returned=lessons(LessonStatus.returned, Lesson.updated_at.desc()),
+        in_review=lessons(LessonStatus.submitted, Lesson.submitted_at),
+        overdue=overdue,
+    )

@@ -25,6 +25,7 @@ from flask_wtf import FlaskForm
 
 from proeftuin import audit
 from proeftuin.auth.invitations import invitation_token
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.labels import actor_name, audit_action_label, audit_role_label, record_type_label
 from proeftuin.models import Agreement, Invitation, Membership, PilotOrganisation, RecordType
@@ -61,6 +62,7 @@ def mine():
     return render_template(
         "workspace/mine.html",
         memberships=queries.memberships_of(current_user),
+        waiting=queries.waiting_for(current_user, local_today()),
         facilitated=facilitated,
         show_admin=can_administer(current_user),
         show_facilitation=can_facilitate(current_user),
