@@ -726,6 +726,43 @@ def test_review_page_shows_the_lesson_beside_its_source_cases(client, make, logi
     assert len(viewed) == 1 and viewed[0].role == "facilitator"
 
 
+@pytest.mark.parametrize("directions, questions, warning", [
+    ((), (1,), "geen oplossingsrichting"),
+    ((2,), (), "geen vraagstuk van de mantelzorger"),
+    ((), (), "geen vraagstuk van de mantelzorger en geen oplossingsrichting"),
+])
+def test_a_lesson_outside_the_framework_is_published_only_when_the_facilitator_chooses(
+        client, make, login, directions, questions, warning):
+    w = world(make)
+    lesson = make.lesson(w.pilot, w.member, status=LessonStatus.submitted,
+                         directions=directions, questions=questions)
+    login(w.facilitator)
+    url = f"/begeleiding/lessen/{lesson.id}"
+    html = html_of(client.get(url))
+    assert f"Deze les noemt {warning}." in html
+    assert "telt niet mee in de dekking" in html
+    assert 'name="publish_unmapped"' in html
+
+    response = client.post(url, data={"decision": "publish", "feedback": "Mooi."})
+    assert response.status_code == 200
+    assert "Vink aan dat u haar toch publiceert, of geef haar terug." in html_of(response)
+    assert "Mooi." in html_of(response)  # what was typed stays
+    assert lesson_row(lesson.id).status is LessonStatus.submitted
+
+    response = client.post(url, data={"decision": "publish", "feedback": "Mooi.",
+                                      "publish_unmapped": "y"})
+    assert response.status_code == 303
+    assert lesson_row(lesson.id).status is LessonStatus.published
+
+
+def test_a_lesson_in_the_framework_is_published_without_the_extra_choice(client, make, login):
+    w = world(make)
+    lesson = make.lesson(w.pilot, w.member, status=LessonStatus.submitted)
+    login(w.facilitator)
+    html = html_of(client.get(f"/begeleiding/lessen/{lesson.id}"))
+    assert "Deze les noemt geen" not in html and 'name="publish_unmapped"' not in html
+
+
 def test_queue_lists_oldest_first_with_days_waiting_and_recent_decisions(client, make, login):
     w = world(make)
     old = make.lesson(w.pilot, w.member, title="Oude les", status=LessonStatus.submitted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from proeftuin.forms import (
@@ -184,10 +184,25 @@ class ReviewForm(FlaskForm):
         filters=[clean_text],
     )
 
+    publish_unmapped = BooleanField(
+        _l("Toch publiceren, ook al ontbreekt dit"),
+        description=_l("Of geef de les terug en vraag de schrijvers haar in het kader te plaatsen."),
+    )
+
+    def __init__(self, *args, missing: tuple[str, ...] = (), **kwargs):
+        """`missing`: which of "questions" and "directions" the lesson names none of."""
+        super().__init__(*args, **kwargs)
+        self.missing = missing
+
     def validate_feedback(self, field):
         """Returning a lesson needs feedback."""
         if self.decision.data == "return" and not (field.data or "").strip():
             raise ValidationError(_l("Schrijf feedback voor de schrijvers: wat moet er anders voordat de les gepubliceerd kan worden?"))
+
+    def validate_publish_unmapped(self, field):
+        """A lesson outside the framework is published only when the facilitator chose so."""
+        if self.decision.data == "publish" and self.missing and not field.data:
+            raise ValidationError(_l("Deze les staat niet in het kader. Vink aan dat u haar toch publiceert, of geef haar terug."))
 
 
 class WithdrawForm(FlaskForm):

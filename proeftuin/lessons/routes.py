@@ -226,7 +226,9 @@ def review(lesson_id: int):
     """Read the lesson beside its source cases; publish it, or return it with feedback."""
     lesson = load_for_review(lesson_id, can_open_review, options=queries.REVIEW,
                              for_update=request.method == "POST")
-    form = forms.ReviewForm()
+    # A lesson outside the framework is in no facet of the library and in no coverage count.
+    missing = tuple(name for name in ("questions", "directions") if not getattr(lesson, name))
+    form = forms.ReviewForm(missing=missing)
     if form.validate_on_submit():
         try:
             if form.decision.data == "publish":
