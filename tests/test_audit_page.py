@@ -167,7 +167,7 @@ def test_the_system_shows_as_such_when_it_acted(client, make, login):
     assert "Proeftuin (automatisch)" in row and "Systeem" in row and "Verwijderd" in row
     assert "Casusbespreking #7" in row
     csv_text = html_of(client.get(f"/werkplaats/{w.pilot.slug}/logboek.csv"))
-    assert "Proeftuin (automatisch),Systeem,Verwijderd,Casusbespreking,7" in csv_text
+    assert "Proeftuin (automatisch);Systeem;Verwijderd;Casusbespreking;7" in csv_text
 
 
 def test_the_trail_comes_in_pages_of_fifty_newest_first(client, make, login):
@@ -255,7 +255,7 @@ def test_the_csv_holds_the_whole_trail_newest_first(client, make, login, monkeyp
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="logboek-{w.pilot.slug}.csv"')
-    rows = list(csv.reader(io.StringIO(html_of(response))))
+    rows = spreadsheet_rows(response)
     assert rows[0] == ["Tijdstip (UTC)", "Gebruiker", "Rol", "Handeling", "Soort record",
                        "Recordnummer"]
     assert len(rows) == 61
@@ -265,6 +265,13 @@ def test_the_csv_holds_the_whole_trail_newest_first(client, make, login, monkeyp
     assert "999" not in {row[-1] for row in rows}
 
 
+def spreadsheet_rows(response) -> list[list[str]]:
+    """The rows of a CSV for Dutch spreadsheets: UTF-8 with a byte order mark, semicolons."""
+    text = html_of(response)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
 def test_a_name_like_a_formula_stays_text_in_the_csv(client, make, login):
     w = world(make)
     schemer = make.member(w.pilot, name='=HYPERLINK("https://kwaad.example","klik")')
@@ -272,7 +279,7 @@ def test_a_name_like_a_formula_stays_text_in_the_csv(client, make, login):
     db.session.commit()
     login(w.facilitator)
 
-    rows = list(csv.reader(io.StringIO(html_of(client.get(f"/werkplaats/{w.pilot.slug}/logboek.csv")))))
+    rows = spreadsheet_rows(client.get(f"/werkplaats/{w.pilot.slug}/logboek.csv"))
 
     assert rows[1][1] == "'" + schemer.name
 

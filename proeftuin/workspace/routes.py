@@ -3,8 +3,6 @@ the audit trail of its case discussions and lessons."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from proeftuin.auth.invitations import invitation_token
 from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.labels import actor_name, audit_action_label, audit_role_label, record_type_label
+from proeftuin.library.exports import SPREADSHEET_DELIMITER, Column, csv_chunks
 from proeftuin.models import Agreement, Invitation, Membership, PilotOrganisation, RecordType
 from proeftuin.permissions import (
     can_administer,
@@ -475,42 +474,36 @@ def audit_trail(slug: str):
     )
 
 
-def _csv_cell(value: str) -> str:
-    # A spreadsheet runs a cell that starts like a formula; a name must stay a name.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def _audit_rows(pilot):
+    """The pilot's audit trail as rows of values, newest first, read a batch at a time."""
+    page = 1
+    while True:
+        events, total = audit.trail_of_pilot(pilot, page=page, per_page=AUDIT_CSV_BATCH)
+        for event in events:
+            yield (event.occurred_at.isoformat(), actor_name(event.user),
+                   audit_role_label(event.role), audit_action_label(event.action),
+                   record_type_label(event.record_type), event.record_id)
+        if page * AUDIT_CSV_BATCH >= total or not events:
+            return
+        page += 1
 
 
 @bp.get("/<slug:slug>/logboek.csv")
 @login_required
 def audit_trail_csv(slug: str):
-    """Download the pilot's whole audit trail as CSV, newest first."""
+    """Download the pilot's whole audit trail as CSV for a spreadsheet, newest first."""
     pilot = load_pilot(slug, need=can_view_audit_trail)
-    header = [_("Tijdstip (UTC)"), _("Gebruiker"), _("Rol"), _("Handeling"), _("Soort record"),
-              _("Recordnummer")]
-
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        page = 1
-        while True:
-            events, total = audit.trail_of_pilot(pilot, page=page, per_page=AUDIT_CSV_BATCH)
-            for event in events:
-                writer.writerow([
-                    event.occurred_at.isoformat(), _csv_cell(actor_name(event.user)),
-                    audit_role_label(event.role), audit_action_label(event.action),
-                    record_type_label(event.record_type), event.record_id,
-                ])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            if page * AUDIT_CSV_BATCH >= total or not events:
-                break
-            page += 1
-
-    log_event("audit_trail_exported", pilot=pilot.id)
+    columns = tuple(Column(header, header, header) for header in (
+        _("Tijdstip (UTC)"), _("Gebruiker"), _("Rol"), _("Handeling"), _("Soort record"),
+        _("Recordnummer"),
+    ))
+    records = (dict(zip((c.name for c in columns), row, strict=True))
+               for row in _audit_rows(pilot))
     # Built whole rather than streamed: a pilot's trail is small, and a stream would outlive
-    # the request's database session.
-    response = Response("".join(rows()), mimetype="text/csv")
+    # the request's database session. Semicolons, a byte order mark and neutralised formulas,
+    # as the facilitators' other downloads (library.exports).
+    text = "".join(csv_chunks(columns, records, delimiter=SPREADSHEET_DELIMITER))
+    log_event("audit_trail_exported", pilot=pilot.id)
+    response = Response(text, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="logboek-{pilot.slug}.csv"'
     return response
