@@ -67,6 +67,9 @@ def draft_and_submit_a_lesson(member) -> None:
     member.page.get_by_label("Succesfactor", exact=True).check()
     member.page.get_by_label("Voor professionals (microniveau)", exact=True).check()
     member.page.get_by_label("Uit één casus", exact=True).check()
+    # The case brought its solution direction; the carer question is the writer's to add.
+    assert member.page.locator("input[name=directions][value='7']").is_checked()
+    member.page.locator("input[name=questions][value='1']").check()
 
     # A preview shows the Markdown and saves nothing.
     member.click("Voorbeeld bekijken")
