@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -264,9 +266,22 @@ def count_queries(app):
     return _count
 
 
+#: where the Dutch every-page crawls save a screenshot of each route's first page, per role,
+#: at 1280 and 375 px; the run names the folder at its end (tests/browser/crawler.py)
+SCREENSHOTS = Path(os.environ.get("PROEFTUIN_SCREENSHOTS",
+                                  Path(__file__).resolve().parents[1] / "screenshots"))
+_STARTED = time.time()
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Print what the tests measured, such as the personal-data guard's corpus figures."""
+    """Print what the tests measured (the personal-data guard's corpus figures, …) and where
+    this run's screenshots are."""
     if measurements.LINES:
         terminalreporter.section("measurements")
         for line in measurements.LINES:
             terminalreporter.write_line(line)
+    shots = [shot for shot in SCREENSHOTS.glob("*/*.png") if shot.stat().st_mtime >= _STARTED]
+    if shots:
+        terminalreporter.section("screenshots")
+        terminalreporter.write_line(f"{len(shots)} screenshots of every page, per role at 1280 and"
+                                    f" 375 px, to look at: {SCREENSHOTS}")

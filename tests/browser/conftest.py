@@ -65,26 +65,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def pytest_sessionstart(session):
-    # Screenshots of an earlier run would pass for this one's; the controller clears them once.
-    if not hasattr(session.config, "workerinput"):
-        from tests.browser.crawler import SCREENSHOTS
-
-        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-
-
 def pytest_terminal_summary(terminalreporter):
     if not _browser_available():
         terminalreporter.write_sep("!", "browser tests skipped", yellow=True)
         terminalreporter.write_line(INSTALL_HINT.format(path=CHROMIUM))
-        return
-    from tests.browser.crawler import SCREENSHOTS
-
-    shots = sorted(SCREENSHOTS.glob("*/*.png")) if SCREENSHOTS.is_dir() else []
-    if shots:
-        terminalreporter.write_sep("-", "screenshots")
-        terminalreporter.write_line(
-            f"{len(shots)} screenshots of every page, per role at 1280 and 375 px: {SCREENSHOTS}")
 
 
 def _closed_before_sending(app):

@@ -6,7 +6,7 @@ them; the English module also checks that every GET route of the URL map was rea
 
 from __future__ import annotations
 
-import os
+import shutil
 from collections import deque
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +19,7 @@ from proeftuin.demo import DEMO_PASSWORD
 from proeftuin.extensions import db
 from tests.browser.test_two_factor_journey import TWO_FACTOR_PAGES
 from tests.browser.visitor import dutch_on_page, links_on
+from tests.conftest import SCREENSHOTS
 
 #: who crawls, and as whom they sign in (None: a visitor who is not signed in)
 ACCOUNTS = {
@@ -53,11 +54,6 @@ NOT_PAGES = {
 
 #: whole areas that answer JSON: tests/test_api.py validates them against the OpenAPI document
 NOT_PAGE_AREAS = ("api.",)
-
-#: where the Dutch crawls save a screenshot of each route's first page, per role, at 1280
-#: and 375 px (the test run names the folder at its end)
-SCREENSHOTS = Path(os.environ.get("PROEFTUIN_SCREENSHOTS",
-                                  Path(__file__).resolve().parents[2] / "screenshots"))
 
 #: each route is checked this many times per crawl (different objects, same template)
 VISITS_PER_ROUTE = 2
@@ -138,7 +134,9 @@ def crawl(visitor, adapter, seeds: list[str], *, signed_in: bool, english: bool 
         if english:
             problems += [f"{path}: {problem}" for problem in dutch_on_page(visitor.page)]
         if endpoint not in checked:
-            problems += visitor.phone_problems(screenshots, endpoint.replace(".", "-"))
+            # Named for the page shown: a start page closed to this role sends it on.
+            shown = endpoint_of(adapter, urlsplit(visitor.page.url).path) or endpoint
+            problems += visitor.phone_problems(screenshots, shown.replace(".", "-"))
         checked[endpoint] = checked.get(endpoint, 0) + 1
         for link in links_on(visitor.page, visitor.base_url):
             if link not in seen:
@@ -160,7 +158,8 @@ def crawl_as(site, visitor, role: str, language: str, seeds: list[str]) -> set[s
     shots = None
     if language == "nl":  # one language is enough to look at; the layout checks run in both
         shots = SCREENSHOTS / role
-        shots.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(shots, ignore_errors=True)  # an earlier run's would pass for this one's
+        shots.mkdir(parents=True)
     checked, problems = crawl(visitor, adapter, seeds, signed_in=bool(ACCOUNTS[role]),
                               english=language == "en", screenshots=shots)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
