@@ -31,13 +31,14 @@ def _extracted_ids() -> set[str]:
     return ids
 
 
-def _catalogue(lang: str):
+def catalogue(lang: str):
+    """The catalogue of a language, as Babel reads it."""
     data = (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").read_bytes()
     return read_po(BytesIO(data))
 
 
 def test_every_interface_string_has_an_english_translation():
-    english = _catalogue("en")
+    english = catalogue("en")
     missing = sorted(
         msgid for msgid in _extracted_ids()
         if msgid and (english.get(msgid) is None or not english.get(msgid).string)
@@ -46,7 +47,7 @@ def test_every_interface_string_has_an_english_translation():
 
 
 def test_dutch_catalogue_knows_every_interface_string():
-    dutch = _catalogue("nl")
+    dutch = catalogue("nl")
     missing = sorted(
         msgid for msgid in _extracted_ids()
         if msgid and (dutch.get(msgid) is None or not dutch.get(msgid).string)

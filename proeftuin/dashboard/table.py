@@ -16,7 +16,12 @@ from flask_babel import lazy_gettext as _l
 
 from proeftuin.dashboard import queries
 from proeftuin.labels import status_label
-from proeftuin.library.exports import SPREADSHEET_DELIMITER, Column, csv_chunks
+from proeftuin.library.exports import (
+    SPREADSHEET_DELIMITER,
+    Column,
+    csv_chunks,
+    download_column,
+)
 from proeftuin.models import LessonStatus, PilotStatus, Programme
 
 #: only a pilot that is meant to be working can fall quiet
@@ -270,11 +275,8 @@ def _csv_columns() -> list[tuple[Column, object]]:
     The header is in the interface language: this file is a page's download for the
     facilitator, not documented open data, so each column's name is also its description.
     """
-    def column(header: str, multi: bool = False) -> Column:
-        return Column(header, header, header, multi=multi)
-
     lesson_columns = [
-        (column(_("Lessen: %(status)s", status=label)),
+        (download_column(_("Lessen: %(status)s", status=label)),
          lambda row, s=status: row.lessons.get(s, 0))
         for status, label in (
             (LessonStatus.draft, _("concept")),
@@ -285,18 +287,18 @@ def _csv_columns() -> list[tuple[Column, object]]:
         )
     ]
     return [
-        (column(_("Proeftuin")), lambda row: row.pilot.name),
-        (column(_("Programma")), lambda row: row.pilot.programme.name),
-        (column(_("Gemeente")), lambda row: row.pilot.municipality),
-        (column(_("Regio")), lambda row: row.pilot.region.name),
-        (column(_("Status")), lambda row: status_label(row.pilot.status)),
-        (column(_("Geplande start")), lambda row: _day(row.pilot.planned_start)),
-        (column(_("Gepland einde")), lambda row: _day(row.pilot.planned_end)),
-        (column(_("Laatste activiteit (UTC)")), lambda row: _moment(row.last_activity)),
-        (column(_("Stil")), lambda row: _("ja") if row.quiet else _("nee")),
-        (column(_("Casusbesprekingen")), lambda row: row.cases),
+        (download_column(_("Proeftuin")), lambda row: row.pilot.name),
+        (download_column(_("Programma")), lambda row: row.pilot.programme.name),
+        (download_column(_("Gemeente")), lambda row: row.pilot.municipality),
+        (download_column(_("Regio")), lambda row: row.pilot.region.name),
+        (download_column(_("Status")), lambda row: status_label(row.pilot.status)),
+        (download_column(_("Geplande start")), lambda row: _day(row.pilot.planned_start)),
+        (download_column(_("Gepland einde")), lambda row: _day(row.pilot.planned_end)),
+        (download_column(_("Laatste activiteit (UTC)")), lambda row: _moment(row.last_activity)),
+        (download_column(_("Stil")), lambda row: _("ja") if row.quiet else _("nee")),
+        (download_column(_("Casusbesprekingen")), lambda row: row.cases),
         *lesson_columns,
-        (column(_("Ontbrekende essentiële disciplines"), multi=True),
+        (download_column(_("Ontbrekende essentiële disciplines"), multi=True),
          lambda row: [d.name for d in row.missing]),
     ]
 

@@ -45,6 +45,11 @@ class Column:
     multi: bool = False
 
 
+def download_column(header: str, multi: bool = False) -> Column:
+    """A column of a page's download for people: its translated header is its description."""
+    return Column(header, header, header, multi=multi)
+
+
 # The descriptions are documentation of a file, written once in both languages (like the
 # reference data), not interface text: the open-data archive is the same for every visitor.
 LESSON_COLUMNS = (

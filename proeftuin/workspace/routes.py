@@ -26,7 +26,7 @@ from proeftuin.auth.invitations import invitation_token
 from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.labels import actor_name, audit_action_label, audit_role_label, record_type_label
-from proeftuin.library.exports import SPREADSHEET_DELIMITER, Column, csv_chunks
+from proeftuin.library.exports import SPREADSHEET_DELIMITER, csv_chunks, download_column
 from proeftuin.models import Agreement, Invitation, Membership, PilotOrganisation, RecordType
 from proeftuin.permissions import (
     can_administer,
@@ -493,7 +493,7 @@ def _audit_rows(pilot):
 def audit_trail_csv(slug: str):
     """Download the pilot's whole audit trail as CSV for a spreadsheet, newest first."""
     pilot = load_pilot(slug, need=can_view_audit_trail)
-    columns = tuple(Column(header, header, header) for header in (
+    columns = tuple(download_column(header) for header in (
         _("Tijdstip (UTC)"), _("Gebruiker"), _("Rol"), _("Handeling"), _("Soort record"),
         _("Recordnummer"),
     ))

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.test_translations import catalogue
+
 #: the WCAG levels the site promises; a violation of any of these rules fails the test
 #: the width of a small phone, at which every page is also looked at
 PHONE_WIDTH = 375
@@ -59,19 +61,20 @@ STRUCTURE_SCRIPT = """
   if (errors.length && !document.querySelector('.form-errors')) {
     problems.push('fields show errors but there is no error summary');
   }
-  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
-    problems.push(`page scrolls sideways at ${window.innerWidth}px: ${document.documentElement.scrollWidth}px wide`);
-  }
   return problems;
 }
 """
 
-#: What a person sees go wrong in a form or a box: a checkbox or radio label that wraps while
-#: its form has room for it on one line, a field marked invalid without a message beside it,
-#: a message the error summary does not link to, content running out of its box.
+#: What a person sees go wrong in a page's layout: the page scrolling sideways, a checkbox or
+#: radio label that wraps while its form has room for it on one line, a field marked invalid
+#: without a message beside it, a message the error summary does not link to, content running
+#: out of its box.
 LAYOUT_SCRIPT = """
 () => {
   const problems = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    problems.push(`page scrolls sideways at ${window.innerWidth}px: ${document.documentElement.scrollWidth}px wide`);
+  }
   const describe = el => (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
   for (const label of document.querySelectorAll(
       '.utrecht-form-field--checkbox label, .utrecht-form-field--radio label')) {
@@ -125,9 +128,6 @@ VISIBLE_TEXT_SCRIPT = """
            .map(name => el.getAttribute(name) || '').join(' '))].join('\\n')
 """
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "proeftuin" / "translations"
-
-
 @cache
 def dutch_phrases() -> tuple[str, ...]:
     """Phrases of the interface's Dutch that its English says otherwise.
@@ -135,12 +135,8 @@ def dutch_phrases() -> tuple[str, ...]:
     Each message is cut at its placeholders; pieces of three words or more are kept, so that
     a Dutch word that is also English, or a name, does not count.
     """
-    from babel.messages.pofile import read_po
-
-    with open(CATALOGUE / "en" / "LC_MESSAGES" / "messages.po", "rb") as f:
-        english = read_po(f)
     phrases = set()
-    for message in english:
+    for message in catalogue("en"):
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for dutch in ids:
@@ -355,8 +351,7 @@ class Visitor:
             self.page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
         self.page.set_viewport_size({"width": PHONE_WIDTH, "height": height})
         try:
-            problems = [p for p in self.page.evaluate(STRUCTURE_SCRIPT) if "sideways" in p]
-            problems += self.page.evaluate(LAYOUT_SCRIPT)
+            problems = self.page.evaluate(LAYOUT_SCRIPT)
             if screenshots is not None:
                 self.page.screenshot(path=screenshots / f"{name}-{PHONE_WIDTH}.png",
                                      full_page=True)
