@@ -10,6 +10,12 @@ counts as found when a finding of that kind overlaps the marked span. NEGATIVES 
 hold no personal data at all, many of them deliberately close to it; any finding in one is a
 false positive.
 
+Corrected in issue 17: a death date and a wedding date were marked as dates of birth (they are
+negatives now: the guard asks about dates of birth), "Opa Henk" was a negative (Henk is a
+name), and four made-up names ("Meneer Alzheimer", "Mevrouw Dementie", "Mevrouw
+Zorgvuldigheid", "Meneer Thuis Zorgt") that passed only because the first scanner listed their
+words were taken out. tests/privacy_heldout.py is the corpus written without the scanner.
+
 Decisions the negatives record (see also proeftuin/privacy.py):
 - a bare postcode area ("in 3511", "regio 9000") and a street without a number are not flagged;
 - a title followed by a role, a relation or a verb ("mevrouw de casemanager", "meneer belt") is
@@ -203,10 +209,8 @@ POSITIVES: list[tuple[str, str]] = [
     ("birth_date", "Mevrouw, geb. [[30.04.1940]], ontvangt thuiszorg."),
     ("birth_date", "De cliënt (geboren [[1 oktober 1949]]) heeft diabetes."),
     ("birth_date", "Meneer is van [[04-07-1933]] en rijdt nog auto."),
-    ("birth_date", "Haar moeder overleed op [[5 december 1958]], toen was ze zelf tien."),
     ("birth_date", "°[[22.08.1942]], Gent"),
     ("birth_date", "Geboortedatum van de partner: [[1937-02-28]]."),
-    ("birth_date", "Hij trouwde op [[12 juni 1962]] met zijn vrouw, die nu zorg nodig heeft."),
     ("birth_date", "Gegevens: vrouw, geb. [[2 sept. 1943]], woont zelfstandig."),
     ("birth_date", "In de brief stond 'geboren op [[18-11-1929]]'."),
     ("birth_date", "Cliënt, [[15 augustus 1938]], weduwnaar sinds 2019."),
@@ -277,11 +281,15 @@ POSITIVES: list[tuple[str, str]] = [
     ("named_person", "Zoon van [[meneer Nijholt]] werkt in het buitenland."),
     ("named_person", "[[Meneer ter Beek]] eet slecht sinds zijn vrouw overleed."),
     ("named_person", "[[mevrouw Sanders]] vergeet haar medicatie."),
+    ("named_person", "Opa [[Henk]] is de naam die de kleinkinderen gebruiken; we schrijven hier opa."),
     ("named_person", "De POH-GGZ sprak [[mw. Kramer]] twee keer."),
 ]
 
 
 NEGATIVES: list[str] = [
+    # --- dates of life events other than a birth: the guard asks about dates of birth ---
+    "Haar moeder overleed op 5 december 1958, toen was ze zelf tien.",
+    "Hij trouwde op 12 juni 1962 met zijn vrouw, die nu zorg nodig heeft.",
     # --- meeting dates, periods, times ---
     "Overleg op 12-03-2026 met de wijkverpleegkundige en de casemanager.",
     "Casusbespreking van 5 februari 2026, aanwezig: huisarts, POH en Wmo-consulent.",
@@ -432,7 +440,6 @@ NEGATIVES: list[str] = [
     "De dokter komt morgen, zei mevrouw.",
     "De huisarts en de specialist ouderengeneeskunde waren het oneens.",
     "Mama wil niet naar het verpleeghuis, zegt de dochter.",
-    "Opa Henk is de naam die de kleinkinderen gebruiken; we schrijven hier opa.",
     "Oma wil graag dat haar kleinkinderen vaker komen.",
     "Meneer heeft Parkinson en valt vaak.",
     "Mevrouw heeft COPD en gebruikt zuurstof.",
@@ -465,15 +472,11 @@ NEGATIVES: list[str] = [
     "Mw. heeft een alarmknop maar draagt hem niet.",
     "Mevr. gaf toestemming voor het delen van de informatie.",
     "Het gezin van meneer bestaat uit drie kinderen en zeven kleinkinderen.",
-    "Mevrouw Zorgvuldigheid is geen naam, maar zo noemde de POH de casus.",
-    "Meneer Thuis Zorgt is de naam van het project, niet van een persoon.",
     "De familie wil betrokken blijven bij het zorgplan.",
     "Familie en buren helpen met boodschappen.",
     "Juffrouw, zo wil ze niet meer aangesproken worden.",
     "De dokter van de huisartsenpost kende mevrouw niet.",
     "De dokters in het ziekenhuis adviseerden revalidatie.",
-    "Meneer Alzheimer is een grap die mantelzorgers soms maken; we gebruiken het niet.",
-    "Mevrouw Dementie, zei de dochter cynisch; dat willen we niet horen.",
     # --- no personal data: ordinary case-discussion prose ---
     "De mantelzorger voelt zich niet gehoord door de thuiszorg.",
     "De wijkverpleegkundige signaleerde dat de dochter overbelast raakt.",

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proeftuin.personal_data import detection
+from proeftuin.personal_data import detection, names
 from proeftuin.personal_data.detection import (
     Finding,
     Kind,
@@ -20,63 +20,76 @@ from proeftuin.personal_data.detection import (
     scan_fields,
     unconfirmed,
 )
+from tests import privacy_measure
 from tests.measurements import report
 from tests.privacy_corpus import NEGATIVES, POSITIVES, unmark
 
 #: the key a caller derives from the site's secret key
 KEY = b"test-fingerprint-key"
 
-MIN_RECALL = 0.95
-MAX_FALSE_POSITIVE_RATE = 0.05
+#: asserted for every kind, on both corpora (issue 17)
+MIN_RECALL = 0.97
+MAX_FALSE_ALARM_RATE = 0.03
 TODAY = dt.date(2026, 3, 20)
 
-
-def _found(kind: str, snippet: str) -> bool:
-    text, (start, end) = unmark(snippet)
-    return any(f.kind == kind and f.start < end and start < f.end for f in scan(text, today=TODAY))
-
-
-def _measure():
-    found, total, misses = Counter(), Counter(), []
-    for kind, snippet in POSITIVES:
-        total[kind] += 1
-        if _found(kind, snippet):
-            found[kind] += 1
-        else:
-            misses.append((kind, snippet))
-    false_positives = [
-        (text, scan(text, today=TODAY)) for text in NEGATIVES if scan(text, today=TODAY)
-    ]
-    return found, total, misses, false_positives
+#: what the guard is known to miss in the held-out corpus, and why
+KNOWN_MISSES = {
+    "heldout": {
+        "named_person": {
+            # deduce lists "Cor" as a first name that is too often something else
+            "Cor",
+            # a name typed in lowercase cannot be told from a word
+            "gerda",
+            # a name no list holds, alone: at the start of a sentence, and after "op"
+            "Małgorzata", "Semhar",
+            # "Staf" is a word (staff) and not in the first-name list; "Dewulf" alone is unknown
+            "Staf Dewulf",
+        },
+    },
+    "existing": {},
+}
 
 
-def test_corpus_is_big_enough_and_marked():
+def _scan(text):
+    return [(f.kind.value, f.start, f.end) for f in scan(text, today=TODAY)]
+
+
+@pytest.fixture(scope="module")
+def corpus_results():
+    results = {
+        "existing": privacy_measure.measure(privacy_measure.existing_samples(), _scan),
+        "heldout": privacy_measure.measure(privacy_measure.heldout_samples(), _scan),
+    }
+    report(*results["existing"].lines("privacy corpus (written with the first scanner)"))
+    report(*results["heldout"].lines("privacy corpus (held out, written without the scanner)"))
+    return results
+
+
+def test_corpora_are_big_enough_and_marked():
     assert len(POSITIVES) >= 220
     assert len(NEGATIVES) >= 220
     assert {kind for kind, _ in POSITIVES} == {k.value for k in Kind}
     assert len(set(NEGATIVES)) == len(NEGATIVES)
     for _kind, snippet in POSITIVES:
         unmark(snippet)
+    heldout = privacy_measure.heldout_samples()
+    marks = Counter(kind for sample in heldout for kind, _s, _e in sample.marks)
+    assert sum(1 for sample in heldout if sample.marks) >= 300
+    assert sum(1 for sample in heldout if not sample.marks) >= 200
+    assert set(marks) == {k.value for k in Kind}
+    assert marks["named_person"] >= 150
 
 
-def test_recall_and_false_positive_rate_on_the_corpus():
-    found, total, misses, false_positives = _measure()
-    recall = sum(found.values()) / sum(total.values())
-    fpr = len(false_positives) / len(NEGATIVES)
-    lines = [
-        f"privacy corpus: {sum(total.values())} positives, {len(NEGATIVES)} negatives",
-        f"recall {recall:.3f} (at least {MIN_RECALL}), "
-        f"false-positive rate {fpr:.3f} (at most {MAX_FALSE_POSITIVE_RATE})",
-        *(f"  {kind:17} {found[kind]:3}/{total[kind]:3}" for kind in sorted(total)),
-        *(f"  missed {kind}: {snippet}" for kind, snippet in misses),
-        *(
-            f"  false positive: {text!r} -> {[(f.kind.value, f.text) for f in fs]}"
-            for text, fs in false_positives
-        ),
-    ]
-    report(*lines[:2 + len(total)])
-    assert recall >= MIN_RECALL, "\n".join(lines)
-    assert fpr <= MAX_FALSE_POSITIVE_RATE, "\n".join(lines)
+@pytest.mark.parametrize("corpus", ["existing", "heldout"])
+@pytest.mark.parametrize("kind", [k.value for k in Kind])
+def test_recall_and_false_alarms_per_kind(corpus_results, corpus, kind):
+    result = corpus_results[corpus]
+    known = KNOWN_MISSES[corpus].get(kind, set())
+    misses = set(result.misses[kind])
+    assert misses <= known, f"new misses: {sorted(misses - known)}"
+    assert known <= misses, f"found now, take out of KNOWN_MISSES: {sorted(known - misses)}"
+    assert result.recall(kind) >= MIN_RECALL
+    assert result.false_alarm_rate(kind) <= MAX_FALSE_ALARM_RATE, result.false_alarms[kind]
 
 
 # --- citizen service numbers and national register numbers ---
@@ -253,12 +266,102 @@ def test_a_title_with_a_surname_is_a_named_person(text, name):
     "text",
     ["Mevrouw en haar dochter kwamen.", "De heer des huizes zette koffie.", "Meneer zelf wil.",
      "Mevrouw belt elke dag.", "Mevrouw de casemanager zat voor.", "We noemen haar mevrouw J.",
-     "Mama en opa Henk kwamen langs.", "Het ging slecht met meneer. Zijn zoon belde.",
+     "Het ging slecht met meneer. Zijn zoon belde.",
      "Mw. Daarna gingen we verder.", "Mevrouw heeft COPD.", "Dhr. wil niet.",
      "Mevrouw van de thuiszorg kwam.", "Meneer De casemanager belde."],
 )
 def test_a_title_without_a_surname_is_not_a_named_person(text):
     assert scan(text) == []
+
+
+# --- names without a title (issue 17) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Jan de Vries belde gisteren over zijn moeder.", ["Jan de Vries"]),
+        ("De zoon, Mohammed, komt elke dinsdag.", ["Mohammed"]),
+        ("Piet en Truus Bakker kregen respijtzorg.", ["Piet", "Truus Bakker"]),
+        ("Haar dochter Fatima el Amrani zorgt voor haar.", ["Fatima el Amrani"]),
+        ("Cliënt K. de Groot is opgenomen na een val.", ["K. de Groot"]),
+        ("Mama en opa Henk kwamen langs.", ["Henk"]),
+        ("Buurvrouw Ayşe Yılmaz brengt eten.", ["Ayşe Yılmaz"]),
+        ("Volgens Agnieszka Kowalska gaat het beter.", ["Agnieszka Kowalska"]),
+        ("Zijn zoon Shurendy belt elke week.", ["Shurendy"]),
+        ("Ahmeds moeder wil geen hulp.", ["Ahmeds"]),
+        ("Gisteren sprak J.P. Vermeulen met de huisarts.", ["J.P. Vermeulen"]),
+        ("Gisteren belde Van Dam over de sleutel.", ["Van Dam"]),
+        ("De Vries komt morgen.", ["De Vries"]),
+    ],
+)
+def test_names_without_a_title_are_found(text, names):
+    found = [f.text for f in scan(text, today=TODAY) if f.kind is Kind.named_person]
+    assert found == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Apeldoorn, Leuven en Kanaleneiland werken de wijkteams samen.",
+        "Alzheimer Nederland, het Leger des Heils, Zorgbelang en CZ denken mee.",
+        "Meneer heeft de ziekte van Parkinson, mevrouw het syndroom van Korsakov.",
+        "Op maandag 3 maart en in juni is er overleg met de POH.",
+        "We werken met Methode Jonas en Positieve Gezondheid.",
+        "De Raad van State en de Tweede Kamer spraken over de Wlz.",
+        "Mevrouw spreekt Turks en wat Frans; haar zoon leest het Nederlands voor.",
+        "Het Roosje is de naam van de dagbesteding aan de Maas.",
+        "De casusbespreking in Overvecht liep goed, zei de wijkverpleegkundige.",
+    ],
+)
+def test_places_organisations_diseases_and_methods_are_not_names(text):
+    assert scan(text, today=TODAY) == []
+
+
+def test_a_pilot_s_own_organisations_are_allowed_in_its_texts():
+    text = "Zorgcentrum Lindenhof Wessels en Stichting Tesfay Ghebre werken samen."
+    assert [f.kind for f in scan(text, today=TODAY)] != []
+    allow = names.Allowlist.of(["Zorgcentrum Lindenhof Wessels", "Stichting Tesfay Ghebre"])
+    assert scan(text, today=TODAY, allow=allow) == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Kerkweg 4", "Prinsengracht 263-1", "Achter de Kerk 7", "Steenweg op Gierle 44",
+     "3511AB12"],
+)
+def test_streets_with_a_house_number_and_no_postcode_are_addresses(written):
+    (finding,) = scan(f"Ze woont op {written} in Giethoorn.", today=TODAY)
+    assert finding.kind is Kind.postcode_address
+    assert finding.text == written
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["+32 470 12 34 56", "0470/12.34.56", "0470 12 34 56", "0470/123.456", "04 70 12 34 56",
+     "+32 (0)470 12 34 56", "0032 470 123 456", "+32470123456", "09/233.44.55", "02 123 45 67",
+     "06 – 12345678", "(0578) 61 24 35", "+599 9 736 2418"],
+)
+def test_belgian_numbers_in_every_usual_grouping_and_family_abroad_are_phone_numbers(written):
+    (finding,) = scan(f"Bereikbaar op {written} na vijf uur.", today=TODAY)
+    assert finding.kind is Kind.phone
+    assert finding.text == written
+
+
+@pytest.mark.parametrize(
+    ("text", "is_birth"),
+    [
+        ("Geb. 3 maart '41, woont alleen.", True),
+        ("Geboortedatum: 03 03 1941.", True),
+        ("Sinds de watersnood van 1 februari 1953 is ze bang.", False),
+        ("Meneer vertelt over 5 mei 1945, toen zijn dorp werd bevrijd.", False),
+        ("Haar moeder overleed op 5 december 1958.", False),
+        ("Cliënt, 15 augustus 1938, weduwnaar.", True),
+    ],
+)
+def test_an_old_date_is_a_birth_unless_it_is_another_event(text, is_birth):
+    kinds = [f.kind for f in scan(text, today=TODAY)]
+    assert (Kind.birth_date in kinds) is is_birth
 
 
 # --- the API around findings ---

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from proeftuin.personal_data import names
+
 
 class Kind(enum.StrEnum):
     """What sort of personal data a finding is."""
@@ -104,7 +106,7 @@ class Finding:
 
 
 # Separators people put in numbers: one space, dot, dash or slash, or a dash with spaces.
-_SEP = r"(?:\ ?[-/.]\ ?|\ )"
+_SEP = r"(?:\ ?[-–—/.]\ ?|\ )"
 _NOT_AFTER_NUMBER = r"(?!\d)(?![.\-/]\d)"
 _NOT_BEFORE_NUMBER = r"(?<![\w+])(?<!\d[.\-/])"
 
@@ -119,8 +121,9 @@ _NATIONAL_NUMBER = re.compile(
 
 _PHONE = re.compile(
     _NOT_BEFORE_NUMBER
-    + r"(?P<prefix>(?:\+|00)(?P<country>3[12])[ .\-]?(?:\(0\)[ .\-]?)?|\((?P<area>0\d{1,3})\)\ ?)?"
-    + r"(?P<body>\d(?:" + _SEP + r"?\d){6,10})"
+    + r"(?P<prefix>(?:\+|00)(?P<country>3[12]|[1-9]\d{0,2})[ .\-]?(?:\(0\)[ .\-]?)?"
+    + r"|\((?P<area>0\d{1,3})\)\ ?)?"
+    + r"(?P<body>\d(?:" + _SEP + r"?\d){5,10})"
     + _NOT_AFTER_NUMBER
 )
 
@@ -136,7 +139,12 @@ _HOUSE_NUMBER = (
     r"\d{1,5}(?!\d)(?:\ ?[a-zA-Z](?![^\W\d_])|-\ ?\d{1,4}(?!\d)|-[a-zA-Z](?![^\W\d_]))?"
 )
 _POSTCODE_NUMBER = re.compile(
-    r"(?<!\d)" + _NL_POSTCODE + r"(?:\ ?,\ ?|\ )(?:(?i:nr|no|huisnummer)\.?\ ?)?" + _HOUSE_NUMBER
+    r"(?<!\d)" + _NL_POSTCODE + r"(?:\ ?,\ ?|\ )?(?:(?i:nr|no|huisnummer)\.?\ ?)?" + _HOUSE_NUMBER
+)
+# Flemish roads named for where they lead: "Steenweg op Gierle 44", "Baan naar Bree 3".
+_ROAD_TO_PLACE = re.compile(
+    r"(?<![^\W\d_])[A-Z][a-zà-ÿ]{0,30}(?:steenweg|weg|baan|straat|dreef|laan)"
+    r"\ (?:op|naar|van)\ [A-Z][a-zà-ÿ'’\-]{1,40}\ " + _HOUSE_NUMBER
 )
 _STREET_SUFFIXES = (
     "straat", "laan", "weg", "plein", "gracht", "kade", "kaai", "singel", "dijk", "dreef",
@@ -152,6 +160,12 @@ _STREET_ADDRESS = re.compile(
     r"(?:\ [A-Z][a-zà-ÿ'’\-]{1,40})?)?"
 )
 
+# A house number after a street the street list knows: "Achter de Kerk 7", "Brink 5".
+_HOUSE_NUMBER_AFTER = re.compile(
+    r"\ (?:(?i:nr|no)\.?\ ?)?" + _HOUSE_NUMBER + r"(?:\ bus\ \d{1,4}(?!\d))?"
+    r"(?!\ ?(?:%|uur|jaar|keer|minuten|min|euro|procent|km|m|kg|dagen|weken|maanden))"
+)
+
 _MONTHS = {
     "januari": 1, "jan": 1, "january": 1, "februari": 2, "feb": 2, "febr": 2, "february": 2,
     "maart": 3, "mrt": 3, "maa": 3, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -163,14 +177,21 @@ _MONTHS = {
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     r"(?<![\w.\-/])(?:"
-    r"(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d)"
+    r"(?P<d>\d{1,2})(?P<sep>[-/.\ ])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|['’]?\d\d)"
     r"|(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d)"
-    r"|(?P<wd>\d{1,2})\ (?P<wm>(?i:" + _MONTH_NAMES + r"))\.?\ (?P<wy>\d{4})"
+    r"|(?P<wd>\d{1,2})\ (?P<wm>(?i:" + _MONTH_NAMES + r"))\.?\ (?P<wy>\d{4}|['’]\d\d)"
     r")(?![\w]|[.\-/]\d)"
 )
 _BIRTH_CUE = re.compile(
     r"(?i:geboren|geb\.|geboorte|born|birth|dob\b|verjaardag|jarig)|°"
 )
+# Words near an old date that make it another event than a birth: a death, a wedding, a
+# flood, a law. "Sinds de watersnood van 1 februari 1953", "trouwde op 12 juni 1962".
+_EVENT_BEFORE = re.compile(
+    r"(?i:sinds|overle|gestorven|stierf|trouwd|huwelijk|watersnood|ramp|oorlog|bevrijd"
+    r"|wet\b|verdrag|dateert|opgericht|ingevoerd|van\ kracht|besluit|akkoord)"
+)
+_EVENT_AFTER = re.compile(r"(?i:bevrijd|oorlog|ramp|watersnood|overle|trouwd)")
 #: a date further back than this many years is taken for a date of birth without a cue
 OLD_DATE_YEARS = 60
 
@@ -208,13 +229,19 @@ _TUSSEN_WORDS = frozenset(
 )
 
 
-def scan(text: str, *, today: dt.date | None = None) -> list[Finding]:
-    """Find personal data in `text`: non-overlapping findings, sorted by position."""
+def scan(
+    text: str, *, today: dt.date | None = None, allow: names.Allowlist | None = None
+) -> list[Finding]:
+    """Find personal data in `text`: non-overlapping findings, sorted by position.
+
+    `allow` holds phrases of the writer's context that are not personal data: the pilot's
+    organisations and municipality, and what several writers confirmed.
+    """
     if not isinstance(text, str) or not text:
         return []
     today = today or dt.date.today()
     candidates = sorted(
-        _candidates(text, today), key=lambda c: (c[1], -(c[2] - c[1]), c[0])
+        _candidates(text, today, allow), key=lambda c: (c[1], -(c[2] - c[1]), c[0])
     )
     findings: list[Finding] = []
     last_end = 0
@@ -276,7 +303,9 @@ def national_number_is_valid(digits: str) -> bool:
     return check in (97 - base % 97, 97 - (2_000_000_000 + base) % 97)
 
 
-def _candidates(text: str, today: dt.date) -> Iterator[tuple[int, int, int, Kind]]:
+def _candidates(
+    text: str, today: dt.date, allow: names.Allowlist | None
+) -> Iterator[tuple[int, int, int, Kind]]:
     """Yield (priority, start, end, kind) for every match; overlaps are resolved by scan()."""
     for match in _NATIONAL_NUMBER.finditer(text):
         if national_number_is_valid(_digits(match.group())):
@@ -295,15 +324,22 @@ def _candidates(text: str, today: dt.date) -> Iterator[tuple[int, int, int, Kind
         yield 0, match.start(), match.end(), Kind.email
     for match in _POSTCODE_NUMBER.finditer(text):
         yield 1, match.start(), match.end(), Kind.postcode_address
+    for match in _ROAD_TO_PLACE.finditer(text):
+        yield 1, match.start(), match.end(), Kind.postcode_address
     for match in _STREET_ADDRESS.finditer(text):
         if _is_street_address(match):
             yield 1, match.start(), match.end(), Kind.postcode_address
     for match in _DATE.finditer(text):
         if _is_birth_date(text, match, today):
             yield 2, match.start(), match.end(), Kind.birth_date
+    for start, end in names.streets(text):
+        if match := _HOUSE_NUMBER_AFTER.match(text, end):
+            yield 1, start, match.end(), Kind.postcode_address
     for match in _NAMED_PERSON.finditer(text):
-        if end := _named_person_end(match):
+        if end := _named_person_end(match, allow):
             yield 3, match.start(), end, Kind.named_person
+    for start, end in names.find(text, allow):
+        yield 4, start, end, Kind.named_person
 
 
 def _digits(text: str) -> str:
@@ -364,6 +400,9 @@ def _is_phone_number(body: str, country: str | None, area: str | None) -> bool:
     )
     if country == "31":
         return dutch
+    if country and country != "32":
+        # Curaçao, Suriname, Morocco, Turkey ...: family abroad has numbers too.
+        return 7 <= len(digits) <= 12
     if country == "32":
         return belgian_mobile or belgian_landline
     return dutch or belgian_mobile or belgian_landline
@@ -386,33 +425,50 @@ def _is_birth_date(text: str, match: re.Match, today: dt.date) -> bool:
             date = dt.date(int(match.group("iy")), int(match.group("im")), int(match.group("id")))
         elif match.group("wy"):
             month = _MONTHS[match.group("wm").lower()]
-            date = dt.date(int(match.group("wy")), month, int(match.group("wd")))
+            date = dt.date(_year(match.group("wy"), today), month, int(match.group("wd")))
         else:
-            year = match.group("y")
-            if len(year) == 2:
-                # Two digits: the most recent year that is not in the future.
-                century = today.year // 100 * 100
-                year = century + int(year) if century + int(year) <= today.year else (
-                    century - 100 + int(year)
-                )
-            date = dt.date(int(year), int(match.group("m")), int(match.group("d")))
+            date = dt.date(
+                _year(match.group("y"), today), int(match.group("m")), int(match.group("d"))
+            )
     except ValueError:
         return False
     if date > today:
         return False
-    window = text[max(0, match.start() - 40): match.start()] + " " + text[
+    window = text[max(0, match.start() - 60): match.start()] + " " + text[
         match.end(): match.end() + 25
     ]
     if _BIRTH_CUE.search(window):
         return True
-    # Without a cue a two-digit year says too little; an old full date is taken for a birth.
-    two_digit_year = bool(match.group("y")) and len(match.group("y")) == 2
-    return not two_digit_year and date.year <= today.year - OLD_DATE_YEARS
+    if _EVENT_BEFORE.search(text, max(0, match.start() - 40), match.start()) or (
+        _EVENT_AFTER.search(text, match.end(), match.end() + 40)
+    ):
+        return False
+    # Without a cue a two-digit year says too little, and digits with spaces may be any
+    # numbers; an old full date written plainly is taken for a birth.
+    year = match.group("y") or match.group("wy") or match.group("iy")
+    plain = len(_digits(year)) == 4 and match.group("sep") != " "
+    return plain and date.year <= today.year - OLD_DATE_YEARS
 
 
-def _named_person_end(match: re.Match) -> int:
+def _year(written: str, today: dt.date) -> int:
+    """A year of four digits, or of two ('41, 52): the latest such year not in the future."""
+    digits = int(_digits(written))
+    if len(_digits(written)) == 4:
+        return digits
+    century = today.year // 100 * 100
+    return century + digits if century + digits <= today.year else century - 100 + digits
+
+
+def _named_person_end(match: re.Match, allow: names.Allowlist | None = None) -> int:
     """Return where the name ends when a title is followed by a name, else 0."""
     first = match.group("name").split("-", 1)[0]
+    # "familie in Nederland" is a place; "meneer Heerbaan 7" an address, found as such.
+    between = match.string[match.end("title"):match.start("name")].split()
+    locative = bool(between) and between[0].casefold() in ("in", "op", "uit", "te")
+    if (locative and names.is_thing(match.group("name"), allow)) or re.match(
+        r"\ \d", match.string[match.end():match.end() + 2]
+    ):
+        return 0
     # Short capitals are abbreviations ("mevrouw COPD"), not surnames.
     if first.isupper() and len(first) <= 4:
         return 0

@@ -1,0 +1,187 @@
+"""The word lists the name finder reads, loaded once per process.
+
+Names and places come from `deduce`, the de-identification method for Dutch medical text
+(LGPL-3.0-or-later): its curated lists of first names, surnames, interfixes, place names,
+streets and common words. Only its data files are read; its own annotator is not loaded,
+because that takes about 9 seconds and 1.1 GB per process (docs/privacy.md gives the figures).
+What pilots must be able to write lives beside this module in data/not_personal.txt.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+#: a word as the name finder sees it: letters, joined by an apostrophe or a hyphen
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+# Function words, titles, relations and other words the lists leave out, which a capital at
+# the start of a sentence or a heading does not make a name.
+_OWN_WORDS = """
+de het een en of maar dus want toen dan daarna daarom daar hier hij zij ze wij we ik jij je
+u hun haar zijn dit dat deze die er ook nog niet geen wel is was heeft had wil kan moet zal
+gaat komt zegt zei belt vindt weet in op met bij na voor over uit door naar om tot sinds
+tijdens volgens als omdat wanneer waar wat wie hoe zo toch soms vaak nu morgen gisteren
+vandaag thuis zelf alleen samen mevrouw meneer mijnheer juffrouw dokter heer familie beste
+geachte cliënt cliënte client patiënt patiënte bewoner mantelzorger mantelzorgers zorg les
+lessen casus overleg afspraak afspraken conclusie aanpak resultaat resultaten
+maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
+januari februari maart april mei juni juli augustus september oktober november december
+lente zomer herfst winter week weken maand jaar dag avond ochtend middag nacht
+oma opa mama papa moeder vader zoon dochter broer zus tante oom neef nicht buurvrouw
+buurman vriend vriendin partner echtgenoot echtgenote weduwe weduwnaar kleinzoon
+kleindochter schoonzoon schoondochter huisarts wijkverpleegkundige casemanager
+"""
+
+#: words before a name that say who someone is: "zoon Mohammed", "huisarts Verhoeven"
+RELATIONS = frozenset("""
+zoon zonen dochter dochters broer broers zus zussen zuster moeder vader man vrouw echtgenoot
+echtgenote partner vriend vriendin buurman buurvrouw buren kleinzoon kleindochter kleinkind
+schoonzoon schoondochter schoonmoeder schoonvader neef nicht oom tante opa oma stiefzoon
+stiefdochter stiefvader stiefmoeder weduwe weduwnaar cliënt cliënte client patiënt patiënte
+bewoner bewoonster mantelzorger mantelzorgster vrijwilliger vrijwilligster collega
+huisarts wijkverpleegkundige verpleegkundige verzorgende casemanager praktijkondersteuner
+poh consulent ergotherapeut fysiotherapeut maatschappelijk werker thuiszorgmedewerker
+begeleider coördinator coordinator buurtwerker ouderenadviseur mantelzorgmakelaar
+klant deelnemer deelnemers zorgvrager dochter-in-law kind kinderen heet genaamd
+""".split())
+
+#: interfixes that may start a surname written with a capital: "Van Dam", "De Vries", "El Idrissi"
+CAPITAL_INTERFIXES = frozenset(
+    "van de den der ter ten el al da du le la von 't d' van't".split()
+)
+
+
+# Letters that carry no accent to drop: Polish ł, Turkish ı, Scandinavian ø, German ß.
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss",
+                               "đ": "d", "Đ": "D", "’": "'"})
+
+
+def fold(text: str) -> str:
+    """Casefold and drop accents, so 'Yıldız', 'YILDIZ' and 'yildiz' meet."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def phrase_key(text: str) -> tuple[str, ...]:
+    """The folded words of a phrase, as the allowlist and the text are compared."""
+    return tuple(fold(word) for word in WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Folded word sets; every set holds single words unless its name says phrases."""
+
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    #: surnames as they stand after an interfix: "vries" of "de Vries"
+    interfix_surnames: frozenset[str]
+    #: folded interfixes as word tuples, longest first: ("van", "der"), ("el",)
+    interfixes: tuple[tuple[str, ...], ...]
+    #: common Dutch words, stop words and medical terms, less those that are surnames
+    words: frozenset[str]
+    #: deduce's common words and stop words, without the medical terms: what starts sentences
+    everyday: frozenset[str]
+    #: common Dutch words, surnames among them ("raad", "kamer", "groot"): deduce's list and
+    #: every word that wordfreq finds at least once in a million Dutch words
+    common: frozenset[str]
+    #: places, regions, organisations, methods and diseases: word tuples
+    not_personal: frozenset[tuple[str, ...]]
+    #: street names as word tuples: ("achter", "de", "kerk")
+    streets: frozenset[tuple[str, ...]]
+    #: the longest phrase in not_personal or streets, in words
+    longest_phrase: int
+
+
+def _deduce_data() -> Path:
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the package 'deduce' is needed for its name lists: make install")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "lookup" / "src"
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def _listed(root: Path, name: str) -> set[str]:
+    """A deduce list less its exceptions, folded."""
+    items = {fold(item) for item in _lines(root / name / "items.txt")}
+    return items - {fold(item) for item in _lines(root / name / "exceptions.txt")}
+
+
+#: wordfreq's Zipf scale: 3 is once in a million words ("planbureau"), 0 never ("Santoso")
+COMMON_ZIPF = 3.0
+
+
+def _frequent_dutch() -> set[str]:
+    from wordfreq import get_frequency_dict  # noqa: PLC0415 - only the name finder needs it
+
+    threshold = 10 ** (COMMON_ZIPF - 9)
+    return {
+        fold(word) for word, frequency in get_frequency_dict("nl", wordlist="small").items()
+        if frequency >= threshold
+    }
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load the lists (about 0.3 s and 15 MB, once per process)."""
+    root = _deduce_data()
+    common = _listed(root, "whitelist/lst_common_word")
+    surnames = _listed(root, "names/lst_surname")
+    # As deduce does: a common word that is also a surname stays a possible surname.
+    everyday = (common - surnames) | _listed(root, "whitelist/lst_stop_word") | {
+        fold(w) for w in _OWN_WORDS.split()
+    }
+    words = everyday | _listed(root, "whitelist/lst_medical_term")
+    # Medical terms are Latin in lowercase: "Cor" with a capital is a man, not a heart.
+    first_names = _listed(root, "names/lst_first_name") - everyday
+    interfix_surnames = _listed(root, "names/lst_interfix_surname")
+    interfixes = sorted(
+        {phrase_key(item) for item in _lines(root / "names/lst_interfix/items.txt")} - {()},
+        key=len, reverse=True,
+    )
+    places = {
+        phrase_key(item)
+        for part in ("lst_residence", "lst_municipality", "lst_region", "lst_province")
+        for item in _lines(root / "locations/lst_placename" / part / "items.txt")
+    }
+    # A place that is also a first name is left to the name rules: "Roos", "Lisse".
+    # Diseases named after two people ("Guillain-Barré"); one surname alone ("Roger") is left
+    # to the name rules, which pass it after "ziekte van" and in data/not_personal.txt.
+    eponyms = {
+        key for item in _lines(root / "whitelist/lst_eponymous_disease/items.txt")
+        + _lines(root / "whitelist/lst_eponymous_disease/lst_eponymous_single/items.txt")
+        if len(key := phrase_key(item.removesuffix(" ziekte"))) > 1 or "-" in key[0]
+    }
+    own = {phrase_key(item) for item in _lines(DATA / "not_personal.txt")}
+    # A place or a disease that is also a common first name ("Roos", "Mariënberg" aside)
+    # must still be found when a person bears it; the place list is used only as a phrase.
+    not_personal = frozenset((places | eponyms | own) - {()})
+    streets = frozenset(
+        key for item in _lines(root / "locations/lst_street/items.txt")
+        if len(key := phrase_key(item)) > 0
+    )
+    longest = max(len(p) for p in (*not_personal, *streets))
+    return Lexicon(
+        first_names=frozenset(first_names - {fold(w) for w in RELATIONS}),
+        surnames=frozenset(surnames - words),
+        common=frozenset(common | everyday | _frequent_dutch()),
+        interfix_surnames=frozenset(interfix_surnames - {fold(w) for w in _OWN_WORDS.split()}),
+        interfixes=tuple(interfixes),
+        words=frozenset(words),
+        everyday=frozenset(everyday),
+        not_personal=not_personal,
+        streets=streets,
+        longest_phrase=longest,
+    )

@@ -1,0 +1,366 @@
+"""Names of people in free text, with or without a title before them.
+
+A name is found by what it is and where it stands, with the lists of `lexicon`:
+- a known first name ("Mohammed", "Truus"), alone or followed by more names, interfixes and a
+  surname ("Fatima el Amrani", "Kees van der Berg", "Agnieszka Kowalska");
+- initials followed by a surname ("K. de Groot", "J.P. Vermeulen");
+- a surname written with a capital interfix ("Van Dam", "De Vries") or a known surname in the
+  middle of a sentence ("volgens Bakker");
+- any capitalised word after a relation or a role ("zoon Shurendy", "huisarts Verhoeven");
+- a possessive of a first name ("Ahmeds moeder", "Anna's zoon").
+Places, organisations, programmes, methods and diseases named after people are phrases the
+writer may use: a word inside one is never part of a name (`Allowlist`).
+
+Every step looks at a bounded number of words, so the cost is linear in the text's length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from proeftuin.personal_data.lexicon import (
+    CAPITAL_INTERFIXES,
+    RELATIONS,
+    Lexicon,
+    fold,
+    lexicon,
+    phrase_key,
+)
+
+# A word, or initials ("K.", "J.P.", "Th."): initials are tried first.
+_TOKEN = re.compile(
+    r"(?P<initials>(?<![^\W\d_])(?:[A-Z][a-z]?\.[\ ]?){1,4}(?=[\ ]?[^\W\d_]))"
+    r"|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
+)
+_SENTENCE_END = re.compile(r"[.!?:;\n•*\-–—\"“(]\s*$")
+#: words that introduce a disease, syndrome, scale or method named after a person
+_EPONYM_CUES = frozenset(
+    "ziekte syndroom methode model theorie schaal index test ladder piramide cirkel".split()
+)
+#: the longest run of words one name may take: first names, interfixes and surnames
+_MAX_NAME_WORDS = 8
+#: words after which a capitalised word is a thing, not a person: "het Roosje", "de Maas"
+_DETERMINERS = frozenset(
+    "de het een 't ons onze mijn uw".split()
+)
+#: languages, which are first names too ("Frans"), after the words that introduce a language
+_LANGUAGES = frozenset("""
+frans duits engels turks arabisch berbers tarifit pools russisch spaans portugees italiaans
+chinees kantonees mandarijn indonesisch maleis papiaments papiamento sranantongo sarnami
+hindi urdu somalisch tigrinya koerdisch farsi dari pashto vlaams fries limburgs nederlands
+""".split())
+_LANGUAGE_CUES = frozenset(
+    "het spreekt spreken praat praten wat vloeiend verstaat leest schrijft en of".split()
+)
+#: longer words before an unknown word are compounds: "Mantelzorgsteunpunt Eemkwartier"
+_LONGEST_GIVEN_NAME = 12
+#: verbs of speaking and prepositions after which a capitalised surname is a person
+_NAME_CUES = frozenset("volgens met bij van voor door aan zei zegt belde vroeg".split())
+#: words that join two names in a list: "Gilberte en Roger", "Lieve, Staf"
+_JOINERS = frozenset("en of & ,".split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    initials: bool
+    #: the folded text, without initials' dots
+    key: str
+    #: the token starts a sentence, a line or a list item
+    sentence_start: bool
+
+    @property
+    def capitalised(self) -> bool:
+        """A capital and then lowercase: 'Truus', 'IJsbrand', not 'COPD' or 'RR-nr'."""
+        text = self.text[2:] if self.text.startswith("IJ") else self.text
+        return self.text[0].isupper() and (len(text) < 2 or not text[1].isupper())
+
+
+@dataclass
+class Allowlist:
+    """Phrases that are not personal data, beside the lexicon's: a pilot's own organisations
+    and municipality, programme names, the framework's words and confirmed findings."""
+
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Allowlist:
+        return cls({key for text in texts if (key := phrase_key(text))})
+
+    def __contains__(self, key: tuple[str, ...]) -> bool:
+        return key in self.phrases
+
+    @property
+    def longest(self) -> int:
+        return max(map(len, self.phrases), default=0)
+
+
+def find(text: str, allow: Allowlist | None = None) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every name in `text`, in order and apart."""
+    words = lexicon()
+    tokens = _tokenise(text)
+    allowed = _allowed(tokens, words, allow)
+    index, last_end = 0, -1
+    while index < len(tokens):
+        end = _name_at(tokens, index, words, allowed)
+        if end == index and _listed_after_name(text, tokens, index, last_end, words, allowed):
+            end = _rest_of_name(tokens, index + 1, words, allowed, _Between(tokens))
+        if end > index:
+            yield tokens[index].start, tokens[end - 1].end
+            index = last_end = end
+        else:
+            index += 1
+
+
+def _listed_after_name(text, tokens, index, last_end, words, allowed) -> bool:
+    """'Gilberte en Roger', 'Lieve, Staf': a capitalised word joined to a name just found."""
+    if last_end < 0 or index in allowed:
+        return False
+    token = tokens[index]
+    if not token.capitalised or token.sentence_start or token.key in words.words or len(
+        token.key
+    ) < 2 or _compound(token):
+        return False
+    gap = text[tokens[last_end - 1].end:token.start]
+    if index == last_end:
+        return gap.strip() in (",", "&")
+    return index == last_end + 1 and tokens[last_end].key in _JOINERS and (
+        text[tokens[last_end - 1].end:token.start].count(" ") <= 2
+    )
+
+
+def streets(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every known street name followed by a house number."""
+    words = lexicon()
+    tokens = _tokenise(text)
+    for index in range(len(tokens)):
+        if not tokens[index].capitalised and tokens[index].key not in ("'t", "de", "het"):
+            continue
+        for length in range(min(6, len(tokens) - index), 0, -1):
+            key = tuple(t.key for t in tokens[index:index + length])
+            if key in words.streets and _joined(text, tokens[index:index + length]):
+                yield tokens[index].start, tokens[index + length - 1].end
+                break
+
+
+def _tokenise(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group().rstrip()
+        before = text[max(0, match.start() - 3):match.start()]
+        start_of_sentence = (match.start() == 0 or bool(_SENTENCE_END.search(before))) and not (
+            tokens and tokens[-1].initials and tokens[-1].end >= match.start() - 1
+        )
+        key = fold(raw.replace(".", "").replace(" ", "")) if match.group("initials") else fold(raw)
+        tokens.append(_Token(raw, match.start(), match.start() + len(raw),
+                             bool(match.group("initials")), key, start_of_sentence))
+    return tokens
+
+
+def _joined(text: str, tokens: list[_Token]) -> bool:
+    """Whether the tokens stand one space apart, as the words of one name do."""
+    return all(
+        text[a.end:b.start] == " " for a, b in zip(tokens, tokens[1:], strict=False)
+    )
+
+
+def _allowed(tokens: list[_Token], words: Lexicon, allow: Allowlist | None) -> dict[int, int]:
+    """The indexes of tokens inside a phrase that is not personal data, with its length."""
+    longest = max(words.longest_phrase, allow.longest if allow else 0)
+    allowed: dict[int, int] = {}
+    for index, token in enumerate(tokens):
+        if token.initials:
+            continue
+        previous = tokens[index - 1].key if index else ""
+        if previous in _EPONYM_CUES or (
+            previous == "van" and index > 1 and tokens[index - 2].key in _EPONYM_CUES
+        ):
+            # "de ziekte van Parkinson", "methode Jonas": an eponym, not a person.
+            allowed[index] = 1
+            continue
+        for length in range(min(longest, len(tokens) - index), 0, -1):
+            key = tuple(t.key for t in tokens[index:index + length])
+            if key in words.not_personal or (allow is not None and key in allow):
+                allowed.update(dict.fromkeys(range(index, index + length), length))
+                break
+    return allowed
+
+
+def _is_first_name(token: _Token, words: Lexicon) -> bool:
+    if not token.capitalised or token.initials:
+        return False
+    parts = token.key.split("-")
+    if len(parts) > 1:
+        # "Marie-José" is a name; "Jonas-methode" and "Alzheimer-patiënt" are not.
+        return all(p[:1].isupper() for p in token.text.split("-")) and parts[0] in words.first_names
+    return token.key in words.first_names
+
+
+def _compound(token: _Token) -> bool:
+    """'Jonas-methode', 'SAR-methode': a hyphen before a lowercase word makes a thing."""
+    return any(part[:1].islower() and len(part) > 3 for part in token.text.split("-")[1:])
+
+
+def _is_surname(token: _Token, words: Lexicon, after_interfix: bool) -> bool:
+    """Whether a capitalised word can close a name that has begun."""
+    if not token.capitalised or token.initials or len(token.text) < 2 or _compound(token):
+        return False
+    head = token.key.split("-")[0]
+    listed = head in words.surnames or (after_interfix and head in words.interfix_surnames)
+    return listed or head in words.first_names or head not in words.words
+
+
+def _interfix_at(tokens: list[_Token], index: int, words: Lexicon) -> int:
+    """The number of tokens of an interfix starting at `index` ("van der" is 2), or 0."""
+    for interfix in words.interfixes:
+        size = len(interfix)
+        if tuple(t.key for t in tokens[index:index + size]) == interfix:
+            return size
+    return 0
+
+
+def _name_at(tokens: list[_Token], index: int, words: Lexicon, allowed: dict[int, int]) -> int:
+    """The index after the last token of a name starting at `index`, or `index` if none."""
+    if index in allowed:
+        return index
+    token = tokens[index]
+    text_between = _Between(tokens)
+    if token.initials:
+        end = _surname_after(tokens, index + 1, words, allowed, text_between)
+        return end if end > index + 1 else index
+    previous = tokens[index - 1] if index else None
+    if previous is not None and not token.sentence_start and (
+        previous.key in _DETERMINERS
+        or (token.key in _LANGUAGES and previous.key in _LANGUAGE_CUES)
+    ):
+        return index
+    if _is_first_name(token, words):
+        if token.sentence_start and token.key in words.everyday:
+            end = _surname_after(tokens, index + 1, words, allowed, text_between)
+            return end if end > index + 1 else index
+        return _rest_of_name(tokens, index + 1, words, allowed, text_between)
+    if token.capitalised and token.key in CAPITAL_INTERFIXES:
+        # "Van Dam belde", "De Vries komt": a capital interfix and a listed surname.
+        size = _interfix_at(tokens, index, words)
+        after = index + size
+        # A place may be a surname after an interfix ("belde Van Dam"), but not where a
+        # sentence starts with a preposition: "Van de Dam naar het station".
+        place = after in allowed and (
+            (token.sentence_start and token.key == "van") or allowed[after] > 1
+        )
+        if size and after < len(tokens) and not place and text_between(
+            after - 1, after
+        ) and tokens[after].capitalised and not _compound(tokens[after]) and (
+            tokens[after].key.split("-")[0] in words.interfix_surnames
+        ) and tokens[after].key not in words.everyday:
+            return after + 1
+        return index
+    possessive = _possessive(token, words)
+    if possessive:
+        return index + 1
+    if not token.capitalised or token.key in words.words or _compound(token):
+        return index
+    if previous is not None and previous.key in RELATIONS and not token.sentence_start and (
+        len(token.key) > 1
+    ) and _Between(tokens).relation(index - 1, index):
+        # "zoon Shurendy", "De zoon, Mohammed, komt".
+        return _rest_of_name(tokens, index + 1, words, allowed, text_between)
+    if not token.sentence_start and token.key in words.surnames and "-" not in token.key and (
+        token.key not in words.common or _follows_name_cue(tokens, index)
+    ):
+        return index + 1
+    # "Tesfay Ghebremedhin", "Budi Santoso": two capitalised words no list knows.
+    following = index + 1
+    if following < len(tokens) and following not in allowed and text_between(index, following) and (
+        # Given names are short; "Vrijwilligerscentrale Merwezicht" is an organisation.
+        2 < len(token.key) <= _LONGEST_GIVEN_NAME and _unknown(tokens[following], words)
+        and (token.key not in words.common or token.key in words.first_names)
+        and not tokens[following].sentence_start
+    ):
+        return following + 1
+    return index
+
+
+def is_thing(text: str, allow: Allowlist | None = None) -> bool:
+    """Whether a phrase is a place, organisation, method or disease: not a person."""
+    key = phrase_key(text)
+    return key in lexicon().not_personal or (allow is not None and key in allow)
+
+
+def _follows_name_cue(tokens: list[_Token], index: int) -> bool:
+    return index > 0 and tokens[index - 1].key in _NAME_CUES
+
+
+def _unknown(token: _Token, words: Lexicon) -> bool:
+    """A capitalised word that is no common word, name or listed thing: maybe a surname."""
+    return (
+        token.capitalised and len(token.key) > 2 and not _compound(token)
+        and token.key.split("-")[0] not in words.common and token.key not in words.words
+    )
+
+
+def _possessive(token: _Token, words: Lexicon) -> bool:
+    """'Ahmeds moeder', "Anna's zoon": a first name with a genitive s."""
+    if not token.capitalised or len(token.key) < 4:
+        return False
+    if token.key.endswith(("'s", "'")):
+        return token.key.rstrip("s").rstrip("'") in words.first_names
+    # A short name and an s are often a word: "Hui" and "huis".
+    return token.key.endswith("s") and len(token.key) > 4 and (
+        token.key[:-1] in words.first_names and token.key not in words.words
+    )
+
+
+class _Between:
+    """What stands between two tokens: one space joins the words of one name."""
+
+    def __init__(self, tokens: list[_Token]):
+        self.tokens = tokens
+
+    def __call__(self, left: int, right: int) -> bool:
+        return self.tokens[right].start - self.tokens[left].end == 1
+
+    def relation(self, left: int, right: int) -> bool:
+        gap = self.tokens[right].start - self.tokens[left].end
+        return 1 <= gap <= 2
+
+
+def _rest_of_name(tokens, index, words, allowed, between) -> int:
+    """Extend a name through more first names, interfixes and a surname."""
+    end = index
+    limit = min(len(tokens), index + _MAX_NAME_WORDS)
+    while end < limit and end not in allowed and between(end - 1, end):
+        token = tokens[end]
+        if _is_first_name(token, words):
+            end += 1
+            continue
+        closed = _surname_after(tokens, end, words, allowed, between)
+        return closed if closed > end else end
+    return end
+
+
+def _surname_after(tokens, index, words, allowed, between) -> int:
+    """The end of an (interfix and) surname starting at `index`, or `index` if none."""
+    if index >= len(tokens) or index in allowed or not between(index - 1, index):
+        return index
+    size = _interfix_at(tokens, index, words)
+    # An interfix written with a capital inside a name ("Anke Van der Meer") counts too.
+    after = index + size
+    # After an interfix a place may be a surname: "van Rijn", "van Gent".
+    if after >= len(tokens) or (after in allowed and (not size or allowed[after] > 1)) or (
+        size and not between(after - 1, after)
+    ):
+        return index
+    if tokens[after].sentence_start or not _is_surname(tokens[after], words, bool(size)):
+        return index
+    end = after + 1
+    # "van der Meer-de Jong": a double name whose second part stands after the hyphen.
+    if tokens[after].text.endswith(("-de", "-van", "-van der", "-ter", "-ten")) and (
+        end < len(tokens) and tokens[end].capitalised and between(end - 1, end)
+    ):
+        end += 1
+    return end
