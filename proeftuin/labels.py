@@ -71,6 +71,7 @@ RECORD_TYPE = {
     RecordType.measure_value: _l("Waarde van een meting"),
     RecordType.experiment: _l("Experiment"),
     RecordType.pilot: _l("Proeftuin"),
+    RecordType.application: _l("Aanmelding"),
 }
 
 CASE_STATUS = {

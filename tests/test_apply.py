@@ -15,6 +15,7 @@ from proeftuin.models import (
     PilotScale,
     PilotStatus,
     PilotStatusChange,
+    PrivacyConfirmation,
     Programme,
 )
 
@@ -411,3 +412,24 @@ def test_name_without_letters_still_gets_a_slug(client, make):
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.scalars(sa.select(Pilot.slug)).one() == "proeftuin"
+
+
+def test_personal_data_in_the_free_texts_is_shown_and_can_be_confirmed_but_not_stored(
+    client, make
+):
+    data = application(
+        make, theme="Mantelzorger Truus Bakker bij Zorggroep Verzonnen vroeg om hulp.",
+    )
+    response = client.post("/aanmelden", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="theme-finding-1"' in html and "Truus Bakker" in html
+    # The contact's name is asked for, the pilot's own organisation may be named.
+    assert "contact_name-finding" not in html and "Zorggroep Verzonnen</mark>" not in html
+    _assert_nothing_saved()
+
+    fingerprint = re.search(r'name="not_personal" value="([0-9a-f]{64})"', html).group(1)
+    response = client.post("/aanmelden", data={**data, "not_personal": fingerprint})
+    assert response.status_code == 303
+    assert _count(Pilot) == 1
+    assert _count(PrivacyConfirmation) == 0

@@ -22,6 +22,7 @@ from proeftuin.lessons.forms import LessonForm
 from proeftuin.measures.forms import ExperimentForm, MeasureForm, ValueForm
 from proeftuin.personal_data.guard import NotPersonalField
 from proeftuin.reuse.forms import ReuseForm
+from proeftuin.pilots.forms import ApplicationForm
 from proeftuin.workspace.forms import DirectionForm, OrganisationForm, ProfileForm
 from tests.test_authorization_matrix import (
     POST_DATA,
@@ -41,6 +42,7 @@ GUARDED = {
     "workspace.profile": (ProfileForm, "results", "coord"),
     "workspace.organisations": (OrganisationForm, "name", "coord"),
     "workspace.edit_organisation": (OrganisationForm, "name", "coord"),
+    "pilots.apply": (ApplicationForm, "theme", "anon"),
     "cases.new": (CaseForm, "situation", "coord"),
     "cases.edit": (CaseForm, "situation", "coord"),
     "lessons.new": (LessonForm, "body", "coord"),

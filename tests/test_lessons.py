@@ -726,6 +726,28 @@ def test_review_page_shows_the_lesson_beside_its_source_cases(client, make, logi
     assert len(viewed) == 1 and viewed[0].role == "facilitator"
 
 
+def test_review_page_shows_every_finding_in_the_public_text_confirmed_or_not(
+        client, make, login):
+    w = world(make)
+    lesson = make.lesson(w.pilot, w.member, status=LessonStatus.submitted,
+                         body="Mevrouw Jansen vertelde dat haar zoon Ahmed elke dag komt.")
+    key = guard.fingerprint_key()
+    named = scan("Mevrouw Jansen")[0]
+    db.session.add(PrivacyConfirmation(record_type="lesson", record_id=lesson.id,
+                                       kind="named_person", confirmed_by_id=w.member.id,
+                                       fingerprint=fingerprint(named, key=key)))
+    db.session.commit()
+    login(w.facilitator)
+    html = html_of(client.get(f"/begeleiding/lessen/{lesson.id}"))
+    section = html[html.index('id="persoonsgegevens"'):]
+    assert "<q>Mevrouw Jansen</q>. Door de schrijver bevestigd" in " ".join(section.split())
+    assert "<q>Ahmed</q>. <strong>Niet bevestigd.</strong>" in " ".join(section.split())
+
+    clean = make.lesson(w.pilot, w.member, status=LessonStatus.submitted)
+    html = html_of(client.get(f"/begeleiding/lessen/{clean.id}"))
+    assert "vond niets in de teksten die openbaar worden" in html
+
+
 @pytest.mark.parametrize("directions, questions, warning", [
     ((), (1,), "geen oplossingsrichting"),
     ((2,), (), "geen vraagstuk van de mantelzorger"),

@@ -111,3 +111,56 @@ def test_marked_text_escapes_and_marks_each_finding(ctx):
     assert html.count('<mark id="body-finding-') == 2
     assert '06-12345678<span class="visually-hidden">' in html
     assert "begin vondst 1, telefoonnummer" in html and "einde vondst 2" in html
+
+
+# --- what the writer may name, and what several writers confirmed (issue 17) ---
+
+
+def test_the_pilot_s_own_organisations_and_municipality_are_no_names(ctx, make):
+    pilot = make.pilot(municipality="Wessemveld")
+    pilot.organisations[0].name = "Huisartsenpraktijk Tesfay Ghebre"
+    other = make.pilot()
+    db.session.flush()
+    text = "Huisartsenpraktijk Tesfay Ghebre in Wessemveld bespreekt de casus."
+    assert not guard.check(_form(body=text), "lesson", pilot=pilot).blocking
+    # The same words in another pilot's text are asked about.
+    assert guard.check(_form(body=text), "lesson", pilot=other).blocking
+
+
+def test_a_finding_several_writers_confirmed_is_asked_about_no_more(ctx, make):
+    text = "Het buurthuis van Tesfay Ghebre is op dinsdag open."
+    key = guard.fingerprint_key()
+    (finding,) = [f for f in scan(text) if f.kind.value == "named_person"]
+    writers = [make.user() for _ in range(guard.SHARED_CONFIRMATIONS)]
+    for number, writer in enumerate(writers[:-1], start=1):
+        form = _form(body=text, not_personal=fingerprint(finding, key=key))
+        guard.record_confirmations(guard.check(form, "lesson", number), number, writer)
+    db.session.commit()
+    # Confirmed by fewer writers than it takes: still asked in another record.
+    assert guard.check(_form(body=text), "case_discussion", 99).blocking
+
+    form = _form(body=text, not_personal=fingerprint(finding, key=key))
+    guard.record_confirmations(guard.check(form, "lesson", 50), 50, writers[-1])
+    db.session.commit()
+    review = guard.check(_form(body=text), "case_discussion", 99)
+    assert not review.blocking and review.marks["body"][0].shared
+    # What others confirmed is not stored as this writer's confirmation.
+    guard.record_confirmations(review, 99, make.user())
+    assert db.session.scalar(db.select(db.func.count()).select_from(PrivacyConfirmation)) == 3
+
+
+def test_public_texts_show_every_finding_confirmed_or_not(ctx, make):
+    pilot = make.pilot()
+    key = guard.fingerprint_key()
+    (named,) = scan("Mevrouw Jansen")
+    db.session.add(PrivacyConfirmation(record_type="lesson", record_id=5, kind="named_person",
+                                       fingerprint=fingerprint(named, key=key)))
+    db.session.flush()
+    texts = guard.public_texts("lesson", 5, [
+        ("public-title", "Titel", "Een les over respijtzorg"),
+        ("public-body", "De les", "Mevrouw Jansen belde. Haar zoon Ahmed ook."),
+    ], pilot=pilot)
+    assert [t.marks for t in texts][0] == []
+    body = texts[1]
+    assert [(m.finding.text, m.confirmed) for m in body.marks] == [
+        ("Mevrouw Jansen", True), ("Ahmed", False)]

@@ -96,7 +96,7 @@ def _write(pilot: Pilot, form: forms.CaseForm, case: CaseDiscussion | None):
         valid = form.validate()
         # The guard reads what was posted even when another field still needs work, so
         # the writer learns everything that stands in the way at once.
-        review = guard.check(form, RecordType.case, case.id if case else None)
+        review = guard.check(form, RecordType.case, case.id if case else None, pilot=pilot)
         if "preview" in request.form:
             preview = True
         elif valid and not review.blocking:

@@ -224,3 +224,10 @@ class WithdrawForm(FlaskForm):
         if not (field.data or "").strip():
             raise ValidationError(_l("Geef een reden op: bij intrekken is die verplicht."))
 
+
+def public_texts(lesson) -> list[tuple[str, str, str]]:
+    """The lesson's texts that the library shows, as (id, label, text)."""
+    return [
+        (f"public-{name}", FIELD_LABELS[name], getattr(lesson, name) or "")
+        for name in ("title", "summary", "context", "body", "advice")
+    ]

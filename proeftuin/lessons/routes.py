@@ -103,7 +103,7 @@ def new(slug: str):
     review = None
     valid = form.validate_on_submit()
     if valid:
-        review = guard.check(form, RecordType.lesson)
+        review = guard.check(form, RecordType.lesson, pilot=pilot)
         if not review.blocking and not _is_preview():
             try:
                 lesson = services.create_lesson(pilot, forms.content_of(form), by=current_user,
@@ -143,7 +143,7 @@ def edit(slug: str, lesson_id: int):
     review = None
     valid = form.validate_on_submit()
     if valid:
-        review = guard.check(form, RecordType.lesson, lesson.id)
+        review = guard.check(form, RecordType.lesson, lesson.id, pilot=pilot)
         if not review.blocking and not _is_preview():
             try:
                 changed = services.update_lesson(lesson, forms.content_of(form),
@@ -254,8 +254,11 @@ def review(lesson_id: int):
     cases = lesson.source_cases if can_read_cases(current_user, lesson.pilot) else []
     if request.method == "GET":
         services.record_view(lesson, current_user, cases=cases)
+    public = guard.public_texts(RecordType.lesson, lesson.id, forms.public_texts(lesson),
+                                pilot=lesson.pilot)
     page = render_template("lessons/review.html", pilot=lesson.pilot, lesson=lesson, form=form,
-                           cases=cases, withdraw_form=forms.WithdrawForm(formdata=None))
+                           cases=cases, public=public,
+                           withdraw_form=forms.WithdrawForm(formdata=None))
     db.session.commit()
     return page
 

@@ -75,7 +75,8 @@ def index(slug: str):
 def _write_measure(pilot: Pilot, form: forms.MeasureForm, found: Measure | None):
     """Show the measure form; define the measure (or change `found`) once it is valid."""
     # Measures and their notes are written about the same visits and people as cases.
-    review = guard.check_if_valid(form, RecordType.measure, found.id if found else None)
+    review = guard.check_if_valid(form, RecordType.measure, found.id if found else None,
+                                  pilot=pilot)
     if guard.may_save(review):
         try:
             if found is None:
@@ -155,7 +156,7 @@ def record(slug: str, measure_id: int):
             data = {"month": month_text(today.replace(day=1))}
     form = forms.ValueForm(data=data, today=today)
     review = guard.check_if_valid(form, RecordType.measure_value,
-                                          lambda: _value_id(measure, form))
+                                  lambda: _value_id(measure, form), pilot=pilot)
     if guard.may_save(review):
         try:
             row, previous, changed = services.record_value(
@@ -212,7 +213,8 @@ def experiment(slug: str, experiment_id: int):
 
 def _write_experiment(pilot: Pilot, form: forms.ExperimentForm, found: Experiment | None):
     # An experiment's cycle is written about real visits and real people, like a case.
-    review = guard.check_if_valid(form, RecordType.experiment, found.id if found else None)
+    review = guard.check_if_valid(form, RecordType.experiment, found.id if found else None,
+                                  pilot=pilot)
     if guard.may_save(review):
         try:
             if found is None:

@@ -46,6 +46,8 @@ class RecordType(enum.StrEnum):
     experiment = "experiment"
     #: a pilot's public texts: its profile, and its task and desired outcome per direction
     pilot = "pilot"
+    #: an application's free texts: scanned, but its writer cannot store a confirmation
+    application = "application"
 
 
 class AuditEvent(db.Model):

@@ -22,6 +22,8 @@ class PrivacyConfirmation(db.Model):
     __tablename__ = "privacy_confirmation"
     __table_args__ = (
         sa.UniqueConstraint("record_type", "record_id", "fingerprint"),
+        # The guard asks which of a text's findings several writers confirmed anywhere.
+        sa.Index("ix_privacy_confirmation_fingerprint", "fingerprint", "confirmed_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from proeftuin.personal_data import names
+from proeftuin.personal_data.lexicon import STREET_SUFFIXES
 
 
 class Kind(enum.StrEnum):
@@ -145,11 +146,6 @@ _POSTCODE_NUMBER = re.compile(
 _ROAD_TO_PLACE = re.compile(
     r"(?<![^\W\d_])[A-Z][a-zà-ÿ]{0,30}(?:steenweg|weg|baan|straat|dreef|laan)"
     r"\ (?:op|naar|van)\ [A-Z][a-zà-ÿ'’\-]{1,40}\ " + _HOUSE_NUMBER
-)
-_STREET_SUFFIXES = (
-    "straat", "laan", "weg", "plein", "gracht", "kade", "kaai", "singel", "dijk", "dreef",
-    "lei", "baan", "hof", "markt", "steeg", "wal", "ring", "vest", "veste", "boulevard",
-    "allee", "plantsoen", "erf", "hoek", "pad", "veld", "steenweg",
 )
 _STREET_ADDRESS = re.compile(
     # A street may start with more words: "Grote Markt", "Jan van Galenstraat".
@@ -411,11 +407,12 @@ def _is_phone_number(body: str, country: str | None, area: str | None) -> bool:
 def _is_street_address(match: re.Match) -> bool:
     """Tell whether a capitalised word ending like a street, and a number, make an address."""
     street = match.group("street").lower()
-    if not street.endswith(_STREET_SUFFIXES):
+    if not street.endswith(STREET_SUFFIXES):
         return False
     number = match.group("number")
-    # A four-digit number after a street word is more often a year than a house number.
-    return len(_digits(number)) < 4 or bool(match.group("postcode"))
+    # A four-digit number after a street word is more often a year than a house number
+    # ("Arbeidsmarkt 2026"); the street list knows the real streets among them.
+    return _groups(number)[0] < 4 or bool(match.group("postcode"))
 
 
 def _is_birth_date(text: str, match: re.Match, today: dt.date) -> bool:

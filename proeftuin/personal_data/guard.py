@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,12 +25,16 @@ from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from proeftuin import reference
 from proeftuin.extensions import db
-from proeftuin.models import PrivacyConfirmation, User
-from proeftuin.personal_data import detection
+from proeftuin.models import PilotOrganisation, PrivacyConfirmation, Programme, User
+from proeftuin.personal_data import detection, names
 
 #: a fingerprint is 64 hex digits; more boxes than this in one post is not a person typing
 MAX_CONFIRMATIONS = 200
+#: a finding this many writers confirmed as 'not personal data', in any record, is asked about
+#: no more: a local organisation or a place the lists do not know
+SHARED_CONFIRMATIONS = 3
 
 
 def fingerprint_key() -> bytes:
@@ -64,10 +69,12 @@ class Mark:
     ticked: bool
     #: the id of the checkbox that confirms it, unique on the page
     box_id: str
+    #: confirmed as not personal by several writers elsewhere
+    shared: bool = False
 
     @property
     def confirmed(self) -> bool:
-        return self.stored or self.ticked
+        return self.stored or self.ticked or self.shared
 
 
 @dataclass
@@ -83,7 +90,8 @@ class Review:
         return any(not m.confirmed for marks in self.marks.values() for m in marks)
 
     def confirmed_marks(self) -> list[Mark]:
-        return [m for marks in self.marks.values() for m in marks if m.confirmed]
+        """What this writer confirmed: ticked now or stored before, not what others did."""
+        return [m for marks in self.marks.values() for m in marks if m.stored or m.ticked]
 
     def for_field(self, form_field: Field) -> list[Mark]:
         return self.marks.get(form_field.id, [])
@@ -120,23 +128,61 @@ def confirmed_fingerprints(record_type: str, record_id: int | None) -> set[str]:
     ))
 
 
-def check(form, record_type: str, record_id: int | None = None) -> Review:
-    """Scan the form's free text; add an error to every field with unconfirmed findings."""
-    key = fingerprint_key()
+def allowlist(pilot=None, also: Iterable[str] = ()) -> names.Allowlist:
+    """What the writer may name: regions, the framework's words, the programmes, and the
+    pilot's own name, municipality and organisations (two queries)."""
+    phrases = [*_reference_phrases(), *also]
+    phrases += db.session.scalars(sa.select(Programme.name))
+    if pilot is not None:
+        phrases += [pilot.name, pilot.municipality]
+        phrases += db.session.scalars(
+            sa.select(PilotOrganisation.name).where(PilotOrganisation.pilot_id == pilot.id)
+        )
+    return names.Allowlist.of(phrases)
+
+
+@cache
+def _reference_phrases() -> tuple[str, ...]:
+    data = reference.framework()
+    phrases = [name for names_ in data["regions"].values() for name in names_]
+    for group in data.values():
+        if isinstance(group, list):
+            phrases += [item[lang] for item in group for lang in ("nl", "en") if item.get(lang)]
+    return tuple(phrases)
+
+
+def shared_confirmations(fingerprints: Iterable[str]) -> set[str]:
+    """The fingerprints that several writers confirmed as not personal data, anywhere."""
+    fingerprints = set(fingerprints)
+    if not fingerprints:
+        return set()
+    return set(db.session.scalars(
+        sa.select(PrivacyConfirmation.fingerprint)
+        .where(PrivacyConfirmation.fingerprint.in_(fingerprints))
+        .group_by(PrivacyConfirmation.fingerprint)
+        .having(sa.func.count(sa.distinct(PrivacyConfirmation.confirmed_by_id))
+                >= SHARED_CONFIRMATIONS)
+    ))
+
+
+def check(form, record_type: str, record_id: int | None = None, *, pilot=None,
+          only: Iterable[str] | None = None, also_allowed: Iterable[str] = ()) -> Review:
+    """Scan the form's free text; add an error to every field with unconfirmed findings.
+
+    `pilot` lets the writer name the pilot's own organisations and municipality; `only` limits
+    the scan to these field names (a form that asks for a contact's name on purpose);
+    `also_allowed` adds phrases of the form itself, such as the organisations it lists.
+    """
     confirmed = confirmed_fingerprints(record_type, record_id)
     ticked = set(form.not_personal.data or ()) if hasattr(form, "not_personal") else set()
     review = Review(record_type)
-    for form_field in text_fields(form):
-        findings = detection.scan(form_field.data or "")
-        if not findings:
-            continue
-        marks = []
-        for number, finding in enumerate(findings, start=1):
-            print_ = detection.fingerprint(finding, key=key)
-            marks.append(Mark(finding, print_, stored=print_ in confirmed,
-                              ticked=print_ in ticked, box_id=f"{form_field.id}-finding-{number}"))
-        review.marks[form_field.id] = marks
-        open_ = [m for m in marks if not m.confirmed]
+    fields = [f for f in text_fields(form) if only is None or f.name in only]
+    review.marks = _marks(
+        {f.id: f.data or "" for f in fields}, confirmed, ticked,
+        lambda: allowlist(pilot, also_allowed),
+    )
+    for form_field in fields:
+        open_ = [m for m in review.for_field(form_field) if not m.confirmed]
         if open_:
             kinds = ", ".join(dict.fromkeys(str(m.finding.label) for m in open_))
             form_field.errors = [*form_field.errors, _l(
@@ -146,14 +192,64 @@ def check(form, record_type: str, record_id: int | None = None) -> Review:
     return review
 
 
-def check_if_valid(form, record_type: str, record_id=None) -> Review | None:
+def _marks(texts: dict[str, str], confirmed: set[str], ticked: set[str],
+           make_allowlist: Callable[[], names.Allowlist]) -> dict[str, list[Mark]]:
+    """Scan texts by id; return the marks of those with findings, with their confirmations."""
+    key = fingerprint_key()
+    found = {text_id: detection.scan(text) for text_id, text in texts.items()}
+    if any(found.values()):
+        # The allowlist costs two queries: only texts with findings pay for it.
+        allow = make_allowlist()
+        found = {text_id: detection.scan(texts[text_id], allow=allow) if findings else []
+                 for text_id, findings in found.items()}
+    prints = {
+        id(finding): detection.fingerprint(finding, key=key)
+        for findings in found.values() for finding in findings
+    }
+    shared = shared_confirmations(prints.values())
+    marks = {}
+    for text_id, findings in found.items():
+        if findings:
+            marks[text_id] = [
+                Mark(finding, prints[id(finding)], stored=prints[id(finding)] in confirmed,
+                     ticked=prints[id(finding)] in ticked, box_id=f"{text_id}-finding-{number}",
+                     shared=prints[id(finding)] in shared)
+                for number, finding in enumerate(findings, start=1)
+            ]
+    return marks
+
+
+@dataclass
+class PublicText:
+    """One text of a record that will be public, with everything the guard finds in it."""
+
+    id: str
+    label: str
+    text: str
+    marks: list[Mark]
+
+
+def public_texts(record_type: str, record_id: int, texts: Iterable[tuple[str, str, str]],
+                 pilot=None) -> list[PublicText]:
+    """Every finding in a record's public texts, confirmed or not: what a reviewer reads
+    before publishing. `texts` are (id, label, text)."""
+    texts = [(text_id, label, text or "") for text_id, label, text in texts]
+    marks = _marks({text_id: text for text_id, _label, text in texts},
+                   confirmed_fingerprints(record_type, record_id), set(),
+                   lambda: allowlist(pilot))
+    return [PublicText(text_id, label, text, marks.get(text_id, []))
+            for text_id, label, text in texts]
+
+
+def check_if_valid(form, record_type: str, record_id=None, **options) -> Review | None:
     """Validate a posted form, then `check` it; None when no valid form was posted.
 
     `record_id` may be a function, for a record that validation finds (a month's value).
     """
     if not form.validate_on_submit():
         return None
-    return check(form, record_type, record_id() if callable(record_id) else record_id)
+    return check(form, record_type, record_id() if callable(record_id) else record_id,
+                 **options)
 
 
 def may_save(review: Review | None) -> bool:

@@ -39,6 +39,13 @@ buurman vriend vriendin partner echtgenoot echtgenote weduwe weduwnaar kleinzoon
 kleindochter schoonzoon schoondochter huisarts wijkverpleegkundige casemanager
 """
 
+#: how Dutch and Flemish street names end: "Kerkstraat", "Steenweg", "Vinkenhof"
+STREET_SUFFIXES = (
+    "straat", "laan", "weg", "plein", "gracht", "kade", "kaai", "singel", "dijk", "dreef",
+    "lei", "baan", "hof", "markt", "steeg", "wal", "ring", "vest", "veste", "boulevard",
+    "allee", "plantsoen", "erf", "hoek", "pad", "veld", "steenweg",
+)
+
 #: words before a name that say who someone is: "zoon Mohammed", "huisarts Verhoeven"
 RELATIONS = frozenset("""
 zoon zonen dochter dochters broer broers zus zussen zuster moeder vader man vrouw echtgenoot
@@ -93,9 +100,9 @@ class Lexicon:
     common: frozenset[str]
     #: places, regions, organisations, methods and diseases: word tuples
     not_personal: frozenset[tuple[str, ...]]
-    #: street names as word tuples: ("achter", "de", "kerk")
-    streets: frozenset[tuple[str, ...]]
-    #: the longest phrase in not_personal or streets, in words
+    #: street names, their folded words joined by spaces: "achter de kerk", "erasmusweg"
+    streets: frozenset[str]
+    #: the longest phrase in not_personal, in words
     longest_phrase: int
 
 
@@ -169,10 +176,10 @@ def lexicon() -> Lexicon:
     # must still be found when a person bears it; the place list is used only as a phrase.
     not_personal = frozenset((places | eponyms | own) - {()})
     streets = frozenset(
-        key for item in _lines(root / "locations/lst_street/items.txt")
-        if len(key := phrase_key(item)) > 0
+        " ".join(key) for item in _lines(root / "locations/lst_street/items.txt")
+        if (key := phrase_key(item))
     )
-    longest = max(len(p) for p in (*not_personal, *streets))
+    longest = max(len(p) for p in not_personal)
     return Lexicon(
         first_names=frozenset(first_names - {fold(w) for w in RELATIONS}),
         surnames=frozenset(surnames - words),

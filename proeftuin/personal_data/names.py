@@ -141,7 +141,7 @@ def streets(text: str) -> Iterator[tuple[int, int]]:
         if not tokens[index].capitalised and tokens[index].key not in ("'t", "de", "het"):
             continue
         for length in range(min(6, len(tokens) - index), 0, -1):
-            key = tuple(t.key for t in tokens[index:index + length])
+            key = " ".join(t.key for t in tokens[index:index + length])
             if key in words.streets and _joined(text, tokens[index:index + length]):
                 yield tokens[index].start, tokens[index + length - 1].end
                 break

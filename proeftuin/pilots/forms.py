@@ -57,6 +57,7 @@ from proeftuin.forms import (
 )
 from proeftuin.labels import PILOT_STATUS
 from proeftuin.models import PUBLIC_STATUSES, PilotStatus
+from proeftuin.personal_data.guard import NotPersonalField
 from proeftuin.pilots import queries
 from proeftuin.pilots.queries import PilotFilter
 
@@ -199,6 +200,8 @@ class ApplicationForm(FlaskForm):
         ],
         filters=[clean_line],
     )
+    #: findings in the theme and ambition the writer ticked; checked again on every post
+    not_personal = NotPersonalField()
     consent = BooleanField(
         _l("Ik geef toestemming om de contactgegevens te bewaren voor de afhandeling van deze aanmelding"),
         description=_l("Alleen de begeleiders van het programma zien ze; ze verschijnen nooit op een openbare pagina."),
@@ -217,6 +220,11 @@ class ApplicationForm(FlaskForm):
         self.target_groups.choices = target_group_choices()
         self.questions.choices = question_choices()
         self.directions.choices = direction_choices()
+
+    def own_names(self) -> list[str]:
+        """The pilot's name, municipality and organisations: no personal data in its texts."""
+        rows = [row.form.name.data for row in self.organisations.entries]
+        return [text for text in (self.name.data, self.municipality.data, *rows) if text]
 
     def validate_organisations(self, field):
         """At least one organisation takes part."""

@@ -18,7 +18,9 @@ from flask_login import current_user
 
 from proeftuin.caching import page_cache
 from proeftuin.extensions import db, limiter
+from proeftuin.models import RecordType
 from proeftuin.permissions import can_view_public_profile
+from proeftuin.personal_data import guard
 from proeftuin.pilots import queries, services
 from proeftuin.pilots.forms import ApplicationForm, PilotFilterForm
 
@@ -57,12 +59,20 @@ def show(slug: str):
                            lessons=queries.published_lessons(pilot))
 
 
+#: the application's free texts, which a profile shows once the pilot is selected
+GUARDED_APPLICATION_FIELDS = ("theme", "ambition")
+
+
 @bp.route("/aanmelden", methods=["GET", "POST"])
 @limiter.limit(_apply_limit, methods=["POST"])
 def apply():
     """Apply to become a pilot of a programme."""
     form = ApplicationForm()
-    if form.validate_on_submit():
+    # Theme and ambition may become public: scanned like a lesson, though nothing is stored
+    # of the writer's confirmations (there is no record, and no account, to keep them for).
+    review = guard.check_if_valid(form, RecordType.application, only=GUARDED_APPLICATION_FIELDS,
+                                  also_allowed=form.own_names())
+    if guard.may_save(review):
         try:
             services.submit_application(form.data)
             db.session.commit()
@@ -73,7 +83,7 @@ def apply():
             flash(_("Uw aanmelding kon niet worden opgeslagen. Controleer de gegevens en probeer het opnieuw."), "error")
         else:
             return redirect(url_for("pilots.applied"), code=303)
-    return render_template("pilots/apply.html", form=form)
+    return render_template("pilots/apply.html", form=form, review=review)
 
 
 @bp.get("/aanmelden/bedankt")

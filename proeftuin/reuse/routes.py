@@ -49,7 +49,7 @@ def report(lesson_id: int):
     form = forms.ReuseForm(pilots=pilots)
     if not form.is_submitted() and len(pilots) == 1:
         form.pilot.data = pilots[0].id
-    review = guard.check_if_valid(form, RecordType.reuse)
+    review = guard.check_if_valid(form, RecordType.reuse, pilot=_reporting_pilot(pilots, form))
     if guard.may_save(review):
         chosen = next(pilot for pilot in pilots if pilot.id == form.pilot.data)
         try:
@@ -63,6 +63,11 @@ def report(lesson_id: int):
             return redirect(public_lesson_url(revision, _anchor="hergebruik"), code=303)
     return render_template("reuse/report.html", lesson=lesson, revision=revision,
                            pilot=lesson.pilot, form=form, review=review)
+
+
+def _reporting_pilot(pilots, form):
+    """The pilot the report is for, once chosen: its organisations are no personal data."""
+    return next((pilot for pilot in pilots if pilot.id == form.pilot.data), None)
 
 
 def load_for_moderation(reuse_id: int, for_update: bool = False) -> LessonReuse:

@@ -132,7 +132,7 @@ def direction(slug: str, number: int):
         abort(404)
     form = forms.DirectionForm(obj=pilot_direction if request.method == "GET" else None)
     # Published on the profile once the pilot is selected: guarded like a lesson.
-    review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
+    review = guard.check_if_valid(form, RecordType.pilot, pilot.id, pilot=pilot)
     if guard.may_save(review):
         services.update_direction(pilot_direction, form.task.data, form.desired_outcome.data,
                                   by=current_user, review=review)
@@ -161,7 +161,8 @@ def profile(slug: str):
         form = forms.ProfileForm(
             data=forms.profile_data(pilot) if request.method == "GET" else None
         )
-        review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
+        review = guard.check_if_valid(form, RecordType.pilot, pilot.id, pilot=pilot,
+                                      also_allowed=own_names(form))
         if guard.may_save(review):
             services.update_profile(
                 pilot,
@@ -247,8 +248,17 @@ def _check_rows_form(rows: _EditableRows, form, pilot) -> tuple[bool, Review | N
         return False, None
     if not rows.guarded:
         return form.validate_on_submit(), None
-    review = guard.check_if_valid(form, RecordType.pilot, pilot.id)
+    # An organisation's name is what the form asks for: a person's name in it is the
+    # organisation's ("Huisartsenpraktijk Jansen"), while a phone number still is not.
+    review = guard.check_if_valid(form, RecordType.pilot, pilot.id, pilot=pilot,
+                                  also_allowed=own_names(form))
     return guard.may_save(review), review
+
+
+def own_names(form) -> list[str]:
+    """The names a form gives the pilot and its organisations: no personal data there."""
+    return [field.data for name in ("name", "municipality")
+            if (field := getattr(form, name, None)) is not None and isinstance(field.data, str)]
 
 
 def _rows_values(rows: _EditableRows, form, review: Review | None) -> dict:
