@@ -31,7 +31,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import load, probe
+from bench import guard, load, probe
 from bench.pages import (
     CASES,
     LESSONS,
@@ -237,13 +237,18 @@ def table(outcome: Outcome) -> list[str]:
     return rows + [""]
 
 
-def write_docs(outcomes: list[Outcome], scale: float, seconds: int) -> None:
+def write_docs(outcomes: list[Outcome], scale: float, seconds: int,
+               guard_figures: guard.GuardFigures) -> None:
     block = [START, "", *machine(),
              f"- Data: {round(PILOTS * scale):,} pilots, {round(CASES * scale):,} case "
              f"discussions, {round(LESSONS * scale):,} published lessons; each page loaded "
              f"for {seconds} s over {WORKERS} connections after a 2 s warm-up", ""]
     for outcome in outcomes:
         block += table(outcome)
+    block += ["### The personal-data guard", "", "| Figure | Target | Met |", "|---|---|---|"]
+    block += [f"| {figure} | {target} | {'yes' if met else '**no**'} |"
+              for figure, target, met in guard_figures.lines()]
+    block += ["", guard_figures.text(), ""]
     block.append(END)
     text = DOCS.read_text() if DOCS.exists() else f"# Performance\n\n{START}\n{END}\n"
     before, rest = text.split(START, 1)
@@ -271,15 +276,22 @@ def main() -> int:
         url = _pg_url(os.environ["BENCH_DATABASE_URL"])
         outcomes.append(measure("PostgreSQL", url, args.scale, args.seconds, generate=True))
 
+    print("== the personal-data guard", flush=True)
+    guard_figures = guard.measure()
     print()
     for outcome in outcomes:
         print(f"== {outcome.database}")
         for figure, target, met in outcome.lines:
             print(f"   {'ok  ' if met else 'MISS'} {figure}  (target {target})")
+    print("== the personal-data guard")
+    for figure, target, met in guard_figures.lines():
+        print(f"   {'ok  ' if met else 'MISS'} {figure}  (target {target})")
+    print(f"   {guard_figures.text()}")
     if not args.no_docs:
-        write_docs(outcomes, args.scale, args.seconds)
+        write_docs(outcomes, args.scale, args.seconds, guard_figures)
         print(f"\nWritten to {DOCS.relative_to(ROOT)}")
-    missed = sum(not met for outcome in outcomes for _, _, met in outcome.lines)
+    missed = sum(not met for outcome in outcomes for _, _, met in outcome.lines) + sum(
+        not met for _, _, met in guard_figures.lines())
     print(f"{missed} target(s) missed" if missed else "Every target met")
     return 0
 

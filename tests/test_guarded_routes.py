@@ -21,8 +21,8 @@ from proeftuin.cases.forms import CaseForm
 from proeftuin.lessons.forms import LessonForm
 from proeftuin.measures.forms import ExperimentForm, MeasureForm, ValueForm
 from proeftuin.personal_data.guard import NotPersonalField
-from proeftuin.reuse.forms import ReuseForm
 from proeftuin.pilots.forms import ApplicationForm
+from proeftuin.reuse.forms import ReuseForm
 from proeftuin.workspace.forms import DirectionForm, OrganisationForm, ProfileForm
 from tests.test_authorization_matrix import (
     POST_DATA,
