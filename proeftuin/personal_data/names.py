@@ -58,6 +58,24 @@ _LANGUAGE_CUES = frozenset(
 _LONGEST_GIVEN_NAME = 12
 #: verbs of speaking and prepositions after which a capitalised surname is a person
 _NAME_CUES = frozenset("volgens met bij van voor door aan zei zegt belde vroeg".split())
+#: words that start an organisation's name: the capitalised words after one are its name
+#: ("Zorgcentrum De Linde", "Proeftuin Dorhorst", "Huisartsenpraktijk Wessels")
+_ORGANISATION_HEADS = frozenset("""
+stichting zorggroep zorgcentrum woonzorgcentrum zorgorganisatie huisartsenpraktijk praktijk
+gezondheidscentrum apotheek ziekenhuis verpleeghuis hospice dagbesteding dagcentrum buurthuis
+wijkcentrum ontmoetingscentrum zorgboerderij proeftuin proeftuinen wijkteam buurtteam
+gemeente thuiszorg thuiszorgorganisatie welzijn welzijnsorganisatie vrijwilligerscentrale
+steunpunt mantelzorgsteunpunt mantelzorgpunt vereniging netwerk coöperatie cooperatie
+woningcorporatie woonstichting zorgkantoor ggz-instelling revalidatiecentrum kerk moskee
+parochie school basisschool bibliotheek
+""".split())
+#: the longest organisation name after its head word, in words
+_ORGANISATION_WORDS = 4
+#: words after a sentence's first word that make it a verb, not a name: "Hang het op"
+_OBJECTS = frozenset(
+    "het een ze hem hen u je dit dat die deze er eens even niet nooit altijd samen zelf "
+    "vooral ook dan zo".split()
+)
 #: words that join two names in a list: "Gilberte en Roger", "Lieve, Staf"
 _JOINERS = frozenset("en of & ,".split())
 
@@ -173,7 +191,7 @@ def _allowed(tokens: list[_Token], words: Lexicon, allow: Allowlist | None) -> d
     longest = max(words.longest_phrase, allow.longest if allow else 0)
     allowed: dict[int, int] = {}
     for index, token in enumerate(tokens):
-        if token.initials:
+        if token.initials or index in allowed:
             continue
         previous = tokens[index - 1].key if index else ""
         if previous in _EPONYM_CUES or (
@@ -182,6 +200,19 @@ def _allowed(tokens: list[_Token], words: Lexicon, allow: Allowlist | None) -> d
             # "de ziekte van Parkinson", "methode Jonas": an eponym, not a person.
             allowed[index] = 1
             continue
+        if token.key in _ORGANISATION_HEADS and index + 1 < len(tokens) and (
+            tokens[index + 1].capitalised
+        ):
+            after = index + 1
+            while after < min(len(tokens), index + 1 + _ORGANISATION_WORDS) and (
+                tokens[after].capitalised or tokens[after].key in ("de", "het", "'t", "van")
+            ) and tokens[after].start - tokens[after - 1].end == 1:
+                after += 1
+            while after > index + 1 and not tokens[after - 1].capitalised:
+                after -= 1
+            if after > index + 1:
+                allowed.update(dict.fromkeys(range(index, after), after - index))
+                continue
         for length in range(min(longest, len(tokens) - index), 0, -1):
             key = tuple(t.key for t in tokens[index:index + length])
             if key in words.not_personal or (allow is not None and key in allow):
@@ -239,6 +270,12 @@ def _name_at(tokens: list[_Token], index: int, words: Lexicon, allowed: dict[int
     ):
         return index
     if _is_first_name(token, words):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.sentence_start and token.key in words.common and following is not None and (
+            following.key in _OBJECTS and text_between(index, index + 1)
+        ):
+            # "Hang het op een vaste plek": a verb that is also a name starts an instruction.
+            return index
         if token.sentence_start and token.key in words.everyday:
             end = _surname_after(tokens, index + 1, words, allowed, text_between)
             return end if end > index + 1 else index
