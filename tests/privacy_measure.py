@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from tests import privacy_corpus, privacy_heldout
+from tests import privacy_corpus, privacy_heldout, privacy_unseen
 
 KINDS = (
     "named_person", "bsn", "national_number", "phone", "email", "postcode_address", "birth_date",
@@ -71,10 +71,10 @@ def existing_samples() -> list[Sample]:
     return samples + [Sample(text, ()) for text in privacy_corpus.NEGATIVES]
 
 
-def heldout_samples() -> list[Sample]:
-    """The held-out corpus: any number of [[kind:text]] marks per sentence."""
+def heldout_samples(corpus=privacy_heldout) -> list[Sample]:
+    """A held-out corpus: any number of [[kind:text]] marks per sentence."""
     samples = []
-    for snippet in privacy_heldout.POSITIVES:
+    for snippet in corpus.POSITIVES:
         parts, marks, position = [], [], 0
         for match in _HELDOUT_MARK.finditer(snippet):
             parts.append(snippet[position:match.start()])
@@ -85,7 +85,12 @@ def heldout_samples() -> list[Sample]:
             position = match.end()
         parts.append(snippet[position:])
         samples.append(Sample("".join(parts), tuple(marks)))
-    return samples + [Sample(text, ()) for text in privacy_heldout.NEGATIVES]
+    return samples + [Sample(text, ()) for text in corpus.NEGATIVES]
+
+
+def unseen_samples() -> list[Sample]:
+    """The corpus written after the scanner was finished: measured, never tuned to."""
+    return heldout_samples(privacy_unseen)
 
 
 def measure(

@@ -62,6 +62,10 @@ def corpus_results():
     }
     report(*results["existing"].lines("privacy corpus (written with the first scanner)"))
     report(*results["heldout"].lines("privacy corpus (held out, written without the scanner)"))
+    # Written after the scanner was finished and never tuned to: printed, not asserted, as
+    # the estimate of how the guard does on text nobody has seen (docs/privacy.md).
+    unseen = privacy_measure.measure(privacy_measure.unseen_samples(), _scan)
+    report(*unseen.lines("privacy corpus (unseen, written after the scanner)"))
     return results
 
 
@@ -344,9 +348,10 @@ def test_streets_with_a_house_number_and_no_postcode_are_addresses(written):
     "written",
     ["+32 470 12 34 56", "0470/12.34.56", "0470 12 34 56", "0470/123.456", "04 70 12 34 56",
      "+32 (0)470 12 34 56", "0032 470 123 456", "+32470123456", "09/233.44.55", "02 123 45 67",
-     "06 – 12345678", "(0578) 61 24 35", "+599 9 736 2418"],
+     "06 – 12345678", "(0578) 61 24 35", "+599 9 736 2418", "043 367 21 90"],
 )
 def test_belgian_numbers_in_every_usual_grouping_and_family_abroad_are_phone_numbers(written):
+    # Also Dutch area codes that begin like a Belgian mobile: 040 Eindhoven, 043 Maastricht.
     (finding,) = scan(f"Bereikbaar op {written} na vijf uur.", today=TODAY)
     assert finding.kind is Kind.phone
     assert finding.text == written
@@ -366,6 +371,23 @@ def test_belgian_numbers_in_every_usual_grouping_and_family_abroad_are_phone_num
 def test_an_old_date_is_a_birth_unless_it_is_another_event(text, is_birth):
     kinds = [f.kind for f in scan(text, today=TODAY)]
     assert (Kind.birth_date in kinds) is is_birth
+
+
+@pytest.mark.parametrize("written", ["51 01 30 199 76", "61.02.11/150-39", "510130 199 76"])
+def test_national_numbers_written_with_spaces_or_slashes_are_found(written):
+    digits = re.sub(r"\D", "", written)
+    assert detection.national_number_is_valid(digits)
+    (finding,) = scan(f"Rijksregisternummer {written} staat op de kaart.", today=TODAY)
+    assert finding.kind is Kind.national_number and finding.text == written
+
+
+def test_a_belgian_enterprise_number_is_no_phone_number():
+    assert scan("Ondernemingsnummer 0412.345.678 staat op de factuur.", today=TODAY) == []
+
+
+def test_a_street_with_a_title_in_its_name_is_an_address_not_a_name():
+    (finding,) = scan("Ze woont op Dr. Schaepmanstraat 4 in Zwolle.", today=TODAY)
+    assert finding.kind is Kind.postcode_address and finding.text == "Schaepmanstraat 4"
 
 
 # --- the API around findings ---

@@ -116,7 +116,7 @@ _BSN_CUE = re.compile(r"(?i:bsn|burgerservice|sofi)")
 
 _NATIONAL_NUMBER = re.compile(
     _NOT_BEFORE_NUMBER
-    + r"\d\d\.?\d\d\.?\d\d(?:\ ?[-.]\ ?|\ )?\d{3}(?:[-.]|\ )?\d\d"
+    + r"\d\d[.\ ]?\d\d[.\ ]?\d\d(?:\ ?[-./]\ ?|\ )?\d{3}(?:[-./]|\ )?\d\d"
     + _NOT_AFTER_NUMBER
 )
 
@@ -127,6 +127,9 @@ _PHONE = re.compile(
     + r"(?P<body>\d(?:" + _SEP + r"?\d){5,10})"
     + _NOT_AFTER_NUMBER
 )
+
+# A Belgian enterprise number (KBO, VAT) is written 0412.345.678: an organisation's, no phone.
+_ENTERPRISE_NUMBER = re.compile(r"0\d{3}\.\d{3}\.\d{3}")
 
 _EMAIL = re.compile(
     r"(?<![\w.%+\-])[\w.%+\-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}"
@@ -366,6 +369,8 @@ def _phone_end(match: re.Match) -> int:
     are tried too, dropping whole groups from the end.
     """
     body = match.group("body")
+    if not match.group("prefix") and _ENTERPRISE_NUMBER.fullmatch(body):
+        return 0
     cuts = [m.start() for m in re.finditer(_SEP, body)]
     for end in [len(body), *reversed(cuts)]:
         if _is_phone_number(body[:end], match.group("country"), match.group("area")):
@@ -384,8 +389,9 @@ def _is_phone_number(body: str, country: str | None, area: str | None) -> bool:
         national = digits
     else:
         return False
+    # 04x is Eindhoven, Maastricht or Heerlen in the Netherlands, a mobile in Belgium.
     dutch = len(national) == 10 and (
-        national[1] in "123567" or national[:3] in ("084", "085", "087", "088")
+        national[1] in "1234567" or national[:3] in ("084", "085", "087", "088")
     )
     belgian_mobile = len(national) == 10 and national[:3] in ("045", "046", "047", "048", "049")
     # Belgian landlines; 070 and 078 are shared numbers, 0800 and 090x services.

@@ -34,6 +34,7 @@ _TOKEN = re.compile(
     r"(?P<initials>(?<![^\W\d_])(?:[A-Z][a-z]?\.[\ ]?){1,4}(?=[\ ]?[^\W\d_]))"
     r"|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
 )
+_NUMBER_AFTER = re.compile(r"\ \d")
 _SENTENCE_END = re.compile(r"[.!?:;\n•*\-–—\"“(]\s*$")
 #: words that introduce a disease, syndrome, scale or method named after a person
 _EPONYM_CUES = frozenset(
@@ -90,6 +91,8 @@ class _Token:
     key: str
     #: the token starts a sentence, a line or a list item
     sentence_start: bool
+    #: a number follows after a space, as a house number follows a street
+    number_after: bool = False
 
     @property
     def capitalised(self) -> bool:
@@ -174,8 +177,9 @@ def _tokenise(text: str) -> list[_Token]:
             tokens and tokens[-1].initials and tokens[-1].end >= match.start() - 1
         )
         key = fold(raw.replace(".", "").replace(" ", "")) if match.group("initials") else fold(raw)
-        tokens.append(_Token(raw, match.start(), match.start() + len(raw),
-                             bool(match.group("initials")), key, start_of_sentence))
+        end = match.start() + len(raw)
+        tokens.append(_Token(raw, match.start(), end, bool(match.group("initials")), key,
+                             start_of_sentence, _NUMBER_AFTER.match(text, end) is not None))
     return tokens
 
 
@@ -393,6 +397,9 @@ def _surname_after(tokens, index, words, allowed, between) -> int:
     ):
         return index
     if tokens[after].sentence_start or not _is_surname(tokens[after], words, bool(size)):
+        return index
+    # "Dr. Schaepmanstraat 4": a street with its house number, an address and not a name.
+    if tokens[after].number_after:
         return index
     end = after + 1
     # "van der Meer-de Jong": a double name whose second part stands after the hyphen.
