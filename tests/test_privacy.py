@@ -298,6 +298,8 @@ def test_a_title_without_a_surname_is_not_a_named_person(text):
         ("Gisteren belde Van Dam over de sleutel.", ["Van Dam"]),
         ("Het netwerk van Truus Bakker is klein.", ["Truus Bakker"]),
         ("Hans de Wit belt het wijkteam.", ["Hans de Wit"]),
+        # A village that is also a first name is a place only after "in", "naar" …
+        ("Dries woont in Axel, zijn broer Axel in Lisse.", ["Dries", "Axel"]),
         ("De Vries komt morgen.", ["De Vries"]),
     ],
 )

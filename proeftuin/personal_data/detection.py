@@ -331,13 +331,14 @@ def _candidates(
     for match in _DATE.finditer(text):
         if _is_birth_date(text, match, today):
             yield 2, match.start(), match.end(), Kind.birth_date
-    for start, end in names.streets(text):
+    tokens = names.tokenise(text)
+    for start, end in names.streets(text, tokens):
         if match := _HOUSE_NUMBER_AFTER.match(text, end):
             yield 1, start, match.end(), Kind.postcode_address
     for match in _NAMED_PERSON.finditer(text):
         if end := _named_person_end(match, allow):
             yield 3, match.start(), end, Kind.named_person
-    for start, end in names.find(text, allow):
+    for start, end in names.find(text, allow, tokens):
         yield 4, start, end, Kind.named_person
 
 

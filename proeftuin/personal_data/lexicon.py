@@ -9,12 +9,19 @@ What pilots must be able to write lives beside this module in data/not_personal.
 
 from __future__ import annotations
 
+import bisect
+import gzip
 import importlib.util
 import re
 import unicodedata
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
+
+import msgpack
 
 DATA = Path(__file__).parent / "data"
 
@@ -87,6 +94,8 @@ class Lexicon:
 
     first_names: frozenset[str]
     surnames: frozenset[str]
+    #: places that are first names too: "axel", "dries", "wessel"
+    ambiguous_places: frozenset[str]
     #: surnames as they stand after an interfix: "vries" of "de Vries"
     interfix_surnames: frozenset[str]
     #: folded interfixes as word tuples, longest first: ("van", "der"), ("el",)
@@ -100,8 +109,9 @@ class Lexicon:
     common: frozenset[str]
     #: places, regions, organisations, methods and diseases: word tuples
     not_personal: frozenset[tuple[str, ...]]
-    #: street names, their folded words joined by spaces: "achter de kerk", "erasmusweg"
-    streets: frozenset[str]
+    #: street names, as the sorted hashes of their folded words joined by spaces: 150,000
+    #: names in 1.2 MB instead of 14 (see `is_street`)
+    streets: array
     #: the longest phrase in not_personal, in words
     longest_phrase: int
 
@@ -113,11 +123,14 @@ def _deduce_data() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "lookup" / "src"
 
 
-def _lines(path: Path) -> list[str]:
+def _lines(path: Path) -> Iterator[str]:
+    """The items of a list file, one per line, without comments; read line by line."""
     if not path.exists():
-        return []
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
-    return [line for line in lines if line]
+        return
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if item := line.split("#", 1)[0].strip():
+                yield item
 
 
 def _listed(root: Path, name: str) -> set[str]:
@@ -131,18 +144,35 @@ COMMON_ZIPF = 3.0
 
 
 def _frequent_dutch() -> set[str]:
-    from wordfreq import get_frequency_dict  # noqa: PLC0415 - only the name finder needs it
+    """Dutch words at least as frequent as COMMON_ZIPF, from wordfreq's small list.
 
-    threshold = 10 ** (COMMON_ZIPF - 9)
-    return {
-        fold(word) for word, frequency in get_frequency_dict("nl", wordlist="small").items()
-        if frequency >= threshold
-    }
+    The file is read as wordfreq documents it ("cBpack": after a header, one list of words
+    per centibel of frequency, most frequent first) without importing wordfreq, whose text
+    repair and language libraries would stay in every worker's memory for nothing.
+    """
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the package 'wordfreq' is needed for its word list: make install")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "small_nl.msgpack.gz"
+    with gzip.open(path, "rb") as packed:
+        header, *buckets = msgpack.unpack(packed, raw=False)
+    if header.get("format") != "cB":
+        raise RuntimeError(f"unexpected word list format in {path}")
+    # Bucket i holds the words of frequency 10 ** (-i / 100); Zipf is log10(frequency) + 9.
+    last = round((9 - COMMON_ZIPF) * 100)
+    return {fold(word) for bucket in buckets[:last + 1] for word in bucket}
+
+
+def is_street(words: Lexicon, key: str) -> bool:
+    """Whether folded words joined by spaces name a street the street list knows."""
+    wanted = hash(key)
+    index = bisect.bisect_left(words.streets, wanted)
+    return index < len(words.streets) and words.streets[index] == wanted
 
 
 @cache
 def lexicon() -> Lexicon:
-    """Load the lists (about 0.3 s and 15 MB, once per process)."""
+    """Load the lists, once per process (bench/guard.py measures the time and memory)."""
     root = _deduce_data()
     common = _listed(root, "whitelist/lst_common_word")
     surnames = _listed(root, "names/lst_surname")
@@ -151,8 +181,6 @@ def lexicon() -> Lexicon:
         fold(w) for w in _OWN_WORDS.split()
     }
     words = everyday | _listed(root, "whitelist/lst_medical_term")
-    # Medical terms are Latin in lowercase: "Cor" with a capital is a man, not a heart.
-    first_names = _listed(root, "names/lst_first_name") - everyday
     interfix_surnames = _listed(root, "names/lst_interfix_surname")
     interfixes = sorted(
         {phrase_key(item) for item in _lines(root / "names/lst_interfix/items.txt")} - {()},
@@ -163,27 +191,32 @@ def lexicon() -> Lexicon:
         for part in ("lst_residence", "lst_municipality", "lst_region", "lst_province")
         for item in _lines(root / "locations/lst_placename" / part / "items.txt")
     }
-    # A place that is also a first name is left to the name rules: "Roos", "Lisse".
     # Diseases named after two people ("Guillain-Barré"); one surname alone ("Roger") is left
     # to the name rules, which pass it after "ziekte van" and in data/not_personal.txt.
     eponyms = {
-        key for item in _lines(root / "whitelist/lst_eponymous_disease/items.txt")
-        + _lines(root / "whitelist/lst_eponymous_disease/lst_eponymous_single/items.txt")
+        key for item in chain(
+            _lines(root / "whitelist/lst_eponymous_disease/items.txt"),
+            _lines(root / "whitelist/lst_eponymous_disease/lst_eponymous_single/items.txt"),
+        )
         if len(key := phrase_key(item.removesuffix(" ziekte"))) > 1 or "-" in key[0]
     }
     own = {phrase_key(item) for item in _lines(DATA / "not_personal.txt")}
-    # A place or a disease that is also a common first name ("Roos", "Mariënberg" aside)
-    # must still be found when a person bears it; the place list is used only as a phrase.
-    not_personal = frozenset((places | eponyms | own) - {()})
-    streets = frozenset(
-        " ".join(key) for item in _lines(root / "locations/lst_street/items.txt")
+    # Medical terms are Latin in lowercase: "Cor" with a capital is a man, not a heart.
+    first_names = _listed(root, "names/lst_first_name") - everyday
+    # A village that is also a first name ("Axel", "Dries", "Wessel") is a place only after
+    # "in", "naar" and the like (names.py): as a phrase it would hide every person so named.
+    ambiguous_places = {key for key in places if len(key) == 1 and key[0] in first_names}
+    not_personal = frozenset((places - ambiguous_places | eponyms | own) - {()})
+    streets = array("q", sorted({
+        hash(" ".join(key)) for item in _lines(root / "locations/lst_street/items.txt")
         if (key := phrase_key(item))
-    )
+    }))
     longest = max(len(p) for p in not_personal)
     return Lexicon(
         first_names=frozenset(first_names - {fold(w) for w in RELATIONS}),
         surnames=frozenset(surnames - words),
         common=frozenset(common | everyday | _frequent_dutch()),
+        ambiguous_places=frozenset(key[0] for key in ambiguous_places),
         interfix_surnames=frozenset(interfix_surnames - {fold(w) for w in _OWN_WORDS.split()}),
         interfixes=tuple(interfixes),
         words=frozenset(words),

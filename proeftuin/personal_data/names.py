@@ -25,6 +25,7 @@ from proeftuin.personal_data.lexicon import (
     RELATIONS,
     Lexicon,
     fold,
+    is_street,
     lexicon,
     phrase_key,
 )
@@ -77,6 +78,8 @@ _OBJECTS = frozenset(
     "het een ze hem hen u je dit dat die deze er eens even niet nooit altijd samen zelf "
     "vooral ook dan zo".split()
 )
+#: words before a village that is also a first name, which make it the village
+_PLACE_PREPOSITIONS = frozenset("in naar uit te rond richting omgeving via nabij".split())
 #: words that join two names in a list: "Gilberte en Roger", "Lieve, Staf"
 _JOINERS = frozenset("en of & ,".split())
 
@@ -120,10 +123,14 @@ class Allowlist:
         return max(map(len, self.phrases), default=0)
 
 
-def find(text: str, allow: Allowlist | None = None) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of every name in `text`, in order and apart."""
+def find(text: str, allow: Allowlist | None = None,
+         tokens: list[_Token] | None = None) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every name in `text`, in order and apart.
+
+    `tokens` are the text's `tokenise`d words, when the caller has them already.
+    """
     words = lexicon()
-    tokens = _tokenise(text)
+    tokens = tokens if tokens is not None else tokenise(text)
     allowed = _allowed(tokens, words, allow)
     index, last_end = 0, -1
     while index < len(tokens):
@@ -154,21 +161,25 @@ def _listed_after_name(text, tokens, index, last_end, words, allowed) -> bool:
     )
 
 
-def streets(text: str) -> Iterator[tuple[int, int]]:
+def streets(text: str, tokens: list[_Token] | None = None) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of every known street name followed by a house number."""
     words = lexicon()
-    tokens = _tokenise(text)
-    for index in range(len(tokens)):
-        if not tokens[index].capitalised and tokens[index].key not in ("'t", "de", "het"):
+    tokens = tokens if tokens is not None else tokenise(text)
+    for last, token in enumerate(tokens):
+        # Only a word with a number after it can end a street with its house number.
+        if not token.number_after:
             continue
-        for length in range(min(6, len(tokens) - index), 0, -1):
-            key = " ".join(t.key for t in tokens[index:index + length])
-            if key in words.streets and _joined(text, tokens[index:index + length]):
-                yield tokens[index].start, tokens[index + length - 1].end
+        for first in range(max(0, last - 5), last + 1):
+            opening = tokens[first]
+            if not opening.capitalised and opening.key not in ("'t", "de", "het"):
+                continue
+            key = " ".join(t.key for t in tokens[first:last + 1])
+            if is_street(words, key) and _joined(text, tokens[first:last + 1]):
+                yield opening.start, token.end
                 break
 
 
-def _tokenise(text: str) -> list[_Token]:
+def tokenise(text: str) -> list[_Token]:
     tokens = []
     for match in _TOKEN.finditer(text):
         raw = match.group().rstrip()
@@ -272,6 +283,11 @@ def _name_at(tokens: list[_Token], index: int, words: Lexicon, allowed: dict[int
         previous.key in _DETERMINERS
         or (token.key in _LANGUAGES and previous.key in _LANGUAGE_CUES)
     ):
+        return index
+    if token.key in words.ambiguous_places and previous is not None and (
+        previous.key in _PLACE_PREPOSITIONS
+    ):
+        # "woont in Axel", "de weg naar Wessel": the village, not the person.
         return index
     if _is_first_name(token, words):
         following = tokens[index + 1] if index + 1 < len(tokens) else None
