@@ -127,26 +127,36 @@ def test_the_pilot_s_own_organisations_and_municipality_are_no_names(ctx, make):
     assert guard.check(_form(body=text), "lesson", pilot=other).blocking
 
 
-def test_a_finding_several_writers_confirmed_is_asked_about_no_more(ctx, make):
+def test_a_finding_other_writers_of_the_pilot_confirmed_is_asked_about_no_more(ctx, make):
+    pilot, other = make.pilot(), make.pilot()
     text = "Het buurthuis van Tesfay Ghebre is op dinsdag open."
     key = guard.fingerprint_key()
     (finding,) = [f for f in scan(text) if f.kind.value == "named_person"]
     writers = [make.user() for _ in range(guard.SHARED_CONFIRMATIONS)]
-    for number, writer in enumerate(writers[:-1], start=1):
-        form = _form(body=text, not_personal=fingerprint(finding, key=key))
-        guard.record_confirmations(guard.check(form, "lesson", number), number, writer)
-    db.session.commit()
-    # Confirmed by fewer writers than it takes: still asked in another record.
-    assert guard.check(_form(body=text), "case_discussion", 99).blocking
 
-    form = _form(body=text, not_personal=fingerprint(finding, key=key))
-    guard.record_confirmations(guard.check(form, "lesson", 50), 50, writers[-1])
-    db.session.commit()
-    review = guard.check(_form(body=text), "case_discussion", 99)
+    def confirm(writer, record_id):
+        form = _form(body=text, not_personal=fingerprint(finding, key=key))
+        review = guard.check(form, "lesson", record_id, pilot=pilot)
+        guard.record_confirmations(review, record_id, writer)
+        db.session.commit()
+
+    # One writer confirming in several records is still one writer.
+    for record_id in (1, 2, 3):
+        confirm(writers[0], record_id)
+    assert guard.check(_form(body=text), "case_discussion", 99, pilot=pilot).blocking
+    for number, writer in enumerate(writers[1:], start=10):
+        confirm(writer, number)
+    review = guard.check(_form(body=text), "case_discussion", 99, pilot=pilot)
     assert not review.blocking and review.marks["body"][0].shared
-    # What others confirmed is not stored as this writer's confirmation.
+    # Not in another pilot, whose writers must not learn what this pilot's texts hold.
+    assert guard.check(_form(body=text), "case_discussion", 99, pilot=other).blocking
+    # What others confirmed is not stored as this writer's own confirmation.
+    stored = db.session.scalar(db.select(db.func.count()).select_from(PrivacyConfirmation))
     guard.record_confirmations(review, 99, make.user())
-    assert db.session.scalar(db.select(db.func.count()).select_from(PrivacyConfirmation)) == 3
+    assert db.session.scalar(
+        db.select(db.func.count()).select_from(PrivacyConfirmation)) == stored
+    assert {row.pilot_id for row in db.session.scalars(db.select(PrivacyConfirmation))} == {
+        pilot.id}
 
 
 def test_public_texts_show_every_finding_confirmed_or_not(ctx, make):

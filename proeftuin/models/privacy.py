@@ -22,8 +22,9 @@ class PrivacyConfirmation(db.Model):
     __tablename__ = "privacy_confirmation"
     __table_args__ = (
         sa.UniqueConstraint("record_type", "record_id", "fingerprint"),
-        # The guard asks which of a text's findings several writers confirmed anywhere.
-        sa.Index("ix_privacy_confirmation_fingerprint", "fingerprint", "confirmed_by_id"),
+        # The guard asks which of a text's findings other writers of the pilot confirmed.
+        sa.Index("ix_privacy_confirmation_pilot_fingerprint", "pilot_id", "fingerprint",
+                 "confirmed_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +33,9 @@ class PrivacyConfirmation(db.Model):
     record_id: Mapped[int]
     #: HMAC-SHA-256 of the finding's kind and normalised text
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    #: the pilot whose record it is: its writers may read each other's texts, so what they
+    #: confirmed may spare their colleagues the question (guard.shared_confirmations)
+    pilot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"))
     #: the kind of finding (privacy.Kind), so a reviewer can see what was waved through
     kind: Mapped[str] = mapped_column(sa.String(32))
     confirmed_by_id: Mapped[int | None] = mapped_column(

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from proeftuin.personal_data import names
-from proeftuin.personal_data.lexicon import STREET_SUFFIXES
+from proeftuin.personal_data.lexicon import STREET_SUFFIXES, fold
 
 
 class Kind(enum.StrEnum):
@@ -162,7 +162,8 @@ _STREET_ADDRESS = re.compile(
 # A house number after a street the street list knows: "Achter de Kerk 7", "Brink 5".
 _HOUSE_NUMBER_AFTER = re.compile(
     r"\ (?:(?i:nr|no)\.?\ ?)?" + _HOUSE_NUMBER + r"(?:\ bus\ \d{1,4}(?!\d))?"
-    r"(?!\ ?(?:%|uur|jaar|keer|minuten|min|euro|procent|km|m|kg|dagen|weken|maanden))"
+    r"(?!\ ?(?:%|(?:uur|jaar|keer|minuten|min|euro|procent|km|m|kg|dagen|weken|maanden)"
+    r"(?![^\W\d_])))"
 )
 
 _MONTHS = {
@@ -234,7 +235,7 @@ def scan(
     """Find personal data in `text`: non-overlapping findings, sorted by position.
 
     `allow` holds phrases of the writer's context that are not personal data: the pilot's
-    organisations and municipality, and what several writers confirmed.
+    name, municipality and organisations, the programmes, the framework's words.
     """
     if not isinstance(text, str) or not text:
         return []
@@ -469,8 +470,10 @@ def _named_person_end(match: re.Match, allow: names.Allowlist | None = None) -> 
     # "familie in Nederland" is a place; "meneer Heerbaan 7" an address, found as such.
     between = match.string[match.end("title"):match.start("name")].split()
     locative = bool(between) and between[0].casefold() in ("in", "op", "uit", "te")
-    if (locative and names.is_thing(match.group("name"), allow)) or re.match(
-        r"\ \d", match.string[match.end():match.end() + 2]
+    if locative and names.is_place(match.group("name"), allow):
+        return 0
+    if re.match(r"\ \d", match.string[match.end():match.end() + 2]) and (
+        names.is_street_name(fold(match.group("name")))
     ):
         return 0
     # Short capitals are abbreviations ("mevrouw COPD"), not surnames.

@@ -32,9 +32,11 @@ from proeftuin.personal_data import detection, names
 
 #: a fingerprint is 64 hex digits; more boxes than this in one post is not a person typing
 MAX_CONFIRMATIONS = 200
-#: a finding this many writers confirmed as 'not personal data', in any record, is asked about
-#: no more: a local organisation or a place the lists do not know
-SHARED_CONFIRMATIONS = 3
+#: a finding this many writers of one pilot confirmed as 'not personal data', in any of the
+#: pilot's records, is asked about no more in that pilot: a local organisation or a place the
+#: lists do not know. Only within the pilot, whose members read each other's texts anyway:
+#: shared more widely, it would tell one pilot what another pilot's private texts hold.
+SHARED_CONFIRMATIONS = 2
 
 
 def fingerprint_key() -> bytes:
@@ -69,7 +71,7 @@ class Mark:
     ticked: bool
     #: the id of the checkbox that confirms it, unique on the page
     box_id: str
-    #: confirmed as not personal by several writers elsewhere
+    #: confirmed as not personal by other writers of the pilot
     shared: bool = False
 
     @property
@@ -83,6 +85,8 @@ class Review:
 
     record_type: str
     marks: dict[str, list[Mark]] = field(default_factory=dict)
+    #: the pilot the record belongs to, whose confirmations count and which stores them
+    pilot_id: int | None = None
 
     @property
     def blocking(self) -> bool:
@@ -130,35 +134,47 @@ def confirmed_fingerprints(record_type: str, record_id: int | None) -> set[str]:
 
 def allowlist(pilot=None, also: Iterable[str] = ()) -> names.Allowlist:
     """What the writer may name: regions, the framework's words, the programmes, and the
-    pilot's own name, municipality and organisations (two queries)."""
-    phrases = [*_reference_phrases(), *also]
-    phrases += db.session.scalars(sa.select(Programme.name))
+    pilot's own name, municipality and organisations (two queries, one without a pilot)."""
+    phrases = [*also, *db.session.scalars(sa.select(Programme.name))]
     if pilot is not None:
         phrases += [pilot.name, pilot.municipality]
         phrases += db.session.scalars(
             sa.select(PilotOrganisation.name).where(PilotOrganisation.pilot_id == pilot.id)
         )
-    return names.Allowlist.of(phrases)
+    return names.Allowlist.joined(_reference_allowlist(), names.Allowlist.of(phrases))
+
+
+def own_names(form) -> list[str]:
+    """The names a form gives the pilot, its municipality and its organisations: the pilot's
+    own words, which its texts may use (an application, the profile, an organisation)."""
+    fields = [getattr(form, name, None) for name in ("name", "municipality")]
+    rows = getattr(form, "organisations", None)
+    if isinstance(rows, FieldList):
+        fields += [getattr(entry.form, "name", None) for entry in rows.entries
+                   if isinstance(entry, FormField)]
+    return [f.data for f in fields if f is not None and isinstance(f.data, str) and f.data]
 
 
 @cache
-def _reference_phrases() -> tuple[str, ...]:
+def _reference_allowlist() -> names.Allowlist:
+    """The reference data's regions and the framework's words, once per process."""
     data = reference.framework()
     phrases = [name for names_ in data["regions"].values() for name in names_]
     for group in data.values():
         if isinstance(group, list):
             phrases += [item[lang] for item in group for lang in ("nl", "en") if item.get(lang)]
-    return tuple(phrases)
+    return names.Allowlist.of(phrases)
 
 
-def shared_confirmations(fingerprints: Iterable[str]) -> set[str]:
-    """The fingerprints that several writers confirmed as not personal data, anywhere."""
+def shared_confirmations(fingerprints: Iterable[str], pilot_id: int | None) -> set[str]:
+    """The fingerprints that several writers of the pilot confirmed as not personal data."""
     fingerprints = set(fingerprints)
-    if not fingerprints:
+    if not fingerprints or pilot_id is None:
         return set()
     return set(db.session.scalars(
         sa.select(PrivacyConfirmation.fingerprint)
-        .where(PrivacyConfirmation.fingerprint.in_(fingerprints))
+        .where(PrivacyConfirmation.pilot_id == pilot_id,
+               PrivacyConfirmation.fingerprint.in_(fingerprints))
         .group_by(PrivacyConfirmation.fingerprint)
         .having(sa.func.count(sa.distinct(PrivacyConfirmation.confirmed_by_id))
                 >= SHARED_CONFIRMATIONS)
@@ -175,11 +191,11 @@ def check(form, record_type: str, record_id: int | None = None, *, pilot=None,
     """
     confirmed = confirmed_fingerprints(record_type, record_id)
     ticked = set(form.not_personal.data or ()) if hasattr(form, "not_personal") else set()
-    review = Review(record_type)
+    review = Review(record_type, pilot_id=pilot.id if pilot is not None else None)
     fields = [f for f in text_fields(form) if only is None or f.name in only]
     review.marks = _marks(
         {f.id: f.data or "" for f in fields}, confirmed, ticked,
-        lambda: allowlist(pilot, also_allowed),
+        lambda: allowlist(pilot, also_allowed), review.pilot_id,
     )
     for form_field in fields:
         open_ = [m for m in review.for_field(form_field) if not m.confirmed]
@@ -193,20 +209,18 @@ def check(form, record_type: str, record_id: int | None = None, *, pilot=None,
 
 
 def _marks(texts: dict[str, str], confirmed: set[str], ticked: set[str],
-           make_allowlist: Callable[[], names.Allowlist]) -> dict[str, list[Mark]]:
+           make_allowlist: Callable[[], names.Allowlist],
+           pilot_id: int | None) -> dict[str, list[Mark]]:
     """Scan texts by id; return the marks of those with findings, with their confirmations."""
     key = fingerprint_key()
-    found = {text_id: detection.scan(text) for text_id, text in texts.items()}
-    if any(found.values()):
-        # The allowlist costs two queries: only texts with findings pay for it.
-        allow = make_allowlist()
-        found = {text_id: detection.scan(texts[text_id], allow=allow) if findings else []
-                 for text_id, findings in found.items()}
+    # Two queries for every form, rather than a second scan for every form with findings.
+    allow = make_allowlist() if any(texts.values()) else None
+    found = {text_id: detection.scan(text, allow=allow) for text_id, text in texts.items()}
     prints = {
         id(finding): detection.fingerprint(finding, key=key)
         for findings in found.values() for finding in findings
     }
-    shared = shared_confirmations(prints.values())
+    shared = shared_confirmations(prints.values(), pilot_id)
     marks = {}
     for text_id, findings in found.items():
         if findings:
@@ -236,7 +250,7 @@ def public_texts(record_type: str, record_id: int, texts: Iterable[tuple[str, st
     texts = [(text_id, label, text or "") for text_id, label, text in texts]
     marks = _marks({text_id: text for text_id, _label, text in texts},
                    confirmed_fingerprints(record_type, record_id), set(),
-                   lambda: allowlist(pilot))
+                   lambda: allowlist(pilot), pilot.id if pilot is not None else None)
     return [PublicText(text_id, label, text, marks.get(text_id, []))
             for text_id, label, text in texts]
 
@@ -284,7 +298,7 @@ def record_confirmations(review: Review | None, record_id: int, user: User) -> N
         known.add(mark.fingerprint)
         db.session.add(PrivacyConfirmation(
             record_type=record_type, record_id=record_id, fingerprint=mark.fingerprint,
-            kind=mark.finding.kind.value, confirmed_by_id=user.id,
+            kind=mark.finding.kind.value, confirmed_by_id=user.id, pilot_id=review.pilot_id,
         ))
     db.session.flush()
 

@@ -25,8 +25,9 @@ import msgpack
 
 DATA = Path(__file__).parent / "data"
 
-#: a word as the name finder sees it: letters, joined by an apostrophe or a hyphen
-WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+#: a word as the name finder sees it: letters, joined by an apostrophe or a hyphen, or the
+#: short article "'t" or "'s" ("'t Hart", "'s-Hertogenbosch")
+WORD = re.compile(r"(?<![^\W\d_])['’][tsTS](?![^\W\d_])|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 # Function words, titles, relations and other words the lists leave out, which a capital at
 # the start of a sentence or a heading does not make a name.
@@ -88,9 +89,18 @@ def phrase_key(text: str) -> tuple[str, ...]:
     return tuple(fold(word) for word in WORD.findall(text))
 
 
+def lengths_by_first_word(phrases) -> dict[str, tuple[int, ...]]:
+    """Index word tuples by their first word: only phrases that can start at a word are tried."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {first: tuple(sorted(sizes, reverse=True)) for first, sizes in lengths.items()}
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    """Folded word sets; every set holds single words unless its name says phrases."""
+    """The lists, folded (`fold`): sets of single words, `not_personal` of word tuples, and
+    `streets` of hashes."""
 
     first_names: frozenset[str]
     surnames: frozenset[str]
@@ -112,8 +122,8 @@ class Lexicon:
     #: street names, as the sorted hashes of their folded words joined by spaces: 150,000
     #: names in 1.2 MB instead of 14 (see `is_street`)
     streets: array
-    #: the longest phrase in not_personal, in words
-    longest_phrase: int
+    #: per first word of a phrase in not_personal, the lengths of those phrases, longest first
+    phrase_lengths: dict[str, tuple[int, ...]]
 
 
 def _deduce_data() -> Path:
@@ -211,7 +221,6 @@ def lexicon() -> Lexicon:
         hash(" ".join(key)) for item in _lines(root / "locations/lst_street/items.txt")
         if (key := phrase_key(item))
     }))
-    longest = max(len(p) for p in not_personal)
     return Lexicon(
         first_names=frozenset(first_names - {fold(w) for w in RELATIONS}),
         surnames=frozenset(surnames - words),
@@ -223,5 +232,5 @@ def lexicon() -> Lexicon:
         everyday=frozenset(everyday),
         not_personal=not_personal,
         streets=streets,
-        longest_phrase=longest,
+        phrase_lengths=lengths_by_first_word(not_personal),
     )

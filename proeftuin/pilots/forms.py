@@ -221,11 +221,6 @@ class ApplicationForm(FlaskForm):
         self.questions.choices = question_choices()
         self.directions.choices = direction_choices()
 
-    def own_names(self) -> list[str]:
-        """The pilot's name, municipality and organisations: no personal data in its texts."""
-        rows = [row.form.name.data for row in self.organisations.entries]
-        return [text for text in (self.name.data, self.municipality.data, *rows) if text]
-
     def validate_organisations(self, field):
         """At least one organisation takes part."""
         if all(row.form.is_blank for row in field.entries):

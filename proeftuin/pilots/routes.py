@@ -71,7 +71,7 @@ def apply():
     # Theme and ambition may become public: scanned like a lesson, though nothing is stored
     # of the writer's confirmations (there is no record, and no account, to keep them for).
     review = guard.check_if_valid(form, RecordType.application, only=GUARDED_APPLICATION_FIELDS,
-                                  also_allowed=form.own_names())
+                                  also_allowed=guard.own_names(form))
     if guard.may_save(review):
         try:
             services.submit_application(form.data)

@@ -162,7 +162,7 @@ def profile(slug: str):
             data=forms.profile_data(pilot) if request.method == "GET" else None
         )
         review = guard.check_if_valid(form, RecordType.pilot, pilot.id, pilot=pilot,
-                                      also_allowed=own_names(form))
+                                      also_allowed=guard.own_names(form))
         if guard.may_save(review):
             services.update_profile(
                 pilot,
@@ -251,14 +251,9 @@ def _check_rows_form(rows: _EditableRows, form, pilot) -> tuple[bool, Review | N
     # An organisation's name is what the form asks for: a person's name in it is the
     # organisation's ("Huisartsenpraktijk Jansen"), while a phone number still is not.
     review = guard.check_if_valid(form, RecordType.pilot, pilot.id, pilot=pilot,
-                                  also_allowed=own_names(form))
+                                  also_allowed=guard.own_names(form))
     return guard.may_save(review), review
 
-
-def own_names(form) -> list[str]:
-    """The names a form gives the pilot and its organisations: no personal data there."""
-    return [field.data for name in ("name", "municipality")
-            if (field := getattr(form, name, None)) is not None and isinstance(field.data, str)]
 
 
 def _rows_values(rows: _EditableRows, form, review: Review | None) -> dict:
