@@ -281,3 +281,20 @@ def _insert_pilot() -> int:
             ":programme, 'local', 'active', '', '', '', '', 'Verzonnen', 'a@b.example', '', "
             "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"),
             {"region": region, "programme": programme}).scalar()
+
+
+def test_0010_gives_existing_confirmations_the_pilot_of_their_record(migration_app):
+    upgrade(revision="0009")
+    pilot_id = _insert_pilot()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO privacy_confirmation (record_type, record_id, fingerprint, kind, "
+            "confirmed_at) VALUES ('pilot', :pilot, :print, 'named_person', CURRENT_TIMESTAMP),"
+            " ('lesson', 12345, :print, 'named_person', CURRENT_TIMESTAMP)"),
+            {"pilot": pilot_id, "print": "f" * 64})
+    upgrade(revision="0010")
+    with db.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text(
+            "SELECT record_type, pilot_id FROM privacy_confirmation")).all())
+    # A record that no longer exists leaves its confirmation without a pilot: it counts for none.
+    assert rows == {"pilot": pilot_id, "lesson": None}
