@@ -27,7 +27,8 @@ $(STAMP): pyproject.toml
 
 translations: $(COMPILED)
 
-## run: the site with demo data on SQLite at http://127.0.0.1:$(PORT)
+## run: the site with demo data on SQLite at http://127.0.0.1:$(PORT), and the worker that
+## delivers its e-mail (kept in the development mailbox, /dev/mailbox)
 run: install
 	@echo "==> Bringing the database up to date"
 	$(FLASK) db upgrade
@@ -35,6 +36,9 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	@echo ""
 	@echo "==> Open http://127.0.0.1:$(PORT) in your browser; stop the site with Ctrl+C."
+	@echo "    E-mail is not sent but kept: read it at http://127.0.0.1:$(PORT)/dev/mailbox"
+	@export SITE_URL=http://127.0.0.1:$(PORT); \
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: ruff, then the whole suite on SQLite (with the browser tests) and, when

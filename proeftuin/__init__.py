@@ -113,6 +113,10 @@ def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
                framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp, measures_bp):
         app.register_blueprint(bp)
+    if app.config["DEV_MAILBOX"]:
+        from proeftuin.messaging.mailbox import bp as mailbox_bp
+
+        app.register_blueprint(mailbox_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """The `flask` commands: create-user, seed-demo, reset-two-factor, purge-expired,
-search-reindex, backup and generate-data."""
+search-reindex, backup, generate-data and worker."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_reindex)
     app.cli.add_command(backup)
     app.cli.add_command(generate_data)
+    app.cli.add_command(worker)
 
 
 @click.command("create-user")
@@ -214,3 +215,14 @@ def generate_data(pilots: int, cases: int, lessons: int, first_programme: int, s
         click.echo(f"{number:>9,}  {table}")
     click.echo(f"Done in {time.perf_counter() - started:.0f} s. Facilitator of the first "
                f"programme: {result.facilitator_email}; every account's password: {password}")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due once, then stop.")
+def worker(once: bool) -> None:
+    """Deliver the outbox's e-mail over SMTP_URL until stopped (see docs/deploy.md)."""
+    from flask import current_app
+
+    from proeftuin.messaging import worker as outbox_worker
+
+    outbox_worker.run(current_app._get_current_object(), once=once)

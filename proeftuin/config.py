@@ -140,4 +140,14 @@ def load_config(instance_path: str) -> dict:
                           if h.strip()] or None,
         #: number of reverse proxies in front of the app whose X-Forwarded-* headers count
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0") or 0),
+        #: where the worker sends mail: smtp://user:password@host:587 (STARTTLS),
+        #: smtps://host:465 (TLS) or smtp://host:25?plain (neither, for a local relay only).
+        #: Empty in development: mail is kept in the outbox and shown at /dev/mailbox.
+        "SMTP_URL": os.environ.get("SMTP_URL", "").strip(),
+        #: the sender of every message; the site's name is what recipients see
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or "Proeftuin <proeftuin@localhost>",
+        #: the site's address for links in mail, which is read outside any request
+        "SITE_URL": (os.environ.get("SITE_URL", "").strip() or "http://127.0.0.1:5000").rstrip("/"),
+        #: the development mailbox at /dev/mailbox: every queued message, never in production
+        "DEV_MAILBOX": not production,
     }

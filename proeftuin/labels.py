@@ -12,6 +12,7 @@ from proeftuin.models import (
     CaseStatus,
     LessonStatus,
     MemberRole,
+    MessageStatus,
     PilotStatus,
     RecordType,
     ReviewDecision,
@@ -93,6 +94,13 @@ REVIEW_DECISION = {
     ReviewDecision.withdrawn: _l("Ingetrokken"),
 }
 
+MESSAGE_STATUS = {
+    MessageStatus.queued: _l("Wacht op verzending"),
+    MessageStatus.sending: _l("Wordt verzonden"),
+    MessageStatus.sent: _l("Verzonden"),
+    MessageStatus.failed: _l("Mislukt"),
+}
+
 DELETED_ACCOUNT = _l("Verwijderd account")
 #: who did it, for events the application wrote on its own (the retention purge)
 SYSTEM_ACTOR = _l("Proeftuin (automatisch)")
@@ -134,6 +142,7 @@ record_type_label = _label_from(RECORD_TYPE, "a kind of record in the audit trai
 case_status_label = _label_from(CASE_STATUS, "a case discussion's status")
 lesson_status_label = _label_from(LESSON_STATUS, "a lesson status")
 review_decision_label = _label_from(REVIEW_DECISION, "a facilitator's decision on a lesson")
+message_status_label = _label_from(MESSAGE_STATUS, "an e-mail's delivery status")
 lesson_kind_label = _label_from_reference("lesson_kinds", "a lesson kind")
 lesson_level_label = _label_from_reference("lesson_levels", "a lesson level")
 evidence_label = _label_from_reference("evidence_bases", "a lesson's evidence basis")
@@ -157,6 +166,7 @@ def actor_name(user) -> str:
 JINJA_FILTERS = {
     "status_label": status_label,
     "member_role_label": member_role_label,
+    "message_status_label": message_status_label,
     "role_label": role_label,
     "audit_action_label": audit_action_label,
     "audit_role_label": audit_role_label,

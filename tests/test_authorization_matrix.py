@@ -47,7 +47,9 @@ from proeftuin.models import (
     Measure,
     MemberRole,
     Membership,
+    MessageStatus,
     OrganisationKind,
+    OutboxMessage,
     PilotOrganisation,
     PilotStatus,
 )
@@ -205,6 +207,7 @@ workspace.members                   POST    login  403    403    ok     403    o
 workspace.change_member_role        POST    login  403    403    ok     403    ok     ok
 workspace.remove_member             POST    login  403    403    ok     403    ok     ok
 workspace.revoke_invitation         POST    login  403    403    ok     403    ok     ok
+workspace.resend_invitation         POST    login  403    403    ok     403    ok     ok
 # A1: the audit trail of case discussions and lessons: the programme's facilitators and
 # admins; members do not watch each other.
 workspace.audit_trail               GET     login  403    403    403    403    ok     ok
@@ -289,6 +292,11 @@ admin.new_programme                 GET     login  403    403    403    403    4
 admin.new_programme                 POST    login  403    403    403    403    403    ok
 admin.edit_programme                GET     login  403    403    403    403    403    ok
 admin.edit_programme                POST    login  403    403    403    403    403    ok
+admin.messages                      GET     login  403    403    403    403    403    ok
+admin.resend_message                POST    login  403    403    403    403    403    ok
+# X1: the development mailbox, on every server but a production one.
+mailbox.index                       GET     ok     ok     ok     ok     ok     ok     ok
+mailbox.show                        GET     ok     ok     ok     ok     ok     ok     ok
 """
 
 IGNORED_ENDPOINTS = {"static"}
@@ -505,6 +513,18 @@ class World:
     def new_invitation(self) -> int:
         return self._invitation().id
 
+    def new_message(self, status: MessageStatus = MessageStatus.queued) -> int:
+        """A message in the outbox, as an invitation leaves one."""
+        message = OutboxMessage(
+            kind="invitation", recipient="genodigde@voorbeeld.example", language="nl",
+            subject="Uitnodiging", text_body="Welkom", html_body="<p>Welkom</p>",
+            message_id=f"<{next(_invitation_counter)}.matrix@voorbeeld.example>",
+            status=status,
+        )
+        db.session.add(message)
+        db.session.commit()
+        return message.id
+
     def new_account_with_two_factor(self) -> int:
         """An account with two-factor sign-in half set up: something for a reset to undo."""
         user = self.make.user()
@@ -582,6 +602,9 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "workspace.change_member_role": lambda w: {"slug": w.slug, "membership_id": w.membership_id},
     "workspace.remove_member": lambda w: {"slug": w.slug, "membership_id": w.new_membership()},
     "workspace.revoke_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
+    "workspace.resend_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
+    "mailbox.show": lambda w: {"message_id": w.new_message()},
+    "admin.resend_message": lambda w: {"message_id": w.new_message(MessageStatus.failed)},
     "workspace.audit_trail": _pilot,
     "workspace.audit_trail_csv": _pilot,
     "cases.index": _pilot,
@@ -738,6 +761,8 @@ WRITES: dict[tuple[str, str], str] = {
     ("workspace.change_member_role", "POST"): "membership",
     ("workspace.remove_member", "POST"): "membership",
     ("workspace.revoke_invitation", "POST"): "invitation",
+    ("workspace.resend_invitation", "POST"): "outbox_message",
+    ("admin.resend_message", "POST"): "outbox_message",
     ("cases.new", "POST"): "case_discussion",
     ("cases.edit", "POST"): "case_discussion",
     ("cases.delete", "POST"): "case_discussion",

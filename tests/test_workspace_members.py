@@ -10,7 +10,15 @@ import sqlalchemy as sa
 
 from proeftuin.auth.invitations import create_invitation, load_invitation
 from proeftuin.extensions import db
-from proeftuin.models import Invitation, MemberRole, Membership, Pilot, PilotStatus, utcnow
+from proeftuin.models import (
+    Invitation,
+    MemberRole,
+    Membership,
+    OutboxMessage,
+    Pilot,
+    PilotStatus,
+    utcnow,
+)
 from tests.test_workspace import (
     MANAGERS,
     ROLES,
@@ -246,11 +254,31 @@ def test_invitation_is_created_and_its_link_shown(client, make, login, role):
 
     html = html_of(client.get(response.headers["Location"]))
     assert "nieuw.lid@voorbeeld.example" in html
-    assert "Kopieer de link" in html
+    assert "De uitnodiging is gemaild naar nieuw.lid@voorbeeld.example" in html
     links = re.findall(r'value="(http://localhost/uitnodiging/[^"]+)"', html)
     assert len(links) == 1
     token = links[0].rsplit("/", 1)[1]
     assert load_invitation(token).id == invitation.id
+    # The same link went out by e-mail, in the outbox with the invitation.
+    (message,) = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert message.recipient == "nieuw.lid@voorbeeld.example" and message.kind == "invitation"
+    assert links[0].split("/uitnodiging/")[1] in message.text_body
+
+
+def test_an_open_invitation_can_be_mailed_again_and_a_used_one_not(client, make, login):
+    w = world(make)
+    invitation = open_invitation(w, "een@voorbeeld.example")
+    login(w.coordinator)
+    url = f"/werkplaats/{w.slug}/leden/uitnodigingen/{invitation.id}/opnieuw"
+    html = html_of(client.post(url, follow_redirects=True))
+    assert "opnieuw gemaild naar een@voorbeeld.example" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+
+    invitation.accepted_at = utcnow()
+    db.session.commit()
+    html = html_of(client.post(url, follow_redirects=True))
+    assert "al gebruikt, ingetrokken of verlopen" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
 
 
 def test_open_invitations_are_listed_with_role_and_expiry(client, make, login):

@@ -13,6 +13,8 @@ from proeftuin.models import (
     CaseDiscussion,
     Lesson,
     Membership,
+    MessageStatus,
+    OutboxMessage,
     Pilot,
     PilotStatus,
     Programme,
@@ -192,3 +194,28 @@ def authored_counts(user: User) -> AuthoredCounts:
         CaseDiscussion.created_by_id == user.id).scalar_subquery()
     row = db.session.execute(sa.select(lessons, cases)).one()
     return AuthoredCounts(lessons=row[0], cases=row[1])
+
+
+#: the failed messages the admin page lists, newest first
+FAILED_SHOWN = 100
+
+
+def message_counts() -> dict[MessageStatus, int]:
+    """The number of outbox messages per delivery status."""
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: number for status, number in rows}
+
+
+def failed_messages() -> list[OutboxMessage]:
+    """The messages every attempt failed for, newest first."""
+    return list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.status == MessageStatus.failed)
+        .order_by(OutboxMessage.id.desc()).limit(FAILED_SHOWN)
+    ))
+
+
+def message_by_id(message_id: int) -> OutboxMessage | None:
+    return db.session.get(OutboxMessage, message_id)
+

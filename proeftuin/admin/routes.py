@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from proeftuin.admin import forms, queries, services
 from proeftuin.auth import two_factor
 from proeftuin.extensions import db
-from proeftuin.models import Programme, Role
+from proeftuin.messaging import worker as outbox_worker
+from proeftuin.models import MessageStatus, Programme, Role
 from proeftuin.models.user import is_deleted_account
 from proeftuin.permissions import can_administer
 from proeftuin.personal_data import retention as retention_rules
@@ -43,7 +44,35 @@ def index():
         counts=queries.count_by_role(),
         roles=list(Role),
         programme_count=queries.programme_count(),
+        message_counts=queries.message_counts(),
+        failed_status=MessageStatus.failed, queued_status=MessageStatus.queued,
     )
+
+
+# E-mail ----------------------------------------------------------------------------------
+
+
+@bp.get("/berichten")
+def messages():
+    """How the outbox stands, and the messages that could not be delivered."""
+    return render_template("admin/messages.html", counts=queries.message_counts(),
+                           statuses=list(MessageStatus), failed=queries.failed_messages())
+
+
+@bp.post("/berichten/<int:message_id>/opnieuw")
+def resend_message(message_id: int):
+    """Queue a failed message again, for a new round of attempts."""
+    message = queries.message_by_id(message_id)
+    if message is None:
+        abort(404)
+    if message.status is not MessageStatus.failed:
+        flash(_("Dit bericht is niet mislukt; het hoeft niet opnieuw."), "warning")
+    else:
+        outbox_worker.send_again(message)
+        db.session.commit()
+        flash(_("Het bericht aan %(recipient)s staat weer klaar voor verzending.",
+                recipient=message.recipient), "success")
+    return redirect(url_for("admin.messages"))
 
 
 # Accounts --------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from proeftuin.models.measure import (
     experiment_measure,
     lesson_experiment,
 )
+from proeftuin.models.message import MessageStatus, OutboxMessage
 from proeftuin.models.pilot import (
     PUBLIC_STATUSES,
     Agreement,
@@ -106,6 +107,8 @@ __all__ = [
     "PilotScale",
     "PilotStatus",
     "PilotStatusChange",
+    "MessageStatus",
+    "OutboxMessage",
     "PrivacyConfirmation",
     "Programme",
     "RecoveryCode",

@@ -380,7 +380,7 @@ def members(slug: str):
         else:
             db.session.commit()
             flash(
-                _("De uitnodiging voor %(email)s is aangemaakt. Kopieer de link hieronder en stuur die zelf naar de genodigde.", email=invitation.email),
+                _("De uitnodiging is gemaild naar %(email)s. De link staat ook hieronder, voor als de e-mail niet aankomt.", email=invitation.email),
                 "success",
             )
             return redirect(
@@ -454,6 +454,24 @@ def revoke_invitation(slug: str, invitation_id: int):
     db.session.commit()
     flash(_("De uitnodiging voor %(email)s is ingetrokken.", email=invitation.email), "success")
     return redirect(url_for("workspace.members", slug=pilot.slug))
+
+
+@bp.post("/<slug:slug>/leden/uitnodigingen/<int:invitation_id>/opnieuw")
+@login_required
+def resend_invitation(slug: str, invitation_id: int):
+    """Mail an open invitation again, with the same link."""
+    pilot = load_pilot(slug, need=can_manage_members)
+    invitation = load_child(Invitation, pilot, invitation_id)
+    check_action_form()
+    try:
+        services.send_invitation_again(invitation, by=current_user)
+    except services.InvitationNotOpen:
+        flash(_("Deze uitnodiging is al gebruikt, ingetrokken of verlopen."), "warning")
+    else:
+        db.session.commit()
+        flash(_("De uitnodiging is opnieuw gemaild naar %(email)s.", email=invitation.email),
+              "success")
+    return redirect(url_for("workspace.members", slug=pilot.slug) + "#uitnodigingen")
 
 
 # Audit trail ------------------------------------------------------------------------------

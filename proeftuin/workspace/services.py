@@ -6,8 +6,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from proeftuin.auth.invitations import create_invitation, revoke_invitation
+from proeftuin.auth.invitations import create_invitation, invitation_token, revoke_invitation
 from proeftuin.extensions import db
+from proeftuin.messaging import mails
 from proeftuin.models import (
     Agreement,
     CarerQuestion,
@@ -48,6 +49,10 @@ class LastCoordinator(WorkspaceError):
 
 class AlreadyMember(WorkspaceError):
     """The person invited is already a member of the pilot."""
+
+
+class InvitationNotOpen(WorkspaceError):
+    """The invitation was used, revoked or has expired: there is nothing to send again."""
 
 
 # Framework mapping ----------------------------------------------------------------------
@@ -220,7 +225,16 @@ def invite(pilot: Pilot, email: str, role: str, by: User) -> Invitation:
     """Create an invitation for someone who is not a member yet."""
     if queries.member_with_email(pilot, email) is not None:
         raise AlreadyMember(email)
-    return create_invitation(pilot, email, MemberRole(role), by=by)
+    invitation = create_invitation(pilot, email, MemberRole(role), by=by)
+    mails.invitation(invitation, invitation_token(invitation), by)
+    return invitation
+
+
+def send_invitation_again(invitation: Invitation, by: User) -> None:
+    """Mail a pending invitation once more, with the same link."""
+    if not invitation.is_open:
+        raise InvitationNotOpen(invitation)
+    mails.invitation(invitation, invitation_token(invitation), by)
 
 
 def revoke(invitation: Invitation) -> None:

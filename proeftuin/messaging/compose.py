@@ -1,0 +1,65 @@
+"""Compose a message in its recipient's language and put it in the outbox.
+
+`queue` adds the message to the session and does not commit: the caller's commit saves it
+with the change it is about, and a rollback drops it (the outbox pattern). Text and HTML come
+from `templates/mail/<template>.txt` and `.html`; both are rendered in the recipient's
+language, and the HTML is plain: real text, no images, no remote content, no tracking.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from email.utils import parseaddr
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+
+from proeftuin.extensions import db
+from proeftuin.models import OutboxMessage, User
+
+#: line breaks and other control characters, which would let a name or subject add headers
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def one_line(text: str, limit: int) -> str:
+    """Text fit for a header: control characters become spaces, and it is cut at `limit`."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())[:limit]
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for a message: SITE_URL and the endpoint's path, valid outside any request."""
+    base = current_app.config["SITE_URL"]
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context(base_url=base):
+        return base + url_for(endpoint, **values)
+
+
+def queue(kind: str, *, to: str, language: str, subject, template: str, name: str = "",
+          user: User | None = None, headers: dict[str, str] | None = None,
+          **context) -> OutboxMessage:
+    """Compose a message from `template` and add it to the outbox in the caller's transaction.
+
+    `subject` is a (lazy) translatable string, rendered in `language` like the templates.
+    """
+    language = language if language in current_app.config["LANGUAGES"] else "nl"
+    with force_locale(language):
+        subject_text = one_line(str(subject), 250)
+        context.update(subject=subject_text, language=language, recipient_name=name)
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+    message = OutboxMessage(
+        kind=kind, recipient=one_line(to, 254), recipient_name=one_line(name, 120),
+        language=language, subject=subject_text, text_body=text, html_body=html,
+        headers={key: one_line(value, 1000) for key, value in (headers or {}).items()},
+        message_id=f"<{secrets.token_hex(16)}@{_sender_domain()}>",
+        user_id=user.id if user is not None else None,
+    )
+    db.session.add(message)
+    return message
+
+
+def _sender_domain() -> str:
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return address.rpartition("@")[2] or "localhost"
