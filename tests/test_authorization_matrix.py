@@ -297,6 +297,7 @@ admin.resend_message                POST    login  403    403    403    403    4
 # X1: the development mailbox, on every server but a production one.
 mailbox.index                       GET     ok     ok     ok     ok     ok     ok     ok
 mailbox.show                        GET     ok     ok     ok     ok     ok     ok     ok
+mailbox.html                        GET     ok     ok     ok     ok     ok     ok     ok
 """
 
 IGNORED_ENDPOINTS = {"static"}
@@ -604,6 +605,7 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "workspace.revoke_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
     "workspace.resend_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
     "mailbox.show": lambda w: {"message_id": w.new_message()},
+    "mailbox.html": lambda w: {"message_id": w.new_message()},
     "admin.resend_message": lambda w: {"message_id": w.new_message(MessageStatus.failed)},
     "workspace.audit_trail": _pilot,
     "workspace.audit_trail_csv": _pilot,

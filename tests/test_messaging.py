@@ -208,7 +208,11 @@ def test_the_development_mailbox_shows_each_message_and_production_has_none(
     html = client.get("/dev/mailbox/").get_data(as_text=True)
     assert "Uitnodiging voor de proeftuin Proeftuin Denkstad" in html
     html = client.get(f"/dev/mailbox/{row.id}").get_data(as_text=True)
-    assert "nodigt u uit" in html and 'sandbox srcdoc="' in html
+    assert "nodigt u uit" in html and f'sandbox src="/dev/mailbox/{row.id}/html"' in html
+    response = client.get(f"/dev/mailbox/{row.id}/html")
+    assert response.get_data(as_text=True) == row.html_body
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert client.get("/dev/mailbox/999999").status_code == 404
 
     production = create_app({**_test_config(tmp_path_factory), "DEV_MAILBOX": False})

@@ -7,7 +7,7 @@ invitation here. Registered only when DEV_MAILBOX is on, which production never 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
 
 from proeftuin.extensions import db
 from proeftuin.models import OutboxMessage
@@ -34,3 +34,18 @@ def show(message_id: int):
     if message is None:
         abort(404)
     return render_template("mailbox/show.html", message=message)
+
+
+#: a message's HTML is shown as a mail program would: its own inline styles, nothing else
+_MESSAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
+@bp.get("/<int:message_id>/html")
+def html(message_id: int):
+    """A message's HTML alone, for the frame on its page."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return Response(message.html_body, mimetype="text/html", headers={
+        "Content-Security-Policy": _MESSAGE_POLICY, "X-Frame-Options": "SAMEORIGIN",
+    })

@@ -37,6 +37,7 @@ PUBLIC_AREAS = ("main.", "pilots.", "framework.", "library.")
 #: GET routes that are not pages, with the reason they are not checked here
 NOT_PAGES = {
     "static": "files, not pages",
+    "mailbox.html": "a message's own HTML, shown in the frame of mailbox.show",
     "main.healthz": "a JSON answer for the load balancer",
     "auth.my_data_download": "a JSON download; tests/test_personal_data.py checks it",
     "workspace.audit_trail_csv": "a CSV download; tests/test_audit_page.py checks it",
@@ -59,18 +60,18 @@ NOT_PAGE_AREAS = ("api.",)
 VISITS_PER_ROUTE = 2
 
 def open_invitation_path(app) -> str:
-    """An invitation link for a new address, so the invitation page can be reached."""
+    """An invitation link for a new address, so the invitation page can be reached; its
+    e-mail is in the development mailbox, so that can be reached too."""
     from proeftuin.auth import invitations
-    from proeftuin.models import MemberRole, Pilot, User
+    from proeftuin.models import Pilot, User
+    from proeftuin.workspace import services
 
-    with app.app_context():
+    with app.test_request_context():
         pilot = db.session.scalar(sa.select(Pilot).where(Pilot.slug.like("%groningen%")))
         inviter = db.session.scalar(
             sa.select(User).where(User.email == "coordinator.groningen@proeftuin.example")
         )
-        invitation = invitations.create_invitation(
-            pilot, "nieuw.lid@proeftuin.example", MemberRole.member, inviter
-        )
+        invitation = services.invite(pilot, "nieuw.lid@proeftuin.example", "member", inviter)
         token = invitations.invitation_token(invitation)
         db.session.commit()
         db.session.remove()
@@ -153,7 +154,7 @@ def crawl_as(site, visitor, role: str, language: str, seeds: list[str]) -> set[s
     if ACCOUNTS[role]:
         visitor.sign_in(ACCOUNTS[role], DEMO_PASSWORD)
     seeds = ["/", "/aanmelden/bedankt", "/account", "/werkplaats/", "/begeleiding/", "/beheer/",
-             *seeds]
+             "/dev/mailbox/", *seeds]
     adapter = site.app.url_map.bind("127.0.0.1")
     shots = None
     if language == "nl":  # one language is enough to look at; the layout checks run in both

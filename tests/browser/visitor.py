@@ -121,11 +121,22 @@ LAYOUT_SCRIPT = """
 """
 
 #: the text a reader sees on the page, and the text of its labels for assistive technology
+# Text marked as another language than the page's (a Dutch e-mail shown on an English page)
+# is that language on purpose: it is left out while the text is read.
 VISIBLE_TEXT_SCRIPT = """
-() => [document.body.innerText,
+() => {
+  const page = document.documentElement.lang;
+  const other = [...document.body.querySelectorAll('[lang]')].filter(el => el.lang !== page);
+  const display = other.map(el => el.style.display);
+  other.forEach(el => { el.style.display = 'none'; });
+  const text = [document.body.innerText,
        ...[...document.querySelectorAll('[aria-label], [alt], [title], [placeholder]')]
+         .filter(el => !other.some(o => o.contains(el)))
          .map(el => ['aria-label', 'alt', 'title', 'placeholder']
-           .map(name => el.getAttribute(name) || '').join(' '))].join('\\n')
+           .map(name => el.getAttribute(name) || '').join(' '))].join('\\n');
+  other.forEach((el, i) => { el.style.display = display[i]; });
+  return text;
+}
 """
 
 @cache
