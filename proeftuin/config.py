@@ -120,6 +120,8 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         #: sign-in attempts allowed per client address and per account
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        #: requests for a new-password link, per client address and per e-mail address
+        "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "5 per hour"),
         #: public application form submissions per client address
         "APPLY_RATE_LIMIT": os.environ.get("APPLY_RATE_LIMIT", "20 per hour"),
         #: read-only API requests per client address

@@ -215,3 +215,27 @@ class DisableTwoFactorForm(FlaskForm):
             self.code.errors.append(_l("Vul de code uit uw app in, of een herstelcode."))
             return False
         return valid
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address of the account whose password is forgotten."""
+
+    email = EmailField(
+        _l("E-mailadres"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Vul uw e-mailadres in.")),
+                    StopIfLonger(EMAIL_MAX_LENGTH, _l("Dit e-mailadres is te lang.")),
+                    Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."))],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    """The new password, twice."""
+
+    new_password = new_password_field(_l("Nieuw wachtwoord"), _l("Vul een nieuw wachtwoord in."))
+    new_password_repeat = repeat_password_field(
+        _l("Herhaal het nieuwe wachtwoord"), "new_password",
+        _l("Vul het nieuwe wachtwoord nog een keer in."),
+        _l("De twee nieuwe wachtwoorden zijn niet gelijk. Typ ze opnieuw."),
+    )

@@ -22,15 +22,17 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from proeftuin.auth import invitations, queries, services, two_factor
+from proeftuin.auth import invitations, password_reset, queries, services, two_factor
 from proeftuin.auth.forms import (
     EMAIL_MAX_LENGTH,
     AcceptInvitationForm,
     ChangePasswordForm,
     DisableTwoFactorForm,
+    ForgotPasswordForm,
     InvitedAccountForm,
     LoginForm,
     RecoveryCodeForm,
+    ResetPasswordForm,
     TwoFactorCodeForm,
 )
 from proeftuin.auth.invitations import InvitationError, InvitationState
@@ -387,6 +389,59 @@ def disable_two_factor():
         log_event("two_factor_failed", account_id=user.id, step="disable")
         field.errors.append(_("Deze code klopt niet of is al gebruikt."))
     return render_template("auth/two_factor_disable.html", form=form)
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+def _reset_address_key() -> str:
+    """Count requests for a new-password link per address, so no inbox is flooded."""
+    email = services.normalize_email(request.form.get("email") or "")[:EMAIL_MAX_LENGTH]
+    return "password-reset:" + email
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_reset_address_key)
+def forgot_password():
+    """Ask for a link to set a new password; the answer never tells whether an account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = password_reset.request_reset(form.email.data)
+        db.session.commit()
+        log_event("password_reset_requested", account=account_fingerprint(form.email.data),
+                  known=user is not None)
+        return redirect(url_for("auth.forgot_password_sent"), code=303)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.get("/wachtwoord-vergeten/verstuurd")
+def forgot_password_sent():
+    """The same answer for every address."""
+    return render_template("auth/forgot_password_sent.html")
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password with a mailed link; then sign in as always (with the code)."""
+    user = password_reset.user_for_token(token)
+    if user is None:
+        return render_template("auth/reset_password_gone.html"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        password_reset.reset_password(user, form.new_password.data)
+        db.session.commit()
+        log_event("password_reset", account_id=user.id)
+        return redirect(url_for("auth.password_reset_done"), code=303)
+    return render_template("auth/reset_password.html", form=form, user=user)
+
+
+@bp.get("/wachtwoord-herstellen/klaar")
+def password_reset_done():
+    """The new password is set; signing in comes next, with the second step as always."""
+    return render_template("auth/reset_password_done.html")
 
 
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
+from flask_login import current_user
 
 from proeftuin.extensions import csrf, db
 from proeftuin.main import queries
@@ -45,6 +46,10 @@ def set_language():
     if lang not in current_app.config["LANGUAGES"]:
         abort(400)
     session["lang"] = lang
+    if current_user.is_authenticated and current_user.language != lang:
+        # Kept with the account too: e-mail to this person is written in it.
+        current_user.language = lang
+        db.session.commit()
     return redirect_next("main.index")
 
 

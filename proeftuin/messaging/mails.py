@@ -25,3 +25,15 @@ def invitation(invitation: Invitation, token: str, by: User) -> OutboxMessage:
         link=absolute_url("auth.accept_invitation", token=token),
         expires_at=invitation.expires_at,
     )
+
+
+def password_reset(user: User, token: str) -> OutboxMessage:
+    """The link to set a new password, in the account's language."""
+    from proeftuin.auth.password_reset import LIFETIME  # noqa: PLC0415 - auth imports mails
+
+    return queue(
+        "password_reset", to=user.email, name=user.name, language=user.language, user=user,
+        template="password_reset", subject=_l("Een nieuw wachtwoord voor Proeftuin"),
+        link=absolute_url("auth.reset_password", token=token),
+        minutes=int(LIFETIME.total_seconds() // 60),
+    )

@@ -57,6 +57,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the language of the interface and of the e-mail sent to this person: "nl" or "en"
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl", server_default="nl")
     #: base32 TOTP secret; set while two-factor sign-in is being set up or is on
     totp_secret: Mapped[str | None] = mapped_column(sa.String(32))
     #: when two-factor sign-in was confirmed with a first code; empty while it is off
