@@ -106,12 +106,14 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.library.blueprint import bp as library_bp
     from proeftuin.main.routes import bp as main_bp
     from proeftuin.measures.routes import bp as measures_bp
+    from proeftuin.notifications.routes import bp as notifications_bp
     from proeftuin.pilots.routes import bp as pilots_bp
     from proeftuin.reuse.routes import bp as reuse_bp
     from proeftuin.workspace.routes import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
-               framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp, measures_bp):
+               framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp, measures_bp,
+               notifications_bp):
         app.register_blueprint(bp)
     if app.config["DEV_MAILBOX"]:
         from proeftuin.messaging.mailbox import bp as mailbox_bp
@@ -122,10 +124,12 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Expose permissions, labels, Markdown and the locale to the templates."""
     from flask_babel import format_date
+    from flask_login import current_user
 
     from proeftuin import permissions
     from proeftuin.dates import format_moment
     from proeftuin.labels import JINJA_FILTERS
+    from proeftuin.notifications import unread_count
     from proeftuin.personal_data.guard import marked
     from proeftuin.reference import current_language
     from proeftuin.text import render_markdown
@@ -135,6 +139,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(JINJA_FILTERS)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["privacy_marked"] = marked
+    app.jinja_env.globals["unread_notifications"] = lambda: unread_count(current_user)
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = format_moment
 

@@ -48,12 +48,14 @@ from proeftuin.models import (
     MemberRole,
     Membership,
     MessageStatus,
+    Notification,
     OrganisationKind,
     OutboxMessage,
     PilotOrganisation,
     PilotStatus,
 )
 from proeftuin.models.base import utcnow
+from proeftuin.notifications import KINDS as NOTIFICATION_KINDS
 from tests.conftest import PASSWORD
 from tests.test_admin import edit_user_form, new_user_form, programme_form
 from tests.test_apply import application
@@ -95,6 +97,7 @@ REFUSALS = {"login", "403", "404", "410"}
 #: whose page is elsewhere, with the reason.
 REDIRECTING_PAGES: dict[str, str] = {
     "library.show_without_slug": "the short address of a lesson names its canonical one",
+    "notifications.open_one": "a notification is marked read and leads to what it is about",
     "auth.login": "someone signed in already goes on to their start page",
     # Nobody in the matrix is between the password and the code (PREPARE gives the two-factor
     # settings pages their state); test_two_factor.py opens these mid-sign-in.
@@ -301,6 +304,12 @@ admin.edit_programme                GET     login  403    403    403    403    4
 admin.edit_programme                POST    login  403    403    403    403    403    ok
 admin.messages                      GET     login  403    403    403    403    403    ok
 admin.resend_message                POST    login  403    403    403    403    403    ok
+# S1: each signed-in person's own notifications and choices; another's notification is unknown.
+notifications.index                 GET     login  ok     ok     ok     ok     ok     ok
+notifications.open_one              GET     login  404    ok     404    404    404    404
+notifications.mark_all_read         POST    login  ok     ok     ok     ok     ok     ok
+notifications.preferences           GET     login  ok     ok     ok     ok     ok     ok
+notifications.preferences           POST    login  ok     ok     ok     ok     ok     ok
 # X1: the development mailbox, on every server but a production one.
 mailbox.index                       GET     ok     ok     ok     ok     ok     ok     ok
 mailbox.show                        GET     ok     ok     ok     ok     ok     ok     ok
@@ -546,6 +555,14 @@ class World:
 
         return reset_token(self.make.member(self.pilot))
 
+    def notification_of_part(self) -> int:
+        """A notification of the pilot's participant, which nobody else may open."""
+        from proeftuin.notifications import notify
+
+        notify([self.users["part"]], "lesson_published", "/bibliotheek/", lesson="Les")
+        db.session.commit()
+        return db.session.scalar(sa.select(sa.func.max(Notification.id)))
+
     def new_account_email(self) -> str:
         """The address of an account of its own: each request is its own address's first."""
         return self.make.member(self.pilot).email
@@ -622,6 +639,7 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "workspace.revoke_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
     "workspace.resend_invitation": lambda w: {"slug": w.slug, "invitation_id": w.new_invitation()},
     "mailbox.show": lambda w: {"message_id": w.new_message()},
+    "notifications.open_one": lambda w: {"notification_id": w.notification_of_part()},
     "auth.reset_password": lambda w: {"token": w.reset_link_token()},
     "mailbox.html": lambda w: {"message_id": w.new_message()},
     "admin.resend_message": lambda w: {"message_id": w.new_message(MessageStatus.failed)},
@@ -702,6 +720,8 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
                                                  "commitment": f"Bespreekt casus {w.n}."},
     ("workspace.edit_agreement", "POST"): lambda w: {"party": "Wijkverpleging",
                                                      "commitment": f"Belt {w.n} keer per week."},
+    ("notifications.preferences", "POST"): lambda w: dict.fromkeys(
+        NOTIFICATION_KINDS, ("daily", "site")[w.n % 2]),
     ("workspace.members", "POST"): lambda w: {"email": f"gast{w.n}@voorbeeld.example",
                                               "role": "member"},
     ("workspace.change_member_role", "POST"): lambda w: {"role": w.other_member_role()},
@@ -752,7 +772,15 @@ def _with_two_factor(user) -> None:
 
 
 #: endpoint → what the person asking must have set up first, so the page is theirs to use
+def _with_a_notification(user) -> None:
+    from proeftuin.notifications import notify
+
+    notify([user], "lesson_published", "/bibliotheek/", lesson="Les")
+    db.session.commit()
+
+
 PREPARE: dict[str, Callable] = {
+    "notifications.mark_all_read": _with_a_notification,
     "auth.setup_two_factor": _enrolling,
     "auth.regenerate_recovery_codes": _with_two_factor,
     "auth.disable_two_factor": _with_two_factor,
@@ -788,6 +816,8 @@ WRITES: dict[tuple[str, str], str] = {
     ("workspace.revoke_invitation", "POST"): "invitation",
     ("workspace.resend_invitation", "POST"): "outbox_message",
     ("admin.resend_message", "POST"): "outbox_message",
+    ("notifications.mark_all_read", "POST"): "notification",
+    ("notifications.preferences", "POST"): "notification_preference",
     ("cases.new", "POST"): "case_discussion",
     ("cases.edit", "POST"): "case_discussion",
     ("cases.delete", "POST"): "case_discussion",

@@ -12,6 +12,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from proeftuin.extensions import db
 from proeftuin.models import Invitation, MemberRole, Membership, Pilot, User, utcnow
 from proeftuin.models.base import MAX_ID
+from proeftuin.notifications import notify, site_path
 
 _SALT = "proeftuin.invitation"
 #: tokens are short; anything much longer is not one of ours and is not worth decoding
@@ -144,6 +145,13 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     elif invitation.member_role is MemberRole.coordinator:
         membership.role = MemberRole.coordinator
     db.session.flush()
+    coordinators = db.session.scalars(
+        sa.select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.pilot_id == invitation.pilot_id, Membership.role == MemberRole.coordinator)
+    )
+    notify(coordinators, "member_joined",
+           site_path("workspace.members", slug=invitation.pilot.slug), by=user,
+           name=user.name, pilot=invitation.pilot.name)
     return membership
 
 

@@ -36,6 +36,7 @@ from proeftuin.models import (
     User,
     utcnow,
 )
+from proeftuin.notifications import notify, site_path
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
 
@@ -191,6 +192,9 @@ def submit_lesson(lesson: Lesson, by: User) -> None:
     lesson.submitted_at = utcnow()
     db.session.flush()
     _log(AuditAction.submitted, by, lesson)
+    notify(lesson.pilot.programme.facilitators, "lesson_submitted",
+           site_path("lessons.review", lesson_id=lesson.id), by=by,
+           lesson=lesson.title, pilot=lesson.pilot.name)
 
 
 def _next_number(lesson: Lesson) -> int:
@@ -221,6 +225,7 @@ def publish_lesson(lesson: Lesson, by: User, feedback: str = "") -> LessonRevisi
                                 feedback=(feedback or "").strip(), reviewer=by, created_at=now))
     db.session.flush()
     _log(AuditAction.published, by, lesson)
+    _tell_writers(lesson, "lesson_published", by)
     return revision
 
 
@@ -239,6 +244,7 @@ def return_lesson(lesson: Lesson, by: User, feedback: str) -> LessonReview:
     db.session.add(review)
     db.session.flush()
     _log(AuditAction.returned, by, lesson)
+    _tell_writers(lesson, "lesson_returned", by)
     return review
 
 
@@ -256,7 +262,15 @@ def withdraw_lesson(lesson: Lesson, by: User, reason: str) -> LessonReview:
     db.session.flush()
     search.remove_lesson(lesson.id)
     _log(AuditAction.withdrawn, by, lesson)
+    _tell_writers(lesson, "lesson_withdrawn", by)
     return review
+
+
+def _tell_writers(lesson: Lesson, kind: str, by: User) -> None:
+    """Notify the lesson's writer, on the lesson's page in the workspace."""
+    notify([lesson.created_by], kind,
+           site_path("lessons.show", slug=lesson.pilot.slug, lesson_id=lesson.id), by=by,
+           lesson=lesson.title)
 
 
 def record_view(lesson: Lesson, by: User, cases=()) -> None:

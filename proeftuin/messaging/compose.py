@@ -12,6 +12,7 @@ import re
 import secrets
 from email.utils import parseaddr
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
@@ -36,10 +37,10 @@ def absolute_url(endpoint: str, **values) -> str:
         return base + url_for(endpoint, **values)
 
 
-def queue(kind: str, *, to: str, language: str, subject, template: str, name: str = "",
-          user: User | None = None, headers: dict[str, str] | None = None,
-          **context) -> OutboxMessage:
-    """Compose a message from `template` and add it to the outbox in the caller's transaction.
+def message(kind: str, *, to: str, language: str, subject, template: str, name: str = "",
+            user: User | None = None, headers: dict[str, str] | None = None,
+            **context) -> dict:
+    """Compose a message from `template`: the values of its outbox row.
 
     `subject` is a (lazy) translatable string, rendered in `language` like the templates.
     """
@@ -49,15 +50,26 @@ def queue(kind: str, *, to: str, language: str, subject, template: str, name: st
         context.update(subject=subject_text, language=language, recipient_name=name)
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
-    message = OutboxMessage(
+    return dict(
         kind=kind, recipient=one_line(to, 254), recipient_name=one_line(name, 120),
         language=language, subject=subject_text, text_body=text, html_body=html,
         headers={key: one_line(value, 1000) for key, value in (headers or {}).items()},
         message_id=f"<{secrets.token_hex(16)}@{_sender_domain()}>",
         user_id=user.id if user is not None else None,
     )
-    db.session.add(message)
-    return message
+
+
+def queue(kind: str, **options) -> OutboxMessage:
+    """Compose a message (`message`) and add it to the outbox in the caller's transaction."""
+    outgoing = OutboxMessage(**message(kind, **options))
+    db.session.add(outgoing)
+    return outgoing
+
+
+def queue_all(messages: list[dict]) -> None:
+    """Add composed messages to the outbox in one statement, however many there are."""
+    if messages:
+        db.session.execute(sa.insert(OutboxMessage), messages)
 
 
 def _sender_domain() -> str:

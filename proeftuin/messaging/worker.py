@@ -1,4 +1,4 @@
-"""The worker: deliver the outbox with retries, one claim at a time.
+"""The worker: deliver the outbox with retries, one claim at a time, and run the schedule.
 
 Any number of workers may run. A worker claims a batch of due messages by writing its claim
 and a lease into them (on PostgreSQL the rows are picked `FOR UPDATE SKIP LOCKED`, so two
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from proeftuin.extensions import db
-from proeftuin.messaging import transport
+from proeftuin.messaging import schedule, transport
 from proeftuin.models import MessageStatus, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,7 @@ def run(app: Flask, once: bool = False) -> None:
     while not stopping:
         with app.app_context():
             try:
+                schedule.run_due(utcnow())
                 outcome = deliver_due()
             except sa.exc.OperationalError as error:
                 # The database is away (a restart, a failover): try again in a moment.

@@ -43,6 +43,12 @@ from proeftuin.models.measure import (
     lesson_experiment,
 )
 from proeftuin.models.message import MessageStatus, OutboxMessage
+from proeftuin.models.notification import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    ScheduledRun,
+)
 from proeftuin.models.pilot import (
     PUBLIC_STATUSES,
     Agreement,
@@ -107,8 +113,12 @@ __all__ = [
     "PilotScale",
     "PilotStatus",
     "PilotStatusChange",
+    "Delivery",
     "MessageStatus",
+    "Notification",
+    "NotificationPreference",
     "OutboxMessage",
+    "ScheduledRun",
     "PrivacyConfirmation",
     "Programme",
     "RecoveryCode",

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from proeftuin.extensions import db
-from proeftuin.labels import status_label
-from proeftuin.models import Pilot, PilotStatus, PilotStatusChange, User, utcnow
+from proeftuin.labels import PILOT_STATUS, status_label
+from proeftuin.models import Membership, Pilot, PilotStatus, PilotStatusChange, User, utcnow
+from proeftuin.notifications import notify, site_path
 
 ALLOWED = {
     PilotStatus.applied: {PilotStatus.selected, PilotStatus.declined},
@@ -97,6 +98,13 @@ def _move(pilot: Pilot, to: PilotStatus, by: User, reason: str = "") -> PilotSta
     )
     db.session.add(change)
     db.session.flush()
+    members = db.session.scalars(
+        sa.select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.pilot_id == pilot.id)
+    )
+    notify(members, "pilot_status_changed",
+           site_path("workspace.overview", slug=pilot.slug), by=by,
+           pilot=pilot.name, status=PILOT_STATUS[to])
     return change
 
 

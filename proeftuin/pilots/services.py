@@ -22,6 +22,7 @@ from proeftuin.models import (
     SolutionDirection,
     TargetGroup,
 )
+from proeftuin.notifications import notify, site_path
 from proeftuin.pilots.lifecycle import record_application
 from proeftuin.slugs import unique_slug
 
@@ -107,5 +108,8 @@ def submit_application(data: Mapping) -> Pilot:
     pilot.organisations = organisations
     db.session.add(pilot)
     record_application(pilot)
+    notify(pilot.programme.facilitators, "application_received",
+           site_path("dashboard.pilot", slug=pilot.slug),
+           pilot=pilot.name, programme=pilot.programme.name)
     db.session.flush()
     return pilot

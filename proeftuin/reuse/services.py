@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from proeftuin import audit
 from proeftuin.extensions import db
 from proeftuin.models import AuditAction, Lesson, LessonReuse, Pilot, RecordType, User, utcnow
+from proeftuin.notifications import notify, site_path
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
 
@@ -40,6 +41,11 @@ def report_reuse(lesson: Lesson, pilot: Pilot, *, how: str, outcome: str,
     guard.record_confirmations(review, reuse.id, by)
     # The report is the reusing pilot's record, so its event lands in that pilot's trail.
     audit.log(AuditAction.created, by, reuse, RecordType.reuse)
+    # The public page loads the lesson's public revision only; the writer is looked up.
+    writer = db.session.get(User, lesson.created_by_id) if lesson.created_by_id else None
+    notify([writer], "lesson_reused",
+           site_path("lessons.show", slug=lesson.pilot.slug, lesson_id=lesson.id), by=by,
+           pilot=pilot.name, lesson=lesson.public_revision.title)
     return reuse
 
 

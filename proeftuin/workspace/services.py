@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from proeftuin.auth.invitations import create_invitation, invitation_token, revoke_invitation
 from proeftuin.extensions import db
+from proeftuin.labels import MEMBER_ROLE
 from proeftuin.messaging import mails
 from proeftuin.models import (
     Agreement,
@@ -26,6 +27,7 @@ from proeftuin.models import (
     TargetGroup,
     User,
 )
+from proeftuin.notifications import notify, site_path
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
 from proeftuin.workspace import queries
@@ -212,6 +214,9 @@ def change_member_role(membership: Membership, role: str, by: User) -> None:
         _refuse_if_last_coordinator_leaves(membership, by)
     membership.role = new_role
     db.session.flush()
+    notify([membership.user], "member_role_changed",
+           site_path("workspace.overview", slug=membership.pilot.slug), by=by,
+           pilot=membership.pilot.name, role=MEMBER_ROLE[new_role])
 
 
 def remove_member(membership: Membership, by: User) -> None:
