@@ -16,12 +16,12 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, on SQLite too: a batch copy of user_account would drop the table its
+# sessions and memberships point to, and take them with it (ON DELETE CASCADE).
 def upgrade():
-    with op.batch_alter_table('user_account') as table:
-        table.add_column(sa.Column('language', sa.String(length=5), nullable=False,
-                                   server_default='nl'))
+    op.add_column('user_account', sa.Column('language', sa.String(length=5), nullable=False,
+                                            server_default='nl'))
 
 
 def downgrade():
-    with op.batch_alter_table('user_account') as table:
-        table.drop_column('language')
+    op.drop_column('user_account', 'language')

@@ -17,7 +17,15 @@ from proeftuin.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from proeftuin.auth.sessions import revoke_all_sessions
 from proeftuin.extensions import db
 from proeftuin.forms import clean_line
-from proeftuin.models import Invitation, Programme, Role, User, UserSession, utcnow
+from proeftuin.models import (
+    Invitation,
+    OutboxMessage,
+    Programme,
+    Role,
+    User,
+    UserSession,
+    utcnow,
+)
 from proeftuin.models.user import DELETED_NAME, deleted_email, is_deleted_account
 from proeftuin.slugs import unique_slug
 
@@ -228,7 +236,8 @@ def delete_account(user: User, by: User | None) -> None:
 
     The name and e-mail address make way for markers, the password and two-factor sign-in
     stop working, and sessions, recovery codes, memberships and programme links go. Open
-    invitations to or from the address are revoked, and those to it forget it. Lessons and
+    invitations to or from the address are revoked, and those to it forget it; mail to it,
+    sent or waiting, is deleted. Lessons and
     case discussions stay: they still point at the account, which now shows no name.
     Refuses the admin's own account and the last admin (AccountError).
     """
@@ -254,6 +263,13 @@ def delete_account(user: User, by: User | None) -> None:
     )
     two_factor.disable(user)  # the secret and the recovery codes
     db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+    # Mail to the person, sent or waiting, names them: it goes, and nothing more is sent.
+    db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(sa.or_(OutboxMessage.user_id == user.id,
+                      sa.func.lower(OutboxMessage.recipient) == old_address))
+        .execution_options(synchronize_session=False)
+    )
     user.memberships.clear()
     user.programmes = []
     user.name = DELETED_NAME

@@ -38,6 +38,7 @@ PUBLIC_AREAS = ("main.", "pilots.", "framework.", "library.")
 NOT_PAGES = {
     "static": "files, not pages",
     "mailbox.html": "a message's own HTML, shown in the frame of mailbox.show",
+    "notifications.open_one": "marks a notification read and redirects to what it is about",
     "main.healthz": "a JSON answer for the load balancer",
     "auth.my_data_download": "a JSON download; tests/test_personal_data.py checks it",
     "workspace.audit_trail_csv": "a CSV download; tests/test_audit_page.py checks it",
@@ -76,6 +77,19 @@ def open_invitation_path(app) -> str:
         db.session.commit()
         db.session.remove()
     return f"/uitnodiging/{token}"
+
+
+def reset_password_path(app) -> str:
+    """A new-password link of a demo account that no crawl signs in with."""
+    from proeftuin.auth.password_reset import reset_token
+    from proeftuin.models import User
+
+    with app.app_context():
+        user = db.session.scalar(
+            sa.select(User).where(User.email == "onderzoeker@proeftuin.example"))
+        token = reset_token(user)
+        db.session.remove()
+    return f"/wachtwoord-herstellen/{token}"
 
 
 def reuse_paths_of(app) -> list[str]:
@@ -154,7 +168,8 @@ def crawl_as(site, visitor, role: str, language: str, seeds: list[str]) -> set[s
     if ACCOUNTS[role]:
         visitor.sign_in(ACCOUNTS[role], DEMO_PASSWORD)
     seeds = ["/", "/aanmelden/bedankt", "/account", "/werkplaats/", "/begeleiding/", "/beheer/",
-             "/dev/mailbox/", *seeds]
+             "/dev/mailbox/", "/wachtwoord-vergeten/verstuurd", "/wachtwoord-herstellen/klaar",
+             reset_password_path(site.app), *seeds]
     adapter = site.app.url_map.bind("127.0.0.1")
     shots = None
     if language == "nl":  # one language is enough to look at; the layout checks run in both
