@@ -150,6 +150,7 @@ def load_config(instance_path: str) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or "Proeftuin <proeftuin@localhost>",
         #: the site's address for links in mail, which is read outside any request
         "SITE_URL": (os.environ.get("SITE_URL", "").strip() or "http://127.0.0.1:5000").rstrip("/"),
-        #: the development mailbox at /dev/mailbox: every queued message, never in production
-        "DEV_MAILBOX": not production,
+        #: the development mailbox at /dev/mailbox: every queued message, new-password links
+        #: included, to anyone who reaches the site; so only on a development server
+        "DEV_MAILBOX": env == "development",
     }

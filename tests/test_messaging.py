@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from proeftuin import create_app
+from proeftuin.config import load_config
 from proeftuin.extensions import db
-from proeftuin.messaging import compose, worker
+from proeftuin.messaging import compose, transport, worker
 from proeftuin.models import MemberRole, MessageStatus, OutboxMessage, Role, utcnow
 from proeftuin.workspace import services
 from tests.conftest import _test_config
@@ -240,3 +241,20 @@ def test_admins_see_failed_messages_and_queue_them_again(client, make, login, sm
     assert row.status is MessageStatus.queued and row.attempts == 0
     smtp.controller.start()
     assert worker.deliver_due().sent == 1
+
+
+@pytest.mark.parametrize("environment", ["production", "staging"])
+def test_outside_development_the_worker_needs_a_mail_server(app, environment):
+    app.config.update(ENV_NAME=environment, SMTP_URL="")
+    with pytest.raises(transport.SmtpUrlError):
+        worker.run(app, once=True)
+    app.config["SMTP_URL"] = "http://not-a-mail-server"
+    with pytest.raises(transport.SmtpUrlError):
+        worker.run(app, once=True)
+
+
+@pytest.mark.parametrize(("environment", "mailbox"),
+                         [("development", True), ("staging", False), ("test", False)])
+def test_only_a_development_server_has_the_mailbox(monkeypatch, tmp_path, environment, mailbox):
+    monkeypatch.setenv("PROEFTUIN_ENV", environment)
+    assert load_config(str(tmp_path))["DEV_MAILBOX"] is mailbox
