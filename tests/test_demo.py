@@ -15,6 +15,8 @@ from proeftuin.models import (
     LessonKind,
     LessonLevel,
     MemberRole,
+    Notification,
+    OutboxMessage,
     Pilot,
     PilotStatus,
     Programme,
@@ -304,3 +306,13 @@ def test_demo_library_is_worth_searching(seeded):
         found = set(db.session.scalars(sa.select(search.matches([word]).c.lesson_id)))
         assert any(re.search(rf"\b{other}\b", by_lesson[i])
                    and not re.search(rf"\b{word}\b", by_lesson[i]) for i in found), word
+
+
+def test_the_first_account_and_a_facilitator_find_notifications(seeded):
+    first = db.session.scalar(sa.select(User).where(User.email == demo.FIRST_ACCOUNT))
+    kinds = set(db.session.scalars(
+        sa.select(Notification.kind).where(Notification.user_id == first.id)))
+    assert kinds == {"member_joined"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.kind == "application_received")) >= 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) >= 2

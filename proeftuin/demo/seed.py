@@ -857,6 +857,21 @@ def seed_demo() -> None:
     demo_work.seed_work(pilots, users, now)
     seed_demo_reuse(now)
     seed_demo_measures(now)
+    _seed_notifications(pilots.values(), users)
+
+
+def _seed_notifications(pilots, users: dict[str, User]) -> None:
+    """A few notifications, with their mail in the development mailbox: the first account
+    hears that someone joined its pilot, a facilitator of a waiting application."""
+    from proeftuin.notifications import notify, site_path
+
+    groningen = next(p for p in pilots if "groningen" in p.slug)
+    notify([users["hilde"]], "member_joined", site_path("workspace.members", slug=groningen.slug),
+           name=users["bram"].name, pilot=groningen.name)
+    applied = next(p for p in pilots if p.status is PilotStatus.applied)
+    notify(applied.programme.facilitators, "application_received",
+           site_path("dashboard.pilot", slug=applied.slug),
+           pilot=applied.name, programme=applied.programme.name)
 
 
 #: the account a newcomer signs in with first: the demo's fullest workspace
