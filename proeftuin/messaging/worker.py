@@ -99,6 +99,9 @@ def deliver_due(now: datetime | None = None) -> Delivery:
                     _record(message, token, status=MessageStatus.sent, sent_at=utcnow(),
                             last_error=None)
                     outcome.sent += 1
+                # Each outcome is saved as it happens: a worker that dies mid-batch leaves
+                # only the message it was sending to be sent again.
+                db.session.commit()
     except (OSError, smtplib.SMTPException, transport.SmtpUrlError) as error:
         # The server could not be reached at all: every message of the claim waits.
         for message in messages:
