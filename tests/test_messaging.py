@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import policy
 
 import pytest
@@ -66,6 +66,16 @@ def smtp(app):
     app.config["MAIL_FROM"] = "Proeftuin <noreply@proeftuin.example>"
     yield inbox
     server.stop()
+
+
+def _fail_every_attempt(smtp) -> datetime:
+    """With the server down, let the worker try until the message has failed; the time then."""
+    smtp.controller.stop()
+    now = utcnow()
+    for _attempt in range(len(worker.RETRY_AFTER) + 1):
+        worker.deliver_due(now)
+        now += worker.RETRY_AFTER[-1]
+    return now
 
 
 def _invite(make, email_address="nieuw@voorbeeld.example"):
@@ -129,11 +139,7 @@ def test_messages_wait_while_the_server_is_down_and_go_when_it_returns(ctx, make
 def test_a_message_fails_after_the_last_retry_and_an_admin_can_send_it_again(ctx, make, smtp):
     _invite(make)
     db.session.commit()
-    smtp.controller.stop()
-    now = utcnow()
-    for _attempt in range(len(worker.RETRY_AFTER) + 1):
-        worker.deliver_due(now)
-        now += worker.RETRY_AFTER[-1]
+    now = _fail_every_attempt(smtp)
     row = db.session.scalars(sa.select(OutboxMessage)).one()
     db.session.refresh(row)
     assert row.status is MessageStatus.failed
@@ -223,11 +229,7 @@ def test_the_development_mailbox_shows_each_message_and_production_has_none(
 def test_admins_see_failed_messages_and_queue_them_again(client, make, login, smtp):
     _invite(make)
     db.session.commit()
-    smtp.controller.stop()
-    now = utcnow()
-    for _attempt in range(len(worker.RETRY_AFTER) + 1):
-        worker.deliver_due(now)
-        now += worker.RETRY_AFTER[-1]
+    _fail_every_attempt(smtp)
     row = db.session.scalars(sa.select(OutboxMessage)).one()
     login(make.user(role=Role.admin))
     assert "1 bericht kon niet worden bezorgd" in client.get("/beheer/").get_data(as_text=True)

@@ -71,10 +71,9 @@ def repeat_password_field(label, of: str, required_message, mismatch_message) ->
     )
 
 
-class LoginForm(FlaskForm):
-    """E-mail address and password."""
-
-    email = EmailField(
+def account_email_field() -> EmailField:
+    """The address an account signs in with, as the sign-in and new-password forms ask it."""
+    return EmailField(
         _l("E-mailadres"),
         filters=[clean_line],
         validators=[DataRequired(_l("Vul uw e-mailadres in.")),
@@ -82,6 +81,12 @@ class LoginForm(FlaskForm):
                     Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."))],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+class LoginForm(FlaskForm):
+    """E-mail address and password."""
+
+    email = account_email_field()
     password = _password_field(_l("Wachtwoord"), _l("Vul uw wachtwoord in."),
                                _l("Dit wachtwoord is te lang."))
     next = HiddenField()
@@ -220,14 +225,7 @@ class DisableTwoFactorForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     """The address of the account whose password is forgotten."""
 
-    email = EmailField(
-        _l("E-mailadres"),
-        filters=[clean_line],
-        validators=[DataRequired(_l("Vul uw e-mailadres in.")),
-                    StopIfLonger(EMAIL_MAX_LENGTH, _l("Dit e-mailadres is te lang.")),
-                    Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."))],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
-    )
+    email = account_email_field()
 
 
 class ResetPasswordForm(FlaskForm):

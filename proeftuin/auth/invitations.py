@@ -10,9 +10,10 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from proeftuin.extensions import db
+from proeftuin.messaging.compose import site_path
 from proeftuin.models import Invitation, MemberRole, Membership, Pilot, User, utcnow
 from proeftuin.models.base import MAX_ID
-from proeftuin.notifications import notify, site_path
+from proeftuin.notifications import notify
 
 _SALT = "proeftuin.invitation"
 #: tokens are short; anything much longer is not one of ours and is not worth decoding

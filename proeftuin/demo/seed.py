@@ -863,7 +863,8 @@ def seed_demo() -> None:
 def _seed_notifications(pilots, users: dict[str, User]) -> None:
     """A few notifications, with their mail in the development mailbox: the first account
     hears that someone joined its pilot, a facilitator of a waiting application."""
-    from proeftuin.notifications import notify, site_path
+    from proeftuin.messaging.compose import site_path
+    from proeftuin.notifications import notify
 
     groningen = next(p for p in pilots if "groningen" in p.slug)
     notify([users["hilde"]], "member_joined", site_path("workspace.members", slug=groningen.slug),

@@ -16,6 +16,7 @@ from proeftuin import audit, search
 from proeftuin.extensions import db
 from proeftuin.lessons import lifecycle
 from proeftuin.lessons.lifecycle import LessonError
+from proeftuin.messaging.compose import site_path
 from proeftuin.models import (
     AuditAction,
     CarerQuestion,
@@ -36,7 +37,7 @@ from proeftuin.models import (
     User,
     utcnow,
 )
-from proeftuin.notifications import notify, site_path
+from proeftuin.notifications import notify
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
 

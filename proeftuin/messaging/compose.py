@@ -28,13 +28,17 @@ def one_line(text: str, limit: int) -> str:
     return " ".join(_CONTROL.sub(" ", str(text)).split())[:limit]
 
 
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page, also outside a request (the worker, the demo data, a command)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """A link for a message: SITE_URL and the endpoint's path, valid outside any request."""
-    base = current_app.config["SITE_URL"]
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context(base_url=base):
-        return base + url_for(endpoint, **values)
+    return current_app.config["SITE_URL"] + site_path(endpoint, **values)
 
 
 def message(kind: str, *, to: str, language: str, subject, template: str, name: str = "",

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -45,14 +45,6 @@ KINDS = {
 }
 #: the daily digest's job: it runs once a day from this hour on, Europe/Amsterdam
 DIGEST_HOUR = 7
-
-
-def site_path(endpoint: str, **values) -> str:
-    """The path of a page, also outside a request (the demo data, a command)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
 
 
 def text(notification: Notification) -> str:

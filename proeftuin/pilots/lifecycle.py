@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 
 from proeftuin.extensions import db
 from proeftuin.labels import PILOT_STATUS, status_label
+from proeftuin.messaging.compose import site_path
 from proeftuin.models import Membership, Pilot, PilotStatus, PilotStatusChange, User, utcnow
-from proeftuin.notifications import notify, site_path
+from proeftuin.notifications import notify
 
 ALLOWED = {
     PilotStatus.applied: {PilotStatus.selected, PilotStatus.declined},

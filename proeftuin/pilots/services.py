@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from proeftuin.extensions import db
+from proeftuin.messaging.compose import site_path
 from proeftuin.models import (
     CarerQuestion,
     Discipline,
@@ -22,7 +23,7 @@ from proeftuin.models import (
     SolutionDirection,
     TargetGroup,
 )
-from proeftuin.notifications import notify, site_path
+from proeftuin.notifications import notify
 from proeftuin.pilots.lifecycle import record_application
 from proeftuin.slugs import unique_slug
 

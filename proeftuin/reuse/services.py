@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 
 from proeftuin import audit
 from proeftuin.extensions import db
+from proeftuin.messaging.compose import site_path
 from proeftuin.models import AuditAction, Lesson, LessonReuse, Pilot, RecordType, User, utcnow
-from proeftuin.notifications import notify, site_path
+from proeftuin.notifications import notify
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
 

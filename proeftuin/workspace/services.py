@@ -10,6 +10,7 @@ from proeftuin.auth.invitations import create_invitation, invitation_token, revo
 from proeftuin.extensions import db
 from proeftuin.labels import MEMBER_ROLE
 from proeftuin.messaging import mails
+from proeftuin.messaging.compose import site_path
 from proeftuin.models import (
     Agreement,
     CarerQuestion,
@@ -27,7 +28,7 @@ from proeftuin.models import (
     TargetGroup,
     User,
 )
-from proeftuin.notifications import notify, site_path
+from proeftuin.notifications import notify
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
 from proeftuin.workspace import queries
