@@ -78,7 +78,7 @@ lint: install
 	$(BIN)/ruff check .
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.*' -o proeftuin/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs '.*' -o proeftuin/translations/messages.pot .
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i proeftuin/translations/messages.pot -d proeftuin/translations --no-fuzzy-matching --ignore-obsolete --width 100

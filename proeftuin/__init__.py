@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.auth.routes import bp as auth_bp
     from proeftuin.cases.routes import bp as cases_bp
     from proeftuin.dashboard.routes import bp as dashboard_bp
+    from proeftuin.following.routes import bp as following_bp
     from proeftuin.framework.routes import bp as framework_bp
     from proeftuin.lessons.routes import bp as lessons_bp
     from proeftuin.library import export_routes, routes  # noqa: F401 - views of the blueprint
@@ -113,7 +114,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
                framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp, measures_bp,
-               notifications_bp):
+               notifications_bp, following_bp):
         app.register_blueprint(bp)
     if app.config["DEV_MAILBOX"]:
         from proeftuin.messaging.mailbox import bp as mailbox_bp

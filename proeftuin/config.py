@@ -122,6 +122,11 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         #: requests for a new-password link, per client address and per e-mail address
         "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "5 per hour"),
+        #: requests to follow by e-mail per client address, and (each sends a confirmation
+        #: mail) per e-mail address, so no one floods an inbox with them
+        "FOLLOW_RATE_LIMIT": os.environ.get("FOLLOW_RATE_LIMIT", "10 per hour"),
+        "FOLLOW_ADDRESS_RATE_LIMIT": os.environ.get("FOLLOW_ADDRESS_RATE_LIMIT",
+                                                    "5 per hour;10 per day"),
         #: public application form submissions per client address
         "APPLY_RATE_LIMIT": os.environ.get("APPLY_RATE_LIMIT", "20 per hour"),
         #: read-only API requests per client address

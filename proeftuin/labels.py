@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from proeftuin.models import (
     AuditAction,
     CaseStatus,
+    Frequency,
     LessonStatus,
     MemberRole,
     MessageStatus,
@@ -28,6 +29,12 @@ PILOT_STATUS = {
     PilotStatus.active: _l("Actief"),
     PilotStatus.completed: _l("Afgerond"),
     PilotStatus.stopped: _l("Gestopt"),
+}
+
+#: how often a follower hears of new lessons, as a phrase after "send me …"
+FREQUENCY = {
+    Frequency.weekly: _l("Eén keer per week"),
+    Frequency.monthly: _l("Eén keer per maand"),
 }
 
 MEMBER_ROLE = {
@@ -133,6 +140,7 @@ def _label_from_reference(kind: str, what: str) -> Callable[[Any], str]:
 
 status_label = _label_from(PILOT_STATUS, "a pilot status")
 member_role_label = _label_from(MEMBER_ROLE, "a membership role")
+frequency_label = _label_from(FREQUENCY, "how often a follower hears of new lessons")
 role_label = _label_from(ROLE, "an account role")
 audit_action_label = _label_from(AUDIT_ACTION, "an action in the audit trail")
 audit_role_label = _label_from(AUDIT_ROLE, "a role recorded in the audit trail",
@@ -166,6 +174,7 @@ def actor_name(user) -> str:
 JINJA_FILTERS = {
     "status_label": status_label,
     "member_role_label": member_role_label,
+    "frequency_label": frequency_label,
     "message_status_label": message_status_label,
     "role_label": role_label,
     "audit_action_label": audit_action_label,

@@ -418,3 +418,13 @@ def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
     ranked = sorted((closeness(row) for row in rows), reverse=True)
     chosen = [key[-1] for key in ranked if key[0] or key[1]][:limit]
     return lessons_in_order(chosen)
+
+
+def published_between(selection: LibrarySelection, after, until) -> list[tuple[int, object]]:
+    """Return (id, first published) of the selection's lessons first published in the period
+    (after `after`, up to and including `until`), for the followers' digests."""
+    stmt = _public(Lesson.id, Lesson.first_published_at, selection=selection,
+                   matches=_matches(selection, scored=False),
+                   revision=_reads_revision(selection))
+    return [tuple(row) for row in db.session.execute(
+        stmt.where(Lesson.first_published_at > after, Lesson.first_published_at <= until))]

@@ -5,10 +5,10 @@ Each queues its message in the caller's transaction (compose.queue); the caller 
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
-from proeftuin.labels import MEMBER_ROLE
+from proeftuin.labels import FREQUENCY, MEMBER_ROLE
 from proeftuin.messaging.compose import absolute_url, queue
 from proeftuin.models import Invitation, OutboxMessage, User
 
@@ -36,4 +36,21 @@ def password_reset(user: User, token: str) -> OutboxMessage:
         template="password_reset", subject=_l("Een nieuw wachtwoord voor Proeftuin"),
         link=absolute_url("auth.reset_password", token=token),
         minutes=int(LIFETIME.total_seconds() // 60),
+    )
+
+
+def follow_confirmation(subscription, confirm_token: str, followed, frequency) -> OutboxMessage:
+    """The link that confirms following, to the address that is to receive the digests."""
+    from proeftuin.following.selection import describe  # noqa: PLC0415 - following imports mails
+    from proeftuin.following.services import CONFIRM_WITHIN  # noqa: PLC0415
+
+    with force_locale(subscription.language):
+        described = describe(followed.key, followed.pilot)
+    return queue(
+        "follow_confirmation", to=subscription.email, language=subscription.language,
+        template="follow_confirmation", subject=_l("Bevestig dat u nieuwe lessen wilt volgen"),
+        described=described, already=subscription.confirmed_at is not None,
+        frequency=FREQUENCY[frequency],
+        link=absolute_url("following.confirm", token=confirm_token),
+        days=CONFIRM_WITHIN.days,
     )

@@ -35,6 +35,9 @@ RETRY_AFTER = (
 )
 #: how long a claim holds: longer than a batch takes to send, short enough to recover soon
 LEASE = timedelta(minutes=5)
+#: how long a sent message is kept, to answer "did my mail go out?", before it is deleted
+#: with the address and the links in it
+SENT_KEPT = timedelta(days=30)
 BATCH = 50
 #: seconds between looks at the outbox when it was empty
 POLL_SECONDS = 5.0
@@ -135,6 +138,13 @@ def _record(message: OutboxMessage, token: str, **values) -> None:
     )
     for name, value in values.items():
         setattr(message, name, value)
+
+
+def purge_sent(now: datetime) -> int:
+    """Delete the messages sent longer ago than SENT_KEPT; how many."""
+    return db.session.execute(sa.delete(OutboxMessage).where(
+        OutboxMessage.status == MessageStatus.sent, OutboxMessage.sent_at < now - SENT_KEPT,
+    )).rowcount
 
 
 def send_again(message: OutboxMessage) -> None:

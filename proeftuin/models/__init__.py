@@ -75,6 +75,7 @@ from proeftuin.models.reference import (
     TargetGroup,
 )
 from proeftuin.models.reuse import LessonReuse
+from proeftuin.models.subscription import Frequency, Subscription
 from proeftuin.models.user import Invitation, RecoveryCode, Role, User, UserSession
 
 __all__ = [
@@ -119,6 +120,8 @@ __all__ = [
     "NotificationPreference",
     "OutboxMessage",
     "ScheduledRun",
+    "Subscription",
+    "Frequency",
     "PrivacyConfirmation",
     "Programme",
     "RecoveryCode",
