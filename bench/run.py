@@ -31,7 +31,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import guard, load, probe
+from bench import digests, guard, load, probe
 from bench.pages import (
     CASES,
     LESSONS,
@@ -108,7 +108,7 @@ def facilitator_of_largest_programme(app) -> str:
 
 
 def measure(name: str, database_url: str, scale: float, seconds: int,
-            generate: bool) -> Outcome:
+            generate: bool, pages: bool = True) -> Outcome:
     outcome = Outcome(database=name)
     password = secrets.token_urlsafe(12) if generate else os.environ.get(
         "BENCH_PASSWORD", "")
@@ -117,6 +117,11 @@ def measure(name: str, database_url: str, scale: float, seconds: int,
         outcome.generated_s, outcome.rows = build(database_url, scale, password)
         print(outcome.rows, f"generated in {outcome.generated_s:.0f} s", flush=True)
     app = probe.make_app(database_url)
+    print(f"== {name}: the weekly digests of {digests.SUBSCRIPTIONS:,} subscriptions", flush=True)
+    for figure, target, met in digests.measure(app).lines():
+        outcome.check(figure, target, met)
+    if not pages:
+        return outcome
     uncached_app = probe.make_app(database_url, cached=False)
     email = facilitator_of_largest_programme(app)
     paths = probe.page_paths(app)
@@ -263,6 +268,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="load per page, in seconds")
     parser.add_argument("--sqlite", type=Path, help="reuse this SQLite database (with "
                         "BENCH_PASSWORD) instead of building a new one")
+    parser.add_argument("--digests-only", action="store_true",
+                        help="build the data and time the followers' digests, no pages "
+                        "(implies --no-docs)")
     parser.add_argument("--no-docs", action="store_true",
                         help="print the figures but leave docs/performance.md alone")
     args = parser.parse_args()
@@ -271,11 +279,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="proeftuin-bench-") as folder:
         path = args.sqlite or Path(folder) / "bench.sqlite3"
         outcomes.append(measure("SQLite", f"sqlite:///{path}", args.scale, args.seconds,
-                                generate=args.sqlite is None))
+                                generate=args.sqlite is None, pages=not args.digests_only))
     if os.environ.get("BENCH_DATABASE_URL"):
         url = _pg_url(os.environ["BENCH_DATABASE_URL"])
-        outcomes.append(measure("PostgreSQL", url, args.scale, args.seconds, generate=True))
+        outcomes.append(measure("PostgreSQL", url, args.scale, args.seconds, generate=True,
+                                pages=not args.digests_only))
 
+    if args.digests_only:
+        for outcome in outcomes:
+            for figure, target, met in outcome.lines:
+                print(f"   {'ok  ' if met else 'MISS'} {figure}  (target {target})")
+        return 0
     print("== the personal-data guard", flush=True)
     guard_figures = guard.measure()
     print()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,11 +38,13 @@ from proeftuin.auth import two_factor
 from proeftuin.auth.invitations import create_invitation, invitation_token
 from proeftuin.auth.sessions import start_session
 from proeftuin.extensions import db
+from proeftuin.following.services import confirm_token, manage_token
 from proeftuin.library.urls import lesson_slug
 from proeftuin.models import (
     Agreement,
     CaseDiscussion,
     Experiment,
+    Frequency,
     Lesson,
     LessonStatus,
     Measure,
@@ -53,6 +56,7 @@ from proeftuin.models import (
     OutboxMessage,
     PilotOrganisation,
     PilotStatus,
+    Subscription,
 )
 from proeftuin.models.base import utcnow
 from proeftuin.notifications import KINDS as NOTIFICATION_KINDS
@@ -310,6 +314,18 @@ notifications.open_one              GET     login  404    ok     404    404    4
 notifications.mark_all_read         POST    login  ok     ok     ok     ok     ok     ok
 notifications.preferences           GET     login  ok     ok     ok     ok     ok     ok
 notifications.preferences           POST    login  ok     ok     ok     ok     ok     ok
+# S2: following by e-mail: anyone asks; a mailed link confirms, changes or stops its own
+# subscription without signing in; an account lists what it follows.
+following.follow                    GET     ok     ok     ok     ok     ok     ok     ok
+following.follow                    POST    ok     ok     ok     ok     ok     ok     ok
+following.sent                      GET     ok     ok     ok     ok     ok     ok     ok
+following.confirm                   GET     ok     ok     ok     ok     ok     ok     ok
+following.confirm                   POST    ok     ok     ok     ok     ok     ok     ok
+following.manage                    GET     ok     ok     ok     ok     ok     ok     ok
+following.manage                    POST    ok     ok     ok     ok     ok     ok     ok
+following.unsubscribe               GET     ok     ok     ok     ok     ok     ok     ok
+following.unsubscribe               POST    ok     ok     ok     ok     ok     ok     ok
+following.account                   GET     login  ok     ok     ok     ok     ok     ok
 # X1: the development mailbox, on every server but a production one.
 mailbox.index                       GET     ok     ok     ok     ok     ok     ok     ok
 mailbox.show                        GET     ok     ok     ok     ok     ok     ok     ok
@@ -563,6 +579,22 @@ class World:
         db.session.commit()
         return db.session.scalar(sa.select(sa.func.max(Notification.id)))
 
+    def new_subscription(self, confirmed: bool = True):
+        """A weekly subscription of an address of its own, which the request may change."""
+        subscription = Subscription(
+            email=f"volger{next(_invitation_counter)}@voorbeeld.example", language="nl",
+            frequency=Frequency.weekly, selection="richting=1", key=secrets.token_hex(16),
+            confirmed_at=utcnow() if confirmed else None)
+        db.session.add(subscription)
+        db.session.commit()
+        return subscription
+
+    def subscription_link_token(self) -> str:
+        return manage_token(self.new_subscription())
+
+    def confirmation_link_token(self) -> str:
+        return confirm_token(self.new_subscription(confirmed=False), Frequency.weekly)
+
     def new_account_email(self) -> str:
         """The address of an account of its own: each request is its own address's first."""
         return self.make.member(self.pilot).email
@@ -641,6 +673,9 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "mailbox.show": lambda w: {"message_id": w.new_message()},
     "notifications.open_one": lambda w: {"notification_id": w.notification_of_part()},
     "auth.reset_password": lambda w: {"token": w.reset_link_token()},
+    "following.confirm": lambda w: {"token": w.confirmation_link_token()},
+    "following.manage": lambda w: {"token": w.subscription_link_token()},
+    "following.unsubscribe": lambda w: {"token": w.subscription_link_token()},
     "mailbox.html": lambda w: {"message_id": w.new_message()},
     "admin.resend_message": lambda w: {"message_id": w.new_message(MessageStatus.failed)},
     "workspace.audit_trail": _pilot,
@@ -697,6 +732,9 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
     ("auth.accept_invitation", "POST"): lambda w: {} if w.current else {
         "name": "Nieuw Lid", "password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD},
     ("auth.forgot_password", "POST"): lambda w: {"email": w.new_account_email()},
+    ("following.follow", "POST"): lambda w: {"email": w.new_account_email(),
+                                             "frequency": "weekly"},
+    ("following.manage", "POST"): lambda w: {"frequency": "monthly"},
     ("auth.reset_password", "POST"): lambda w: {"new_password": NEW_PASSWORD,
                                                 "new_password_repeat": NEW_PASSWORD},
     ("auth.change_password", "POST"): lambda w: {
@@ -795,6 +833,10 @@ WRITES: dict[tuple[str, str], str] = {
     ("reuse.unhide", "POST"): "lesson_reuse",
     ("auth.change_password", "POST"): "user_account",
     ("auth.forgot_password", "POST"): "outbox_message",
+    ("following.follow", "POST"): "subscription",
+    ("following.confirm", "POST"): "subscription",
+    ("following.manage", "POST"): "subscription",
+    ("following.unsubscribe", "POST"): "subscription",
     ("auth.reset_password", "POST"): "user_account",
     ("auth.accept_invitation", "POST"): "membership",
     ("auth.start_two_factor", "POST"): "user_account",

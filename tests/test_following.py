@@ -294,3 +294,27 @@ def test_sent_mail_is_kept_thirty_days(ctx, make):
     db.session.commit()
     assert worker.purge_sent(utcnow()) == 1
     assert [m.message_id for m in _messages()] == ["<29@proeftuin.example>"]
+
+
+def test_followers_of_one_selection_share_a_text_but_each_has_their_own_links(client, make):
+    pilot = make.pilot()
+    first = _confirmed(client, make, "richting=3")
+    second = _confirmed(client, make, "richting=3", email="tweede@gemeente-voorbeeld.example")
+    make.lesson(pilot, status=LessonStatus.published, title="Respijt in de buurt",
+                directions=(3,), published_at=utcnow() + timedelta(minutes=1))
+    assert _weekly(utcnow() + timedelta(minutes=2)) == 2
+    digest = {message.recipient: message for message in _messages("follow_digest")}
+    assert set(digest) == {first.email, second.email}
+    links = {}
+    for subscription in (first, second):
+        message = digest[subscription.email]
+        token = services.manage_token(subscription)
+        assert f"/volgen/afmelden/{token}" in message.text_body
+        assert f"/volgen/afmelden/{token}" in message.html_body
+        assert f"/volgen/abonnement/{token}" in message.text_body
+        assert message.headers["List-Unsubscribe"] == (
+            f"<http://127.0.0.1:5000/volgen/afmelden/{token}>")
+        assert "@@" not in message.text_body + message.html_body
+        links[subscription.email] = token
+    assert links[first.email] != links[second.email]
+    assert digest[first.email].message_id != digest[second.email].message_id

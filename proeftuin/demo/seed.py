@@ -9,7 +9,7 @@ always looks current.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 import sqlalchemy as sa
@@ -19,10 +19,13 @@ from proeftuin.demo import work as demo_work
 from proeftuin.demo.measures import seed_demo_measures
 from proeftuin.demo.reuse import seed_demo_reuse
 from proeftuin.extensions import db
+from proeftuin.following import digests, services
+from proeftuin.following.selection import Followed
 from proeftuin.models import (
     Agreement,
     CarerQuestion,
     Discipline,
+    Frequency,
     MemberRole,
     Membership,
     OrganisationKind,
@@ -858,6 +861,7 @@ def seed_demo() -> None:
     seed_demo_reuse(now)
     seed_demo_measures(now)
     _seed_notifications(pilots.values(), users)
+    _seed_subscription()
 
 
 def _seed_notifications(pilots, users: dict[str, User]) -> None:
@@ -873,6 +877,22 @@ def _seed_notifications(pilots, users: dict[str, User]) -> None:
     notify(applied.programme.facilitators, "application_received",
            site_path("dashboard.pilot", slug=applied.slug),
            pilot=applied.name, programme=applied.programme.name)
+
+
+#: a policy officer of a municipality without an account follows a direction by e-mail
+FOLLOWER = "beleid@gemeente-voorbeeld.example"
+FOLLOWED_DIRECTION = 3
+
+
+def _seed_subscription() -> None:
+    """One confirmed subscription without an account, and its first digest in the mailbox:
+    it was confirmed before the demo's lessons were published, so they are all new to it."""
+    subscription = services.follow(Followed({"richting": str(FOLLOWED_DIRECTION)}), FOLLOWER,
+                                   Frequency.weekly, "nl")
+    services.confirm(subscription, Frequency.weekly)
+    subscription.covered_until = datetime(2020, 1, 1, tzinfo=UTC)
+    db.session.flush()
+    digests.send_digests(utcnow(), Frequency.weekly)
 
 
 #: the account a newcomer signs in with first: the demo's fullest workspace

@@ -18,15 +18,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
-from flask_babel import force_locale
-from flask_babel import lazy_ngettext
+from flask_babel import force_locale, lazy_ngettext
 
 from proeftuin.extensions import db
 from proeftuin.following import selection as followed_selection
 from proeftuin.following.services import link_token
 from proeftuin.library import queries as library_queries
 from proeftuin.library.urls import public_lesson_url
-from proeftuin.messaging.compose import absolute_url, message, queue_all
+from proeftuin.messaging.compose import absolute_url, message, personalised, queue_all
 from proeftuin.models import PUBLIC_STATUSES, Frequency, Lesson, Pilot, Subscription
 from proeftuin.search.text import markdown_to_text
 
@@ -36,6 +35,8 @@ DIGEST_HOUR = 7
 LISTED = 10
 #: messages added to the outbox per statement
 CHUNK = 1_000
+#: where a digest's text has each follower's own links, filled in per follower
+MANAGE, UNSUBSCRIBE = "@@manage-link@@", "@@unsubscribe-link@@"
 #: the characters of a lesson's summary a digest shows
 SUMMARY_CHARS = 300
 
@@ -79,8 +80,9 @@ def _send(now: datetime, frequency: Frequency) -> int:
             listed[row.id] = new
     lessons = _lessons({lesson_id for new in listed.values() for lesson_id, _ in new[:LISTED]})
     pilots = _pilots({row.pilot_id for row in followers if row.id in listed and row.pilot_id})
-    describers: dict[str, followed_selection.Describer] = {}
+    readers: dict[str, followed_selection.Reader] = {}
     described: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    composed: dict[tuple, dict] = {}
     outgoing = []
     for row in followers:
         if row.id not in listed:
@@ -88,12 +90,24 @@ def _send(now: datetime, frequency: Frequency) -> int:
         key = (row.selection, row.language)
         if key not in described:
             with force_locale(row.language):
-                if row.language not in describers:
-                    describers[row.language] = followed_selection.Describer()
-                described[key] = describers[row.language](row.selection,
-                                                          pilots.get(row.pilot_id))
-        outgoing.append(_digest(row, listed[row.id], lessons, pilots.get(row.pilot_id),
-                                described[key], frequency))
+                if row.language not in readers:
+                    readers[row.language] = followed_selection.Reader()
+                described[key] = readers[row.language].describe(row.selection,
+                                                                pilots.get(row.pilot_id))
+        # Followers of one selection, in one language, with the same new lessons, share a
+        # text: it is composed once, and each gets it with their own links.
+        text_key = (*key, tuple(lesson_id for lesson_id, _ in listed[row.id]))
+        if text_key not in composed:
+            composed[text_key] = _digest(row, listed[row.id], lessons, pilots.get(row.pilot_id),
+                                         described[key], frequency)
+        token = link_token(row.id, row.key)
+        unsubscribe = absolute_url("following.unsubscribe", token=token)
+        outgoing.append(personalised(
+            composed[text_key], to=row.email,
+            links={MANAGE: absolute_url("following.manage", token=token),
+                   UNSUBSCRIBE: unsubscribe},
+            headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}))
         if len(outgoing) == CHUNK:
             queue_all(outgoing)
             outgoing = []
@@ -116,6 +130,7 @@ def _new_lessons(since: datetime, now: datetime,
     found: dict[str, list[tuple[int, datetime]]] = {}
     by_pilot: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
     pilot_ids = {pilot_id for _, pilot_id in followed if pilot_id}
+    reader = followed_selection.Reader()
     if pilot_ids:
         for lesson_id, pilot_id, at in db.session.execute(
                 library_queries.in_library()
@@ -127,8 +142,7 @@ def _new_lessons(since: datetime, now: datetime,
         if pilot_id:
             rows = by_pilot.get(pilot_id, [])
         else:
-            rows = library_queries.published_between(
-                followed_selection.library_selection(key), since, now)
+            rows = library_queries.published_between(reader.library_selection(key), since, now)
         found[key] = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
     return found
 
@@ -156,8 +170,6 @@ def _pilots(ids: set[int]) -> dict[int, Pilot]:
 def _digest(row, new: list[tuple[int, datetime]], lessons: dict[int, Listed],
             pilot: Pilot | None, described: list[tuple[str, str]],
             frequency: Frequency) -> dict:
-    token = link_token(row.id, row.key)
-    unsubscribe = absolute_url("following.unsubscribe", token=token)
     shown = [lessons[lesson_id] for lesson_id, _ in new[:LISTED] if lesson_id in lessons]
     if pilot is not None:
         more = absolute_url("pilots.show", slug=pilot.slug)
@@ -168,11 +180,7 @@ def _digest(row, new: list[tuple[int, datetime]], lessons: dict[int, Listed],
         "follow_digest", to=row.email, language=row.language, template="follow_digest",
         subject=lazy_ngettext("Een nieuwe les in de bibliotheek van Proeftuin",
                    "%(num)d nieuwe lessen in de bibliotheek van Proeftuin", len(new)),
-        headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        described=described, total=len(new), frequency=frequency,
-        lessons=shown,
-        more=more, manage=absolute_url("following.manage", token=token),
-        unsubscribe=unsubscribe,
+        described=described, total=len(new), frequency=frequency, lessons=shown, more=more,
+        manage=MANAGE, unsubscribe=UNSUBSCRIBE,
     )
 

@@ -145,11 +145,11 @@ def unsubscribe(token: str):
 @login_required
 def account():
     """What the signed-in account follows, each with its own page to change or stop it."""
-    describe = selection.Describer()
+    reader = selection.Reader()
     return render_template(
         "following/account.html",
         subscriptions=[(subscription, services.manage_token(subscription),
-                        describe(subscription.selection, subscription.pilot))
+                        reader.describe(subscription.selection, subscription.pilot))
                        for subscription in services.of_user(current_user)],
     )
 

@@ -49,29 +49,30 @@ def params_of(key: str) -> dict[str, str]:
     return dict(parse_qsl(key, keep_blank_values=False))
 
 
-def library_selection(key: str) -> LibrarySelection:
-    return LibraryFilterForm(MultiDict(params_of(key))).selection()
-
-
-class Describer:
-    """Names what subscriptions follow, as (label, value) pairs in the current language.
-
-    The library's filter form is built once, with its choices (regions, programmes) read
-    once, and filled per subscription: a page or digest run naming many of them makes the
-    same few queries as one that names a single one.
-    """
+class Reader:
+    """Reads stored selections with one library filter form, its choices (regions,
+    programmes) read once: a page or a digest run that reads many makes the same few
+    queries as one that reads a single one."""
 
     def __init__(self):
         self._form = LibraryFilterForm(MultiDict())
 
-    def __call__(self, key: str, pilot: Pilot | None = None) -> list[tuple[str, str]]:
-        if pilot is not None:
-            return [(_("Proeftuin"), pilot.name)]
+    def _filled(self, key: str) -> LibraryFilterForm:
         self._form.process(MultiDict(params_of(key)))
         self._form.invalid = self._form._drop_invalid()
-        return [(str(item["label"]), str(item["value"])) for item in self._form.active()]
+        return self._form
+
+    def describe(self, key: str, pilot: Pilot | None = None) -> list[tuple[str, str]]:
+        """Name what is followed, as (label, value) pairs in the current language."""
+        if pilot is not None:
+            return [(_("Proeftuin"), pilot.name)]
+        return [(str(item["label"]), str(item["value"])) for item in self._filled(key).active()]
+
+    def library_selection(self, key: str) -> LibrarySelection:
+        """The library's selection a stored one stands for."""
+        return self._filled(key).selection()
 
 
 def describe(key: str, pilot: Pilot | None = None) -> list[tuple[str, str]]:
-    """Name one followed selection or pilot (see Describer, for many)."""
-    return Describer()(key, pilot)
+    """Name one followed selection or pilot (see Reader, for many)."""
+    return Reader().describe(key, pilot)

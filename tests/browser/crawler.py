@@ -92,6 +92,23 @@ def reset_password_path(app) -> str:
     return f"/wachtwoord-herstellen/{token}"
 
 
+def following_paths(app) -> list[str]:
+    """The pages of the mailed links of the demo's subscription, and the page after asking."""
+    from proeftuin.demo.seed import FOLLOWER
+    from proeftuin.following.services import confirm_token, manage_token
+    from proeftuin.models import Subscription
+
+    with app.app_context():
+        subscription = db.session.scalar(
+            sa.select(Subscription).where(Subscription.email == FOLLOWER))
+        token = manage_token(subscription)
+        paths = ["/volgen/verstuurd", f"/volgen/abonnement/{token}",
+                 f"/volgen/afmelden/{token}",
+                 f"/volgen/bevestigen/{confirm_token(subscription, subscription.frequency)}"]
+        db.session.remove()
+    return paths
+
+
 def reuse_paths_of(app) -> list[str]:
     """The pages for reporting and hiding reuse, which hang off one lesson page each."""
     from proeftuin.models import Lesson, LessonReuse, Pilot
@@ -169,7 +186,7 @@ def crawl_as(site, visitor, role: str, language: str, seeds: list[str]) -> set[s
         visitor.sign_in(ACCOUNTS[role], DEMO_PASSWORD)
     seeds = ["/", "/aanmelden/bedankt", "/account", "/werkplaats/", "/begeleiding/", "/beheer/",
              "/dev/mailbox/", "/wachtwoord-vergeten/verstuurd", "/wachtwoord-herstellen/klaar",
-             reset_password_path(site.app), *seeds]
+             reset_password_path(site.app), *following_paths(site.app), *seeds]
     adapter = site.app.url_map.bind("127.0.0.1")
     shots = None
     if language == "nl":  # one language is enough to look at; the layout checks run in both
