@@ -262,7 +262,8 @@ def test_a_selection_is_one_subscription_however_its_link_is_written(ctx):
 
     assert (Followed({"richting": "3", "q": "x"}).key
             == Followed({"q": "x", "richting": "3"}).key == "q=x&richting=3")
-    assert from_library_args(MultiDict({"richting": "99", "q": "x"})).key == "q=x"
+    stale = from_library_args(MultiDict({"richting": "99", "q": "x"}))
+    assert stale.key == "q=x" and stale.invalid == ("richting",)
 
 
 @pytest.mark.parametrize("token", ["", "x", "WzEsImFiYyJd.bad"])

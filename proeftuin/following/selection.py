@@ -28,6 +28,8 @@ class Followed:
 
     params: dict[str, str]
     pilot: Pilot | None = None
+    #: parameters of the link that were left out, their values unknown (a stale link)
+    invalid: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -41,7 +43,7 @@ def from_library_args(args) -> Followed:
     """The valid selection of the library's parameters; a value it cannot use is left out."""
     form = LibraryFilterForm(MultiDict(args))
     return Followed({name: value for name, value in form.params().items()
-                     if name not in NOT_FOLLOWED})
+                     if name not in NOT_FOLLOWED}, invalid=tuple(form.invalid))
 
 
 def params_of(key: str) -> dict[str, str]:
