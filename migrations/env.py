@@ -106,10 +106,20 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # Alembic commits each SQLite migration on its own; see the BEGIN below.
+            transactional_ddl=True,
             **conf_args
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "sqlite":
+                # A migration that refuses halfway (0003's downgrade, with audit events) must
+                # leave the steps before it undone: the whole command is one transaction, as on
+                # PostgreSQL. Python's sqlite3 would begin one only before an INSERT or UPDATE,
+                # and so commit each CREATE and DROP on its own.
+                dbapi_connection = connection.connection.dbapi_connection
+                if not dbapi_connection.in_transaction:
+                    dbapi_connection.execute("BEGIN")
             context.run_migrations()
 
 

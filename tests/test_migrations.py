@@ -298,3 +298,33 @@ def test_0010_gives_existing_confirmations_the_pilot_of_their_record(migration_a
             "SELECT record_type, pilot_id FROM privacy_confirmation")).all())
     # A record that no longer exists leaves its confirmation without a pilot: it counts for none.
     assert rows == {"pilot": pilot_id, "lesson": None}
+
+
+def test_a_refused_downgrade_changes_nothing(migration_app):
+    # 0003's downgrade refuses while the audit trail holds events; the six steps before it
+    # must not have been taken either, on SQLite as on PostgreSQL.
+    upgrade()
+    pilot_id = _insert_pilot()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO audit_event (occurred_at, user_id, role, action, record_type, "
+            "record_id, pilot_id) VALUES (CURRENT_TIMESTAMP, NULL, 'system', 'deleted', "
+            "'case_discussion', 1, :pilot)"), {"pilot": pilot_id})
+        head = conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
+    before = _tables()
+
+    with pytest.raises(SystemExit):
+        downgrade(revision="base")
+
+    assert _tables() == before
+    with db.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == head
+        assert conn.scalar(sa.text("SELECT count(*) FROM pilot")) == 1
+        assert conn.scalar(sa.text("SELECT count(*) FROM audit_event")) == 1
+    # And the schema is whole: upgrading again is a no-op, not a rebuild over lost tables.
+    upgrade()
+    assert _tables() == before
+
+
+def _tables() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
