@@ -6,14 +6,14 @@ exactly when its change does. Only ids, the action and the role are written, nev
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from proeftuin.extensions import db
 from proeftuin.models import MemberRole, Pilot, Role, User, utcnow
-from proeftuin.models.audit import AuditAction, AuditEvent
+from proeftuin.models.audit import AuditAction, AuditEvent, AuditPurge
 
 
 def role_in(user: User, pilot: Pilot) -> str:
@@ -65,3 +65,30 @@ def trail_of_pilot(pilot: Pilot, *, page: int = 1, per_page: int = 50) -> tuple[
         .offset((page - 1) * per_page)
     ).all()
     return events, total
+
+
+class PurgeTooRecent(ValueError):
+    """The moment asked for lies within the audit trail's retention period."""
+
+
+def latest_purgeable(now: datetime | None = None) -> datetime:
+    """The latest moment a purge may delete events before: now less the retention period."""
+    from flask import current_app  # noqa: PLC0415 - read at call time, not import time
+
+    return (now or utcnow()) - timedelta(days=current_app.config["AUDIT_RETENTION_DAYS"])
+
+
+def purge_events(before: datetime, by: str, *, dry_run: bool = False) -> int:
+    """Delete the events that occurred before `before`, an operator's act: the purge is
+    recorded first (the database lets no event go without a purge that covers it), with who
+    ran it and how many events went. Returns that number; the caller commits."""
+    if before > latest_purgeable():
+        raise PurgeTooRecent(before)
+    older = AuditEvent.occurred_at < before
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(older))
+    if dry_run or not count:
+        return count
+    db.session.add(AuditPurge(cutoff=before, events=count, by=by))
+    db.session.flush()
+    db.session.execute(sa.delete(AuditEvent).where(older))
+    return count

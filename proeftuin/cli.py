@@ -1,11 +1,13 @@
 """The `flask` commands: create-user, seed-demo, reset-two-factor, purge-expired,
-search-reindex, backup, generate-data and worker."""
+purge-audit-trail, search-reindex, backup, generate-data and worker."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from proeftuin.extensions import db
@@ -17,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(reset_two_factor)
     app.cli.add_command(purge_expired)
+    app.cli.add_command(purge_audit_trail)
     app.cli.add_command(search_reindex)
     app.cli.add_command(backup)
     app.cli.add_command(generate_data)
@@ -96,6 +99,40 @@ def reset_two_factor(email: str) -> None:
     log_event("two_factor_reset", account_id=user.id, by="command-line")
     click.echo(f"Two-factor sign-in reset for {user.email}; all its sessions have ended. "
                "A facilitator or admin sets it up again at the next sign-in.")
+
+
+@click.command("purge-audit-trail")
+@click.option("--before", "before", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Delete the events that occurred before this day (YYYY-MM-DD, UTC).")
+@click.option("--by", "by", required=True, help="Your name: the purge records who ran it.")
+@click.option("--dry-run", is_flag=True, help="Only count the events; delete nothing.")
+@with_appcontext
+def purge_audit_trail(before, by: str, dry_run: bool) -> None:
+    """Delete audit events older than the retention period (AUDIT_RETENTION_DAYS).
+
+    The only way the database lets events go: the purge is recorded in audit_purge (who, when,
+    up to which moment, how many), and that record can be neither changed nor deleted.
+    """
+    from proeftuin import audit
+
+    moment = before.replace(tzinfo=UTC)
+    by = by.strip()
+    if not by:
+        raise click.UsageError("--by needs your name.")
+    try:
+        count = audit.purge_events(moment, by[:120], dry_run=dry_run)
+    except audit.PurgeTooRecent:
+        latest = audit.latest_purgeable().date().isoformat()
+        raise click.UsageError(
+            f"Events are kept {current_app.config['AUDIT_RETENTION_DAYS']} days: "
+            f"--before may be {latest} at the latest.") from None
+    if dry_run:
+        click.echo(f"Dry run: {count} audit event(s) occurred before {moment.date()}. "
+                   "Nothing was changed.")
+        return
+    db.session.commit()
+    click.echo(f"{count} audit event(s) from before {moment.date()} deleted; the purge is "
+               "recorded in audit_purge.")
 
 
 @click.command("purge-expired")

@@ -103,6 +103,10 @@ def load_config(instance_path: str) -> dict:
         "INVITATION_LIFETIME": timedelta(days=14),
         #: case discussions are removed this many days after their pilot completed or stopped
         "CASE_RETENTION_DAYS": _whole_number("CASE_RETENTION_DAYS", 730),
+        #: the audit trail outlives the records it is about: an operator may purge events
+        #: only once they are this old (NEN 7513 asks for at least five years in care)
+        "AUDIT_RETENTION_DAYS": _whole_number("AUDIT_RETENTION_DAYS", 5 * 365 + 1,
+                                              minimum=365),
         #: facilitators and admins must complete two-factor sign-in (TOTP) to get a session
         "REQUIRE_TWO_FACTOR": _flag("REQUIRE_TWO_FACTOR", production),
         #: how long the code step may take after the password was accepted

@@ -111,6 +111,37 @@ def load_reference_data() -> None:
     db.session.commit()
 
 
+#: the append-only tables, which refuse DELETE (proeftuin/models/audit.py)
+AUDIT_TABLES = ("audit_event", "audit_purge")
+
+
+def empty_audit_trail(conn) -> None:
+    """Empty the audit trail between tests: its guards are lifted for the moment, as only a
+    test's throwaway database may (the application and operators go through a purge)."""
+    from proeftuin.models.audit import APPEND_ONLY_DDL, DROP_APPEND_ONLY_DDL
+
+    if conn.dialect.name == "sqlite":
+        for statement in DROP_APPEND_ONLY_DDL["sqlite"]:
+            conn.exec_driver_sql(statement)
+        for table in AUDIT_TABLES:
+            conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+        for statement in APPEND_ONLY_DDL["sqlite"]:
+            conn.exec_driver_sql(statement)
+        return
+    for table in AUDIT_TABLES:
+        conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def empty_tables(conn) -> None:
+    """Delete every row of every table, the audit trail's included."""
+    empty_audit_trail(conn)
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in AUDIT_TABLES:
+            conn.execute(table.delete())
+
+
 def _reset_database() -> None:
     url = str(db.engine.url)
     if url not in _schema_ready:
@@ -121,8 +152,7 @@ def _reset_database() -> None:
         with db.engine.begin() as conn:
             # The search index has no model: empty it too (PostgreSQL's goes with its lessons).
             search.backend(conn).clear(conn)
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            empty_tables(conn)
     load_reference_data()
 
 

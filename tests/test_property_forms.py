@@ -32,7 +32,7 @@ from proeftuin.extensions import db
 from proeftuin.forms import clean_line, clean_text
 from proeftuin.models import Agreement, PilotStatus, User
 from proeftuin.models.library_version import library_version
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, empty_tables
 from tests.hostile_input import Form, FormField, parse_forms, scan_page
 
 FUZZ = settings(
@@ -164,8 +164,7 @@ def full_rows() -> dict[str, list[dict]]:
 def restore(rows: dict[str, list[dict]]) -> None:
     """Put every table back as it was (same ids, so the crawled form actions stay valid)."""
     db.session.rollback()
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+    empty_tables(db.session.connection())
     for table in db.metadata.sorted_tables:
         if rows[table.name]:
             db.session.execute(sa.insert(table), rows[table.name])

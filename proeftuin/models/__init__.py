@@ -6,7 +6,7 @@ from proeftuin.models import (
     library_version,  # noqa: F401
     search_index,  # noqa: F401
 )
-from proeftuin.models.audit import AuditAction, AuditEvent, RecordType
+from proeftuin.models.audit import AuditAction, AuditEvent, AuditPurge, RecordType
 from proeftuin.models.base import utcnow
 from proeftuin.models.case import (
     CASE_TEXT_FIELDS,
@@ -87,6 +87,7 @@ __all__ = [
     "AuditAction",
     "RecordType",
     "AuditEvent",
+    "AuditPurge",
     "CarerQuestion",
     "CaseDiscussion",
     "CaseFollowUp",

@@ -1,8 +1,11 @@
 """The audit trail: who did what to which sensitive record, when, and in which role.
 
 Rows say what happened, never what a record holds (NEN 7513: the event, the moment, the
-record, the user and their role). They are written once: the database refuses every UPDATE
-(see `APPEND_ONLY_DDL`), and the application has no way to change or delete them.
+record, the user and their role). They are written once: the database refuses every UPDATE,
+DELETE and TRUNCATE (see `APPEND_ONLY_DDL`). The one way to delete events is an operator's
+purge of those older than the retention period (`proeftuin.audit.purge_events`, the command
+`flask purge-audit-trail`): it first records itself in `audit_purge`, which is append-only
+too, and the database lets only events older than a recorded purge's moment go.
 """
 
 from __future__ import annotations
@@ -73,24 +76,83 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-#: Statements that make the table refuse UPDATE, per database. DELETE stays possible for a
-#: retention purge by an operator; nothing in the application deletes.
+class AuditPurge(db.Model):
+    """A purge of the audit trail by an operator: the events before `cutoff` were deleted.
+
+    Written before the events go, in the same transaction; the database lets an event be
+    deleted only when a purge recorded here covers its moment.
+    """
+
+    __tablename__ = "audit_purge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: every event that occurred before this moment was deleted
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime)
+    events: Mapped[int]
+    #: who ran the purge, as they named themselves to the command
+    by: Mapped[str] = mapped_column(sa.String(120))
+
+
+# The purge's table is made first: audit_event's trigger reads it.
+AuditEvent.__table__.add_is_dependent_on(AuditPurge.__table__)
+
+#: Statements that make the audit trail append-only, per database: events are never changed,
+#: and deleted only under a recorded purge (see the module's text); purges are never changed
+#: or deleted. The application has no way round them.
 APPEND_ONLY_DDL = {
     "sqlite": [
         "CREATE TRIGGER audit_event_append_only BEFORE UPDATE ON audit_event "
         "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+        "CREATE TRIGGER audit_event_kept BEFORE DELETE ON audit_event "
+        "WHEN NOT EXISTS (SELECT 1 FROM audit_purge WHERE OLD.occurred_at < audit_purge.cutoff) "
+        "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only (see flask purge-audit-trail)'); "
+        "END",
+        "CREATE TRIGGER audit_purge_append_only BEFORE UPDATE ON audit_purge "
+        "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only (see flask purge-audit-trail)'); "
+        "END",
+        "CREATE TRIGGER audit_purge_kept BEFORE DELETE ON audit_purge "
+        "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only (see flask purge-audit-trail)'); "
+        "END",
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$",
         "CREATE TRIGGER audit_event_append_only BEFORE UPDATE ON audit_event "
         "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+        "CREATE OR REPLACE FUNCTION audit_trail_refused() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit trail is append-only (see flask purge-audit-trail)'; "
+        "END $$",
+        "CREATE OR REPLACE FUNCTION audit_event_kept() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NOT EXISTS (SELECT 1 FROM audit_purge "
+        "WHERE OLD.occurred_at < audit_purge.cutoff) THEN "
+        "RAISE EXCEPTION 'audit trail is append-only (see flask purge-audit-trail)'; "
+        "END IF; RETURN OLD; END $$",
+        "CREATE TRIGGER audit_event_kept BEFORE DELETE ON audit_event "
+        "FOR EACH ROW EXECUTE FUNCTION audit_event_kept()",
+        "CREATE TRIGGER audit_event_not_truncated BEFORE TRUNCATE ON audit_event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_refused()",
+        "CREATE TRIGGER audit_purge_append_only BEFORE UPDATE OR DELETE ON audit_purge "
+        "FOR EACH ROW EXECUTE FUNCTION audit_trail_refused()",
+        "CREATE TRIGGER audit_purge_not_truncated BEFORE TRUNCATE ON audit_purge "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_refused()",
     ],
 }
 DROP_APPEND_ONLY_DDL = {
-    "sqlite": ["DROP TRIGGER IF EXISTS audit_event_append_only"],
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_purge_kept",
+        "DROP TRIGGER IF EXISTS audit_purge_append_only",
+        "DROP TRIGGER IF EXISTS audit_event_kept",
+        "DROP TRIGGER IF EXISTS audit_event_append_only",
+    ],
     "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_purge_not_truncated ON audit_purge",
+        "DROP TRIGGER IF EXISTS audit_purge_append_only ON audit_purge",
+        "DROP TRIGGER IF EXISTS audit_event_not_truncated ON audit_event",
+        "DROP TRIGGER IF EXISTS audit_event_kept ON audit_event",
         "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event",
+        "DROP FUNCTION IF EXISTS audit_event_kept()",
+        "DROP FUNCTION IF EXISTS audit_trail_refused()",
         "DROP FUNCTION IF EXISTS audit_event_append_only()",
     ],
 }

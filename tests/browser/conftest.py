@@ -102,12 +102,11 @@ class LiveServer:
     def reset_database(self) -> None:
         """Empty every table, then load the reference data and the demo data again."""
         from proeftuin import demo
-        from tests.conftest import load_reference_data
+        from tests.conftest import empty_tables, load_reference_data
 
         with self.app.app_context():
             with db.engine.begin() as conn:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
+                empty_tables(conn)
             load_reference_data()
             demo.seed_demo()
             db.session.commit()
