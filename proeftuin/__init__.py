@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     from proeftuin import models  # noqa: F401 - the metadata must be complete for Alembic
     from proeftuin.auth.sessions import load_user_for_request
     from proeftuin.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from proeftuin.web import health
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -71,6 +72,7 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     limiter.init_app(app)
+    health.log_rate_limit_storage()
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -118,6 +118,11 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        #: a Redis that stops answering must not hold requests (or /healthz) up: a second,
+        #: then the in-memory fallback below takes over
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
+        if os.environ.get("RATELIMIT_STORAGE_URI", "").startswith(("redis", "rediss"))
+        else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         #: when Redis cannot be reached, each worker keeps counting in its own memory: sign-in
         #: stays limited (per worker) and answers, instead of failing with a server error

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
 from flask_login import current_user
 
 from proeftuin.extensions import csrf, db
 from proeftuin.main import queries
+from proeftuin.web import health
 from proeftuin.web.navigation import redirect_next
 
 bp = Blueprint("main", __name__)
@@ -56,10 +56,9 @@ def set_language():
 @bp.get("/healthz")
 @csrf.exempt
 def healthz():
-    """Answer whether the app runs and the database responds."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    """Answer whether the app runs and the database responds; the rate-limit storage is
+    reported, not required (without it each worker counts in memory)."""
+    rate_limits = health.rate_limit_storage()
+    if not health.database_reachable():
+        return jsonify(status="error", database="unreachable", rate_limits=rate_limits), 503
+    return jsonify(status="ok", database="ok", rate_limits=rate_limits)
