@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+import time_machine
 
 from proeftuin.extensions import db
 from proeftuin.models import UserSession, utcnow
@@ -146,3 +147,32 @@ def test_logout_follows_a_local_next_only(client, make, login):
     )
     login(make.user())
     assert client.post("/logout", data={"next": "//evil.example"}).headers["Location"] == "/"
+
+
+# The same limits with a clock that moves, through the real sign-in, requests and touches:
+# nothing in the database is set by hand.
+
+
+def test_an_idle_session_ends_after_thirty_minutes_by_the_clock(client, make, login):
+    user = make.user()
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        login(user)
+        clock.shift(timedelta(minutes=29))
+        assert client.get("/account").status_code == 200  # and the idle clock starts again
+        clock.shift(timedelta(minutes=29))
+        assert client.get("/account").status_code == 200
+        clock.shift(timedelta(minutes=30, seconds=1))
+        response = client.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_an_active_session_ends_twelve_hours_after_sign_in_by_the_clock(client, make, login):
+    user = make.user()
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        login(user)
+        for _quarter in range(47):  # a request every quarter of an hour, for 11¾ hours
+            clock.shift(timedelta(minutes=15))
+            assert client.get("/account").status_code == 200
+        clock.shift(timedelta(minutes=15, seconds=1))
+        response = client.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
