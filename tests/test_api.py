@@ -325,9 +325,11 @@ def test_the_page_size_defaults_to_20_and_stays_within_1_to_100(client, spec, sh
     ("vraag=0", ["vraag"]),
     ("soort=onzin&niveau=heel-hoog", ["niveau", "soort"]),
     ("regio=abc", ["regio"]),
-    ("regio=99999", ["regio"]),
-    ("programma=bestaat-niet", ["programma"]),
-    ("doelgroep=katten", ["doelgroep"]),
+    ("regio=0", ["regio"]),
+    ("programma=Bestaat%20Niet", ["programma"]),
+    ("doelgroep=katten!", ["doelgroep"]),
+    # An empty value is no value of the list: the document's patterns refuse it too.
+    ("programma=&doelgroep=&richting=", ["doelgroep", "programma", "richting"]),
     ("jaar=1800", ["jaar"]),
     ("jaar=twintig", ["jaar"]),
     ("volgorde=willekeurig", ["volgorde"]),
@@ -341,6 +343,16 @@ def test_bad_lesson_parameters_are_refused_by_name(client, spec, query, names):
     assert body["error"]["parameters"] == names
     for name in names:
         assert name in body["error"]["message"]
+
+
+@pytest.mark.parametrize("query", ["regio=99999", "programma=bestaat-niet", "doelgroep=katten",
+                                   "programma=0&doelgroep=0"])
+def test_a_well_formed_name_of_nothing_selects_nothing(client, spec, shelf, query):
+    # The document promises any slug, key or id of the right form; one that names no
+    # programme, target group or region (yet) is a filter nothing passes, not a mistake.
+    for collection in ("lessons", "pilots"):
+        body = get(client, spec, f"{API}/{collection}?{query}", status=200)
+        assert body["data"] == [] and body["meta"]["total"] == 0, (collection, query)
 
 
 @pytest.mark.parametrize("q", [

@@ -6,12 +6,14 @@ by a 400 that names the parameter, so it finds its mistake instead of silently g
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
 from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.models.base import MAX_ID
 from proeftuin.pilots.forms import PilotFilterForm
 
 #: page size when the client names none, and the most it may ask for
@@ -26,6 +28,38 @@ LANG = "lang"
 REUSED = "hergebruikt"
 #: the values `hergebruikt` takes; the library page's checkbox sends "1"
 REUSED_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
+
+
+#: what a programme's slug and a target group's key look like, as the document says
+SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+KEY_PATTERN = "^[a-z0-9_]{1,40}$"
+
+
+def _region(raw: str):
+    return int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_ID else None
+
+
+def _matching(pattern: str):
+    return lambda raw: raw if re.fullmatch(pattern, raw) else None
+
+
+#: filters whose well-formed value may name nothing (yet): it then selects nothing, an empty
+#: list, as the document promises, where the pages' forms set it aside as unknown
+NAMING = {"regio": _region, "programma": _matching(SLUG_PATTERN),
+          "doelgroep": _matching(KEY_PATTERN)}
+
+
+def _keep_unknown_names(form, invalid: list[str]) -> list[str]:
+    """Put back the well-formed values the form set aside because they name nothing;
+    return the names that remain invalid."""
+    remaining = []
+    for name in invalid:
+        value = NAMING[name](request.args.get(name, "")) if name in NAMING else None
+        if value is None:
+            remaining.append(name)
+            continue
+        next(field for field in form if field.name == name).data = value
+    return remaining
 
 
 @dataclass(frozen=True)
@@ -87,7 +121,7 @@ def library_filters(invalid: list[str]) -> LibraryFilterForm:
         if not reused:
             del args[REUSED]
     form = LibraryFilterForm(args)
-    invalid.extend(form.invalid)
+    invalid.extend(_keep_unknown_names(form, form.invalid))
     return form
 
 
@@ -103,12 +137,26 @@ class _PilotFilters(PilotFilterForm):
 def pilot_filters(invalid: list[str]) -> PilotFilterForm:
     """Read the pilot list's filters; unusable values are named in `invalid`."""
     form = _PilotFilters(request.args)
-    invalid.extend(form.invalid)
+    invalid.extend(_keep_unknown_names(form, form.invalid))
     return form
 
 
+#: the parameters that take one value of a list or a number, which an empty one is not
+#: (`q` takes any text, `hergebruikt` documents its empty value)
+CHOSEN = {PAGE, PER_PAGE, "richting", "vraag", "soort", "niveau", "regio", "programma",
+          "doelgroep", "jaar", "volgorde", "status"}
+
+
 def check(invalid: list[str]) -> None:
-    """Refuse the request if any parameter was unusable, or the language unknown."""
+    """Refuse the request if any parameter was unusable, or the language unknown.
+
+    An empty value is unusable too: the HTML forms send one for "any", and the pages take it
+    so, but the document promises each filter one of its values, and an API client that
+    sends `programma=` has left something out it meant to send.
+    """
+    empty = [name for name, value in request.args.items(multi=True)
+             if value == "" and name in CHOSEN]
+    invalid = [*invalid, *empty]
     if not language()[1]:
         invalid = [*invalid, LANG]
     if invalid:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from proeftuin import reference
-from proeftuin.api.forms import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, REUSED_VALUES
+from proeftuin.api.forms import (
+    DEFAULT_PER_PAGE,
+    KEY_PATTERN,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    REUSED_VALUES,
+    SLUG_PATTERN,
+)
 from proeftuin.forms import EARLIEST_YEAR, LATEST_YEAR
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.models import (
@@ -80,7 +87,8 @@ MARKDOWN = {"type": "string", "description": "Markdown source text, as written."
 URI = {"type": "string", "format": "uri"}
 DATETIME = {"type": "string", "format": "date-time", "description": "UTC, RFC 3339."}
 DATE = {"type": "string", "format": "date"}
-SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+SLUG = {"type": "string", "pattern": SLUG_PATTERN}
+KEY = {"type": "string", "pattern": KEY_PATTERN}
 COUNT = {"type": "integer", "minimum": 0}
 
 
@@ -99,7 +107,6 @@ def _parameters() -> dict:
     questions = len(reference.framework()["carer_questions"])
     library = LibraryFilterForm(MultiDict())
     pilots = PilotFilterForm(MultiDict())
-    key = {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}
     return {
         "lang": _query("lang", {"type": "string", "enum": ["nl", "en"]},
                        "Language of names and messages; without it, Accept-Language decides."),
@@ -112,10 +119,11 @@ def _parameters() -> dict:
                            "Number of a solution direction (see /framework)."),
         "vraag": _query("vraag", {"type": "integer", "minimum": 1, "maximum": questions},
                         "Number of a carer question (see /framework)."),
-        "regio": _query("regio", {"type": "integer", "minimum": 1},
+        # A well-formed value that names nothing selects nothing: an empty list, not a 400.
+        "regio": _query("regio", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                         "Id of a region (see /framework)."),
         "programma": _query("programma", SLUG, "Slug of a programme (see /framework)."),
-        "doelgroep": _query("doelgroep", key, "Key of a target group (see /framework)."),
+        "doelgroep": _query("doelgroep", KEY, "Key of a target group (see /framework)."),
         "lesson_q": _query("q", {"type": "string"},
                            "Full-text search with Dutch stemming; without other order, the "
                            f"best matches come first. Only the first {MAX_QUERY_LENGTH} "
