@@ -17,7 +17,7 @@ from proeftuin.auth.passwords import (
     verify_password,
 )
 from proeftuin.extensions import db
-from proeftuin.models import MemberRole, Membership, User, UserSession
+from proeftuin.models import MemberRole, Membership, OutboxMessage, User, UserSession
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "een heel nieuw wachtwoord 2024"
@@ -550,3 +550,72 @@ def test_new_password_fields_do_not_cut_off_pasted_passwords(client, make, login
     login(make.user())
     html = client.get("/account/wachtwoord").get_data(as_text=True)
     assert 'maxlength="128"' not in html
+
+
+# Guessing without a lockout (auth/guessing.py): the owner's known browser keeps its own
+# budget, the owner hears of the guessing, and a known browser is still limited itself.
+
+
+def _signed_in_before(app, user):
+    """A browser that signed in to the account before, and signed out again."""
+    browser = app.test_client()
+    assert _attempt(browser, user.email, address="10.0.9.1", password=PASSWORD).status_code == 302
+    assert browser.get_cookie("proeftuin_device") is not None
+    browser.post("/logout")
+    return browser
+
+
+def test_guessing_from_many_addresses_does_not_keep_the_owner_out(app, client, make):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    owner = make.user(email="eigenaar@voorbeeld.example")
+    own_browser = _signed_in_before(app, owner)
+    for n in range(6):
+        _attempt(client, owner.email, address=f"10.0.4.{n}")
+    # A stranger's browser with the right password waits, as before ...
+    assert _attempt(app.test_client(), owner.email, address="10.0.4.99",
+                    password=PASSWORD).status_code == 429
+    # ... but the owner's own browser gets in.
+    assert _attempt(own_browser, owner.email, address="10.0.9.1",
+                    password=PASSWORD).status_code == 302
+
+
+def test_a_known_browser_has_a_budget_of_its_own(app, make):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    owner = make.user(email="eigenaar@voorbeeld.example")
+    own_browser = _signed_in_before(app, owner)
+    # The sign-in above counted against this client address; a new one for the guesses.
+    for n in range(3):
+        assert _attempt(own_browser, owner.email, address=f"10.0.5.{n}").status_code == 200
+    assert _attempt(own_browser, owner.email, address="10.0.5.9",
+                    password=PASSWORD).status_code == 429
+
+
+def test_a_device_cookie_of_another_account_counts_for_nothing(app, client, make):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    owner, attacker = make.user(), make.user()
+    attacker_browser = _signed_in_before(app, attacker)
+    for n in range(3):
+        _attempt(client, owner.email, address=f"10.0.6.{n}")
+    assert _attempt(attacker_browser, owner.email, address="10.0.6.9").status_code == 429
+
+
+def test_the_owner_is_told_once_a_day_when_wrong_passwords_pile_up(app, client, make):
+    owner = make.user(email="eigenaar@voorbeeld.example")
+    for n in range(5):
+        _attempt(client, owner.email, address=f"10.0.7.{n}")
+    assert _mail_to(owner.email) == []
+    for n in range(5, 12):
+        _attempt(client, owner.email, address=f"10.0.7.{n}")
+    (mail,) = _mail_to(owner.email)
+    assert mail.kind == "sign_in_guessed" and mail.user_id == owner.id
+    assert "/wachtwoord-vergeten" in mail.text_body
+    # An address without an account gets nothing, and nothing tells the guesser.
+    for n in range(7):
+        answer = _attempt(client, "niemand@voorbeeld.example", address=f"10.0.8.{n}")
+    assert answer.status_code == 200 and _mail_to("niemand@voorbeeld.example") == []
+
+
+def _mail_to(address: str):
+    db.session.expire_all()
+    return list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == address)))

@@ -22,7 +22,7 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from proeftuin.auth import invitations, password_reset, queries, services, two_factor
+from proeftuin.auth import guessing, invitations, password_reset, queries, services, two_factor
 from proeftuin.auth.forms import (
     EMAIL_MAX_LENGTH,
     AcceptInvitationForm,
@@ -82,7 +82,12 @@ _code_guesses = limiter.shared_limit(_login_limit, scope="two-factor-code", meth
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
+# The account's budget is for browsers that never signed in to it; one that did has its own,
+# so guessing from elsewhere cannot keep the owner out (auth/guessing.py).
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key,
+               exempt_when=guessing.known_device)
+@limiter.limit(_login_limit, methods=["POST"], key_func=guessing.device_key,
+               exempt_when=guessing.stranger)
 def login():
     """Sign in with e-mail address and password."""
     if current_user.is_authenticated:
@@ -95,6 +100,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             log_event("sign_in_failed", account=account_fingerprint(form.email.data))
+            if guessing.failed(form.email.data):
+                db.session.commit()
+                log_event("sign_in_guessed_told", account=account_fingerprint(form.email.data))
             # One message for every failure, so it never tells whether the account exists.
             form.password.errors.append(
                 _("Deze combinatie van e-mailadres en wachtwoord kennen we niet. Controleer wat u heeft getypt en probeer het opnieuw.")
@@ -105,12 +113,13 @@ def login():
             if step is not None:
                 # No session yet: the password alone opens nothing.
                 db.session.commit()
-                return redirect(url_for("auth.enrol_two_factor" if step == "enrol"
-                                        else "auth.two_factor_code"))
+                return guessing.set_cookie(redirect(url_for(
+                    "auth.enrol_two_factor" if step == "enrol" else "auth.two_factor_code")),
+                    user)
             start_session(user)
             db.session.commit()
             log_event("sign_in", account_id=user.id)
-            return redirect(target)
+            return guessing.set_cookie(redirect(target), user)
     # A session token without a signed-in user: the session expired or was revoked.
     # Say so once, then forget the dead token.
     session_ended = request.method == "GET" and bool(session.pop(SESSION_TOKEN_KEY, None))

@@ -54,3 +54,13 @@ def follow_confirmation(subscription, confirm_token: str, followed, frequency) -
         link=absolute_url("following.confirm", token=confirm_token),
         days=CONFIRM_WITHIN.days,
     )
+
+
+def sign_in_guessed(user: User) -> OutboxMessage:
+    """To an account's owner: someone keeps trying wrong passwords."""
+    return queue(
+        "sign_in_guessed", to=user.email, name=user.name, language=user.language, user=user,
+        template="sign_in_guessed", subject=_l("Iemand probeert in te loggen op uw account"),
+        link=absolute_url("auth.forgot_password"),
+        account=absolute_url("auth.account"),
+    )
