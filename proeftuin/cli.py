@@ -1,5 +1,6 @@
 """The `flask` commands: create-user, seed-demo, reset-two-factor, purge-expired,
-purge-audit-trail, search-reindex, backup, generate-data and worker."""
+purge-audit-trail, generate-totp-key, rotate-totp-key, search-reindex, backup, generate-data
+and worker."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reset_two_factor)
     app.cli.add_command(purge_expired)
     app.cli.add_command(purge_audit_trail)
+    app.cli.add_command(generate_totp_key)
+    app.cli.add_command(rotate_totp_key)
     app.cli.add_command(search_reindex)
     app.cli.add_command(backup)
     app.cli.add_command(generate_data)
@@ -99,6 +102,36 @@ def reset_two_factor(email: str) -> None:
     log_event("two_factor_reset", account_id=user.id, by="command-line")
     click.echo(f"Two-factor sign-in reset for {user.email}; all its sessions have ended. "
                "A facilitator or admin sets it up again at the next sign-in.")
+
+
+@click.command("generate-totp-key")
+def generate_totp_key() -> None:
+    """Print a new key for TOTP_ENCRYPTION_KEY (it encrypts the two-factor secrets)."""
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())
+
+
+@click.command("rotate-totp-key")
+@with_appcontext
+def rotate_totp_key() -> None:
+    """Encrypt every TOTP secret again with the first key of TOTP_ENCRYPTION_KEY.
+
+    Put a new key first, keep the old one after it, restart, run this; then the old key can
+    go. The secrets are read as stored, never decrypted into the log.
+    """
+    from proeftuin.models.encrypted import configured
+
+    cipher = configured()
+    rows = db.session.execute(sa.text(
+        "SELECT id, totp_secret FROM user_account WHERE totp_secret IS NOT NULL")).all()
+    for user_id, token in rows:
+        db.session.execute(
+            sa.text("UPDATE user_account SET totp_secret = :token WHERE id = :id"),
+            {"token": cipher.rotate(token.encode()).decode(), "id": user_id})
+    db.session.commit()
+    click.echo(f"{len(rows)} TOTP secret(s) encrypted with the first key. The other keys can "
+               "now be removed from TOTP_ENCRYPTION_KEY.")
 
 
 @click.command("purge-audit-trail")

@@ -40,10 +40,34 @@ def _secret_key(instance_path: Path, production: bool) -> str:
         return key
     if production:
         raise ConfigError("SECRET_KEY must be set in production.")
-    key_file = instance_path / "secret_key"
+    return _kept_key(instance_path / "secret_key", lambda: secrets.token_hex(32))
+
+
+def _totp_keys(instance_path: Path, production: bool) -> tuple[str, ...]:
+    """The keys the TOTP secrets are encrypted with, newest first (comma-separated)."""
+    from cryptography.fernet import Fernet  # noqa: PLC0415 - only where settings are read
+
+    keys = tuple(k.strip() for k in os.environ.get("TOTP_ENCRYPTION_KEY", "").split(",")
+                 if k.strip())
+    if not keys:
+        if production:
+            raise ConfigError("TOTP_ENCRYPTION_KEY must be set in production: generate one "
+                              "with `flask generate-totp-key`.")
+        keys = (_kept_key(instance_path / "totp_key", lambda: Fernet.generate_key().decode()),)
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError("TOTP_ENCRYPTION_KEY holds a key that is not a Fernet key "
+                              "(32 bytes, url-safe base64).") from None
+    return keys
+
+
+def _kept_key(key_file: Path, new) -> str:
+    """A key made once for this instance folder, and read from it afterwards."""
     if key_file.exists():
         return key_file.read_text().strip()
-    key = secrets.token_hex(32)
+    key = new()
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process made it first: use theirs
@@ -88,6 +112,9 @@ def load_config(instance_path: str) -> dict:
     return {
         "ENV_NAME": env,
         "SECRET_KEY": _secret_key(path, production),
+        #: encrypts the TOTP secrets at rest: Fernet keys, newest first; required in
+        #: production, made once into the instance folder elsewhere
+        "TOTP_ENCRYPTION_KEY": _totp_keys(path, production),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

@@ -156,10 +156,15 @@ def _reset_database() -> None:
     load_reference_data()
 
 
+#: a fixed Fernet key for the suite's TOTP secrets (not a secret: tests only)
+TOTP_KEY = "dGVzdC10b3RwLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
+
+
 def _test_config(tmp_path_factory) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
+        "TOTP_ENCRYPTION_KEY": TOTP_KEY,
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from proeftuin import create_app
 from proeftuin.extensions import db
 from proeftuin.models import Programme
+from tests.conftest import TOTP_KEY
 
 
 def test_unknown_page_gets_styled_404_in_dutch(client):
@@ -75,6 +76,7 @@ def test_requests_for_untrusted_hosts_are_refused(app):
 def test_session_cookie_is_secure_httponly_and_lax_outside_development(monkeypatch, tmp_path):
     monkeypatch.setenv("PROEFTUIN_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-production-secret-for-this-test")
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", TOTP_KEY)
     monkeypatch.setenv("REQUIRE_TWO_FACTOR", "0")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
                       "RATELIMIT_STORAGE_URI": "memory://"})

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from flask_migrate import downgrade, upgrade
 
 from proeftuin import create_app
@@ -18,7 +19,7 @@ from proeftuin.auth import two_factor
 from proeftuin.config import ConfigError, load_config
 from proeftuin.extensions import db
 from proeftuin.models import RecoveryCode, Role, User, UserSession, utcnow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TOTP_KEY
 
 CODE_PATTERN = re.compile(r"\b[a-km-np-z2-9]{4}-[a-km-np-z2-9]{4}-[a-km-np-z2-9]{4}-[a-km-np-z2-9]{4}\b")
 WRONG_CODE_MESSAGE = "Deze code klopt niet of is al gebruikt."
@@ -593,6 +594,7 @@ def test_require_two_factor_follows_the_environment(monkeypatch, tmp_path, env, 
     monkeypatch.delenv("PROEFTUIN_ENV", raising=False)
     monkeypatch.delenv("REQUIRE_TWO_FACTOR", raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", TOTP_KEY)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     if override is not None:
@@ -956,3 +958,53 @@ def test_migration_adds_and_removes_two_factor_without_touching_other_rows(migra
         # Dropping the columns must not cascade into the account's other rows.
         assert conn.scalar(sa.text("SELECT count(*) FROM user_session")) == 1
         assert conn.scalar(sa.text("SELECT count(*) FROM user_account")) == 1
+
+
+# The secret at rest ---------------------------------------------------------------------------
+
+
+def _stored_secret(user_id: int) -> str:
+    with db.engine.connect() as conn:
+        return conn.scalar(sa.text("SELECT totp_secret FROM user_account WHERE id = :id"),
+                           {"id": user_id})
+
+
+def test_the_secret_is_encrypted_at_rest(ctx, make):
+    user = make.user()
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    stored = _stored_secret(user.id)
+    # A copy of the database alone holds no secret: not the text, nor anything that reads as it.
+    assert stored != user.totp_secret and user.totp_secret not in stored
+    assert Fernet(TOTP_KEY).decrypt(stored.encode()).decode() == user.totp_secret
+    assert reload(user.id).totp_secret == user.totp_secret
+
+
+def test_a_new_key_reads_the_old_secrets_and_rotation_moves_them_to_it(app, make, runner):
+    with app.app_context():
+        user = make.user()
+        user.totp_secret = secret = pyotp.random_base32()
+        db.session.commit()
+        user_id = user.id
+    new_key = Fernet.generate_key().decode()
+    app.config["TOTP_ENCRYPTION_KEY"] = (new_key, TOTP_KEY)
+    with app.app_context():
+        assert reload(user_id).totp_secret == secret  # the old key still reads it
+    done = runner.invoke(args=["rotate-totp-key"])
+    assert done.exit_code == 0 and "1 TOTP secret(s)" in done.output
+    app.config["TOTP_ENCRYPTION_KEY"] = (new_key,)
+    with app.app_context():
+        db.session.expire_all()
+        assert reload(user_id).totp_secret == secret  # the new key alone reads it now
+        assert Fernet(new_key).decrypt(_stored_secret(user_id).encode()).decode() == secret
+
+
+def test_production_needs_a_key_of_its_own(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROEFTUIN_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("TOTP_ENCRYPTION_KEY", raising=False)
+    with pytest.raises(ConfigError, match="TOTP_ENCRYPTION_KEY"):
+        load_config(str(tmp_path))
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", "geen-sleutel")
+    with pytest.raises(ConfigError, match="not a Fernet key"):
+        load_config(str(tmp_path))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proeftuin.extensions import db
 from proeftuin.models.base import UTCDateTime, enum_column, utcnow
+from proeftuin.models.encrypted import Encrypted
 from proeftuin.models.pilot import MemberRole
 
 if TYPE_CHECKING:
@@ -59,8 +60,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the language of the interface and of the e-mail sent to this person: "nl" or "en"
     language: Mapped[str] = mapped_column(sa.String(5), default="nl", server_default="nl")
-    #: base32 TOTP secret; set while two-factor sign-in is being set up or is on
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(32))
+    #: base32 TOTP secret, encrypted at rest; set while two-factor sign-in is being set up
+    #: or is on
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted)
     #: when two-factor sign-in was confirmed with a first code; empty while it is off
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the TOTP time step of the last accepted code, so no code works twice
