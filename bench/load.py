@@ -20,6 +20,7 @@ class Load:
     median_ms: float
     p95_ms: float
     p99_ms: float
+    max_ms: float
 
     @property
     def per_second(self) -> float:
@@ -46,4 +47,4 @@ def run(base_url: str, paths: list[str], seconds: int, connections: int,
         requests=figures["requests"], seconds=figures["duration_us"] / 1e6,
         errors=figures["socket_errors"] + figures["status_errors"],
         median_ms=figures["p50_us"] / 1000, p95_ms=figures["p95_us"] / 1000,
-        p99_ms=figures["p99_us"] / 1000)
+        p99_ms=figures["p99_us"] / 1000, max_ms=figures["max_us"] / 1000)

@@ -36,6 +36,8 @@ class Page:
     uncached: bool = False
     #: the addresses of another page, measured again (here: uncached)
     paths_of: str | None = None
+    #: the slowest request, at most
+    max_ms: float | None = None
 
 
 PAGES = (
@@ -46,6 +48,8 @@ PAGES = (
          50, 150, against_database=True, uncached=True, paths_of="search_word"),
     Page("search_facets_uncached", "Library search: the word and two facets, uncached",
          50, 150, against_database=True, uncached=True, paths_of="search_facets"),
+    Page("search_cold", "Library search: the cold mix (300 new searches), uncached", 25, 80,
+         uncached=True, max_ms=200),
     Page("lesson", "Lesson page", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
     Page("pilot", "Pilot profile", 20, share_of_floor=MIN_SHARE_OF_FLOOR),
     Page("lesson_uncached", "Lesson page, rendered for every request", 20, uncached=True,

@@ -9,11 +9,12 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from bench import cold_mix
 from bench.pages import COMMON_WORD, FACET_DIRECTION
 from proeftuin import create_app
 from proeftuin.extensions import db
 from proeftuin.library.urls import public_lesson_url
-from proeftuin.models import Lesson, LessonRevision, Pilot
+from proeftuin.models import Lesson, LessonRevision, Pilot, Programme, Region
 from proeftuin.models.pilot import PUBLIC_STATUSES
 
 #: the lesson and pilot pages cycle through this many different records
@@ -44,6 +45,8 @@ def page_paths(app) -> dict[str, list[str]]:
             sa.select(sa.func.count()).select_from(public.subquery())) // SAMPLE, 1)
         pilots = [f"/proeftuinen/{pilot.slug}" for pilot in db.session.scalars(
             public.where(Pilot.id % step == 0).order_by(Pilot.id).limit(SAMPLE))]
+        regions = list(db.session.scalars(sa.select(Region.id)))
+        programmes = list(db.session.scalars(sa.select(Programme.slug)))
         region = db.session.scalar(
             sa.select(Pilot.region_id).join(Lesson, Lesson.pilot_id == Pilot.id)
             .group_by(Pilot.region_id).order_by(sa.func.count().desc()).limit(1))
@@ -52,6 +55,7 @@ def page_paths(app) -> dict[str, list[str]]:
         "search_word": [f"/bibliotheek/?q={COMMON_WORD}"],
         "search_facets": [f"/bibliotheek/?q={COMMON_WORD}&richting={FACET_DIRECTION}"
                           f"&regio={region}"],
+        "search_cold": cold_mix.paths(regions, programmes),
         "lesson": lessons,
         "pilot": pilots,
         "dashboard": ["/begeleiding/"],

@@ -182,6 +182,9 @@ def judge(outcome: Outcome) -> None:
         if page.p95_ms:
             outcome.check(f"{page.title}: p95 {figures.p95_ms:.1f} ms",
                           f"< {page.p95_ms:g} ms", figures.p95_ms < page.p95_ms)
+        if page.max_ms:
+            outcome.check(f"{page.title}: slowest {figures.max_ms:.1f} ms",
+                          f"< {page.max_ms:g} ms", figures.max_ms < page.max_ms)
         if page.share_of_floor:
             share = figures.per_second / floor
             outcome.check(f"{page.title}: {share:.2f} of the floor's throughput",

@@ -320,29 +320,34 @@ def facet_counts(selection: LibrarySelection) -> tuple[int, dict[str, dict[str, 
                   hits.c.region_id, hits.c.programme_id, hits.c.published_at)
     value = sa.String(40)
 
-    def part(name, column, *joins):
-        stmt = sa.select(sa.literal(name, sa.String(20)).label("facet"),
-                         sa.cast(column, value).label("value"),
-                         sa.func.count().label("total")).select_from(hits)
-        for target, condition in joins:
-            stmt = stmt.join(target, condition)
-        return stmt.where(*_filters(selection, skip=name, on=on)).group_by(column)
+    def part(name, column, link=None, named=None):
+        """One facet's counts per value of `column`, read from the hits (and a link table's
+        rows); `named` (a reference table and its column) turns the ids counted into the
+        facet's values afterwards, so the planner cannot start from the reference table."""
+        counted = sa.select(column.label("counted"), sa.func.count().label("total"))
+        counted = counted.select_from(hits)
+        if link is not None:
+            counted = counted.join(link, link.c.lesson_revision_id == hits.c.revision_id)
+        counted = (counted.where(*_filters(selection, skip=name, on=on))
+                   .group_by(column).subquery(f"counted_{name}"))
+        label = counted.c.counted
+        if named is not None:
+            table, shown = named
+            label = sa.select(shown).where(table.id == counted.c.counted).scalar_subquery()
+        return sa.select(sa.literal(name, sa.String(20)).label("facet"),
+                         sa.cast(label, value).label("value"), counted.c.total)
 
     parts = [
-        part("richting", SolutionDirection.number,
-             (revision_direction, revision_direction.c.lesson_revision_id == hits.c.revision_id),
-             (SolutionDirection, SolutionDirection.id == revision_direction.c.direction_id)),
-        part("vraag", CarerQuestion.number,
-             (revision_question, revision_question.c.lesson_revision_id == hits.c.revision_id),
-             (CarerQuestion, CarerQuestion.id == revision_question.c.question_id)),
+        part("richting", revision_direction.c.direction_id, revision_direction,
+             (SolutionDirection, SolutionDirection.number)),
+        part("vraag", revision_question.c.question_id, revision_question,
+             (CarerQuestion, CarerQuestion.number)),
         part("soort", hits.c.kind),
         part("niveau", hits.c.level),
         part("regio", hits.c.region_id),
-        part("programma", Programme.slug, (Programme, Programme.id == hits.c.programme_id)),
-        part("doelgroep", TargetGroup.key,
-             (revision_target_group,
-              revision_target_group.c.lesson_revision_id == hits.c.revision_id),
-             (TargetGroup, TargetGroup.id == revision_target_group.c.target_group_id)),
+        part("programma", hits.c.programme_id, named=(Programme, Programme.slug)),
+        part("doelgroep", revision_target_group.c.target_group_id, revision_target_group,
+             (TargetGroup, TargetGroup.key)),
         part("jaar", _year(hits.c.published_at)),
         sa.select(sa.literal("", sa.String(20)), sa.cast(sa.literal(""), value),
                   sa.func.count()).select_from(hits).where(*_filters(selection, on=on)),
