@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from bench import cold_mix
 from bench.pages import COMMON_WORD, FACET_DIRECTION
+from bench.server import TOTP_KEY
 from proeftuin import create_app
 from proeftuin.extensions import db
 from proeftuin.library.urls import public_lesson_url
@@ -27,6 +28,7 @@ UNCACHED = {"LIBRARY_CACHE_SIZE": 0, "PAGE_CACHE_SIZE": 0}
 
 def make_app(database_url: str, cached: bool = True):
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+                       "TOTP_ENCRYPTION_KEY": TOTP_KEY,
                        "RATELIMIT_ENABLED": False, "SERVER_NAME": "127.0.0.1",
                        **({} if cached else UNCACHED)})
 

@@ -42,7 +42,7 @@ from bench.pages import (
     PILOTS,
     PROGRAMME_PILOTS,
 )
-from bench.server import ROOT, Server
+from bench.server import ROOT, TOTP_KEY, Server
 from proeftuin.config import with_driver
 
 FLASK = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi"]
@@ -83,7 +83,7 @@ def _pg_url(url: str) -> str:
 
 def build(database_url: str, scale: float, password: str) -> tuple[float, str]:
     """Migrate an empty database and fill it; return the seconds it took and the summary."""
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "TOTP_ENCRYPTION_KEY": TOTP_KEY}
     subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     started = time.perf_counter()

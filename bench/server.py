@@ -24,6 +24,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+#: the key of the benchmark's throwaway data (production requires one); fixed, so a data set
+#: built by one run is read by the next (`--sqlite`)
+TOTP_KEY = "YmVuY2htYXJrLXRvdHAta2V5LW5vdC1hLXNlY3JldCE="
+
+
 class Server:
     """gunicorn with `workers` sync workers on a free port of 127.0.0.1."""
 
@@ -35,6 +40,7 @@ class Server:
             "DATABASE_URL": database_url,
             "PROEFTUIN_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
+            "TOTP_ENCRYPTION_KEY": TOTP_KEY,
             # The benchmark signs in without a phone; and its own load must not be throttled.
             "REQUIRE_TWO_FACTOR": "0",
             "API_RATE_LIMIT": "1000000 per minute",

@@ -1,7 +1,7 @@
 """Settings read from the environment.
 
-Development generates a secret once and keeps it in the instance folder; production
-(`PROEFTUIN_ENV=production`) refuses to start without `SECRET_KEY`.
+Development generates its secrets once and keeps them in the instance folder; production
+(`PROEFTUIN_ENV=production`) refuses to start without `SECRET_KEY` and `TOTP_ENCRYPTION_KEY`.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def _totp_keys(instance_path: Path, production: bool) -> tuple[str, ...]:
                  if k.strip())
     if not keys:
         if production:
-            raise ConfigError("TOTP_ENCRYPTION_KEY must be set in production: generate one "
-                              "with `flask generate-totp-key`.")
+            raise ConfigError(
+                "TOTP_ENCRYPTION_KEY must be set in production. Make one with: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'")
         keys = (_kept_key(instance_path / "totp_key", lambda: Fernet.generate_key().decode()),)
     for key in keys:
         try:
