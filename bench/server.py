@@ -91,7 +91,9 @@ class Server:
             response.read()
             if response.status != 302:
                 raise RuntimeError(f"sign-in answered {response.status}")
-            return response.headers["Set-Cookie"].split(";", 1)[0]
+            # The session's cookie and the browser's device cookie, as a browser sends them.
+            return "; ".join(cookie.split(";", 1)[0]
+                             for cookie in response.headers.get_all("Set-Cookie"))
         finally:
             connection.close()
 
