@@ -252,11 +252,7 @@ def test_the_audit_trail_stays_append_only_after_0004_and_refuses_losing_deletio
         migration_app):
     upgrade()
     pilot_id = _insert_pilot()
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO audit_event (occurred_at, user_id, role, action, record_type, "
-            "record_id, pilot_id) VALUES (CURRENT_TIMESTAMP, NULL, 'system', 'deleted', "
-            "'case_discussion', 1, :pilot)"), {"pilot": pilot_id})
+    _insert_audit_event(pilot_id)
     with pytest.raises(sa.exc.DatabaseError), db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE audit_event SET role = 'admin'"))
 
@@ -266,6 +262,15 @@ def test_the_audit_trail_stays_append_only_after_0004_and_refuses_losing_deletio
         downgrade(revision="0003")
     with db.engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM audit_event")) == 1
+
+
+def _insert_audit_event(pilot_id: int) -> None:
+    """An event of the system's in the pilot's trail, in plain SQL (any revision since 0004)."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO audit_event (occurred_at, user_id, role, action, record_type, "
+            "record_id, pilot_id) VALUES (CURRENT_TIMESTAMP, NULL, 'system', 'deleted', "
+            "'case_discussion', 1, :pilot)"), {"pilot": pilot_id})
 
 
 def _insert_pilot() -> int:
@@ -305,11 +310,8 @@ def test_a_refused_downgrade_changes_nothing(migration_app):
     # must not have been taken either, on SQLite as on PostgreSQL.
     upgrade()
     pilot_id = _insert_pilot()
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO audit_event (occurred_at, user_id, role, action, record_type, "
-            "record_id, pilot_id) VALUES (CURRENT_TIMESTAMP, NULL, 'system', 'deleted', "
-            "'case_discussion', 1, :pilot)"), {"pilot": pilot_id})
+    _insert_audit_event(pilot_id)
+    with db.engine.connect() as conn:
         head = conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
     before = _tables()
 

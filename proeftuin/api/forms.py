@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.models.base import MAX_ID
 from proeftuin.pilots.forms import PilotFilterForm
+from proeftuin.web.converters import SlugConverter
 
 #: page size when the client names none, and the most it may ask for
 DEFAULT_PER_PAGE = 20
@@ -31,7 +32,7 @@ REUSED_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
 
 
 #: what a programme's slug and a target group's key look like, as the document says
-SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_PATTERN = f"^{SlugConverter.regex}$"
 KEY_PATTERN = "^[a-z0-9_]{1,40}$"
 
 

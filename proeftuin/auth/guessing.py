@@ -87,10 +87,10 @@ def set_cookie(response, user: User):
     return response
 
 
-def failed(email: str) -> bool:
-    """Count a wrong password for the account with this address, if there is one; tell its
+def failed() -> bool:
+    """Count a wrong password for the account the form named, if there is one; tell its
     owner once the wrong passwords pile up. Returns whether a mail was queued."""
-    user = services.find_user_by_email(email)
+    user = _attempted_account()
     if user is None or not user.active or is_deleted_account(user):
         return False
     try:

@@ -24,7 +24,6 @@ from flask_login import current_user, login_required
 
 from proeftuin.auth import guessing, invitations, password_reset, queries, services, two_factor
 from proeftuin.auth.forms import (
-    EMAIL_MAX_LENGTH,
     AcceptInvitationForm,
     ChangePasswordForm,
     DisableTwoFactorForm,
@@ -46,6 +45,7 @@ from proeftuin.models import utcnow
 from proeftuin.personal_data import export
 from proeftuin.security_log import account_fingerprint, log_event
 from proeftuin.web.navigation import is_safe_url, redirect_next, start_page
+from proeftuin.web.rate_limits import form_address_key
 from proeftuin.workspace import queries as workspace_queries
 
 bp = Blueprint("auth", __name__)
@@ -56,9 +56,8 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _account_key() -> str:
-    """Count sign-in attempts per account, whichever address they come from."""
-    return "account:" + services.normalize_email(request.form.get("email") or "")[:EMAIL_MAX_LENGTH]
+#: sign-in attempts count per account, whichever client address they come from
+_account_key = form_address_key("account")
 
 
 def _password_change_key() -> str:
@@ -100,7 +99,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             log_event("sign_in_failed", account=account_fingerprint(form.email.data))
-            if guessing.failed(form.email.data):
+            if guessing.failed():
                 db.session.commit()
                 log_event("sign_in_guessed_told", account=account_fingerprint(form.email.data))
             # One message for every failure, so it never tells whether the account exists.
@@ -404,10 +403,8 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
-def _reset_address_key() -> str:
-    """Count requests for a new-password link per address, so no inbox is flooded."""
-    email = services.normalize_email(request.form.get("email") or "")[:EMAIL_MAX_LENGTH]
-    return "password-reset:" + email
+#: requests for a new-password link count per address, so no inbox is flooded
+_reset_address_key = form_address_key("password-reset")
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])

@@ -7,13 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from proeftuin.auth.forms import EMAIL_MAX_LENGTH
-from proeftuin.auth.services import normalize_email
 from proeftuin.extensions import csrf, db, limiter
 from proeftuin.following import selection, services
 from proeftuin.following.forms import FollowForm, FrequencyForm, StopForm
 from proeftuin.models import Frequency, Subscription
 from proeftuin.pilots import queries as pilot_queries
+from proeftuin.web.rate_limits import form_address_key
 
 bp = Blueprint("following", __name__)
 
@@ -26,9 +25,8 @@ def _address_limit() -> str:
     return current_app.config["FOLLOW_ADDRESS_RATE_LIMIT"]
 
 
-def _address_key() -> str:
-    """Count requests per address, so no inbox is flooded with confirmations."""
-    return "follow:" + normalize_email(request.form.get("email") or "")[:EMAIL_MAX_LENGTH]
+#: requests count per address too, so no inbox is flooded with confirmations
+_address_key = form_address_key("follow")
 
 
 def _signed_in() -> bool:

@@ -58,7 +58,7 @@ def message(kind: str, *, to: str, language: str, subject, template: str, name: 
     return dict(
         kind=kind, recipient=one_line(to, 254), recipient_name=one_line(name, 120),
         language=language, subject=subject_text, text_body=text, html_body=html,
-        headers={key: one_line(value, 1000) for key, value in (headers or {}).items()},
+        headers=_header_lines(headers),
         message_id=_message_id(),
         user_id=user.id if user is not None else None,
     )
@@ -78,9 +78,13 @@ def personalised(composed: dict, *, to: str, links: dict[str, str],
         html = html.replace(placeholder, str(escape(link)))
     return {
         **composed, "recipient": one_line(to, 254), "text_body": text, "html_body": html,
-        "headers": {key: one_line(value, 1000) for key, value in (headers or {}).items()},
+        "headers": _header_lines(headers),
         "message_id": _message_id(),
     }
+
+
+def _header_lines(headers: dict[str, str] | None) -> dict[str, str]:
+    return {name: one_line(value, 1000) for name, value in (headers or {}).items()}
 
 
 def _message_id() -> str:
