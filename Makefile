@@ -61,6 +61,7 @@ test: install
 ## bench: 3,000 pilots, 300,000 case discussions and 100,000 lessons under gunicorn and wrk, on
 ## SQLite and (with BENCH_DATABASE_URL) PostgreSQL; figures beside their targets in docs/performance.md
 bench: install bench-packages
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.run
 
 ## bench-packages: Debian's wrk, the load generator of `make bench` (needs root or sudo)

@@ -31,10 +31,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import digests, guard, load, probe
+from bench import digests, guard, load, measuring_stick, probe
 from bench.pages import (
     CASES,
     LESSONS,
+    MAX_OVER_SEARCH_ENGINE,
     MAX_QUERIES,
     MAX_SEARCH_OVER_DATABASE,
     MAX_WORKER_MB,
@@ -136,6 +137,8 @@ def measure(name: str, database_url: str, scale: float, seconds: int,
     for page in PAGES:
         if page.against_database:
             outcome.database_ms[page.key] = probe.database_ms(uncached_app, paths[page.key][0])
+    print(f"== {name}: the search work beside tantivy's", flush=True)
+    _measuring_stick(outcome, database_url, paths["search_cold"])
 
     for uncached in (False, True):
         pages = [page for page in PAGES if page.uncached == uncached]
@@ -156,6 +159,22 @@ def measure(name: str, database_url: str, scale: float, seconds: int,
             server.stop()
     judge(outcome)
     return outcome
+
+
+def _measuring_stick(outcome: Outcome, database_url: str, paths: list[str]) -> None:
+    try:
+        figures = measuring_stick.measure(database_url, paths)
+    except ImportError:
+        outcome.check("The search work beside tantivy's: tantivy is not installed "
+                      "(pip install -e '.[bench]')", "measured", False)
+        return
+    print(f"   {figures.text()}", flush=True)
+    outcome.check(f"The search work of the cold mix: {figures.ratio:.1f}\u00d7 tantivy's "
+                  f"({figures.ours_ms:.2f} and {figures.theirs_ms:.2f} ms, medians)",
+                  f"\u2264 {MAX_OVER_SEARCH_ENGINE:g}\u00d7",
+                  figures.ratio <= MAX_OVER_SEARCH_ENGINE)
+    outcome.check(f"The same total and facet counts as tantivy: {figures.agreed} of "
+                  f"{figures.searches} searches", "all", figures.agreed == figures.searches)
 
 
 def _load(server: Server, page, paths: list[str], seconds: int, cookie: str | None):

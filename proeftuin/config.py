@@ -90,6 +90,16 @@ def _flag(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 1, 0, true or false, not {value!r}.")
 
 
+def _one_of(name: str, choices: tuple[str, ...]) -> str:
+    """Read one of `choices`; empty means the first."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return choices[0]
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
 def _whole_number(name: str, default: int, minimum: int = 1) -> int:
     """Read a whole number of at least `minimum`; empty means the default."""
     value = os.environ.get(name, "").strip()
@@ -174,9 +184,15 @@ def load_config(instance_path: str) -> dict:
         "LESSONS_PER_PAGE": 20,
         #: library searches each worker keeps in memory until the library changes; 0: none
         "LIBRARY_CACHE_SIZE": _whole_number("LIBRARY_CACHE_SIZE", 500, minimum=0),
+        #: how a worker gets the library in memory for new searches: "background" builds it
+        #: in a thread while the database answers, "inline" in the request (tests), "off"
+        #: never (every search asks the database)
+        "LIBRARY_INDEX": _one_of("LIBRARY_INDEX", ("background", "inline", "off")),
         #: library searches, lesson pages and pilot profiles each worker keeps rendered for
         #: visitors who are not signed in; 0: none
         "PAGE_CACHE_SIZE": _whole_number("PAGE_CACHE_SIZE", 500, minimum=0),
+        #: and at most this many megabytes of them (0: none)
+        "PAGE_CACHE_MB": _whole_number("PAGE_CACHE_MB", 8, minimum=0),
         #: where visitors send questions about privacy and accessibility; empty hides it
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "").strip(),
         #: host names this site answers to (comma-separated); links in invitations use them

@@ -168,6 +168,9 @@ def _test_config(tmp_path_factory) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Every search after a change builds the library index in the request, so the tests
+        # see what it answers (tests/test_library_index.py compares it with the database).
+        "LIBRARY_INDEX": "inline",
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 
+from proeftuin.caching.versioned_cache import LRU
 from proeftuin.extensions import db
 from proeftuin.lessons import services as lessons
 from proeftuin.models import Lesson, LessonStatus, Pilot, PilotStatus
@@ -191,3 +192,14 @@ def test_a_token_typed_into_a_search_keeps_the_page_out_of_the_cache(app, client
     page = html_of(other.get(url))
     own = csrf_token(page)
     assert own != token and page.count(own) == 1
+
+
+def test_the_kept_pages_stay_within_their_byte_budget():
+    pages = LRU(size=100, max_bytes=1000)
+    for number in range(10):
+        pages.put(("page", number), b"x" * 300)
+    # Three pages of 300 bytes fit in 1,000; the oldest went first.
+    assert pages.bytes == 900
+    assert [pages.get(("page", n)) is not None for n in range(10)] == [False] * 7 + [True] * 3
+    pages.put(("page", 9), b"y" * 100)
+    assert pages.bytes == 700

@@ -132,10 +132,10 @@ def _listing(read_filters):
 def lessons():
     """List the library's published lessons, filtered as the library page filters them."""
     filters, page = _listing(forms.library_filters)
-    pagination = library_search(filters.selection(), page.number, page.size,
-                                all_links=True).pagination
+    found = library_search(filters.selection(), page.number, page.size, all_links=True)
+    pagination = found.pagination
     items = list(pagination.items)
-    counts = library_queries.reuse_counts([item.id for item in items])
+    counts = found.reuse_counts()
     return jsonify(
         data=[schemas.lesson(item, counts.get(item.id, 0)) for item in items],
         **schemas.paged("api.lessons", pagination, page, filters.params()),

@@ -11,6 +11,8 @@ can change what these pages show, so a change is visible at once. The key holds 
 URL, host included (the canonical link is absolute: a request with a forged Host header must
 not leave its link in everyone's page), and the language. Signed-in people, requests with a
 message to flash and anything but a plain page are never served from it nor kept in it.
+The cache has a budget in bytes as well as in pages (`PAGE_CACHE_MB`), so addresses made up
+to fill it push out at most that much, and a worker's memory stays bounded.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def _kept_for_visitors(view, rows: tuple[int, ...]):
         if not _shareable():
             return view(*args, **kwargs)
         kept = versioned_cache.entry("page_cache", current_app.config["PAGE_CACHE_SIZE"],
-                                     (request.url, current_language()), rows)
+                                     (request.url, current_language()), rows,
+                                     max_bytes=current_app.config["PAGE_CACHE_MB"] * 2**20)
         if kept.value is not None:
             return kept.value.replace(_TOKEN_MARK, generate_csrf().encode())
         page = view(*args, **kwargs)

@@ -18,10 +18,13 @@ from proeftuin.models import library_version
 
 
 class LRU:
-    """A thread-safe mapping that forgets its least recently used entries beyond `size`."""
+    """A thread-safe mapping that forgets its least recently used entries beyond `size`
+    entries, or beyond `max_bytes` of values (bytes values, weighed by their length)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_bytes: int | None = None):
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._entries: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -34,10 +37,20 @@ class LRU:
 
     def put(self, key: Hashable, value) -> None:
         with self._lock:
+            if key in self._entries:
+                self.bytes -= _weight(self._entries[key])
             self._entries[key] = value
+            self.bytes += _weight(value)
             self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            while len(self._entries) > self.size or (
+                    self.max_bytes is not None and self.bytes > self.max_bytes
+                    and self._entries):
+                _, dropped = self._entries.popitem(last=False)
+                self.bytes -= _weight(dropped)
+
+
+def _weight(value) -> int:
+    return len(value) if isinstance(value, bytes) else 0
 
 
 class Entry:
@@ -56,22 +69,24 @@ class Entry:
 
 
 def entry(name: str, size: int, key: Hashable,
-          rows: tuple[int, ...] = (library_version.LIBRARY,)) -> Entry:
-    """Return the entry for `key` of the LRU `name` (of `size`; 0: none), under the current
-    numbers of the `rows` of library_version that what it holds depends on."""
-    if not size:
+          rows: tuple[int, ...] = (library_version.LIBRARY,),
+          max_bytes: int | None = None) -> Entry:
+    """Return the entry for `key` of the LRU `name` (of `size` entries and at most
+    `max_bytes` of bytes values; 0 entries: none), under the current numbers of the `rows`
+    of library_version that what it holds depends on."""
+    if not size or max_bytes == 0:
         return Entry(None, key)
     entries = current_app.extensions.get(name)
     if entries is None:
-        entries = current_app.extensions.setdefault(name, LRU(size))
-    versions = _versions()
+        entries = current_app.extensions.setdefault(name, LRU(size, max_bytes))
+    versions = current_versions()
     return Entry(entries, (tuple(versions[row] for row in rows), key))
 
 
 _VERSIONS_KEY = "proeftuin.library_versions"
 
 
-def _versions() -> dict[int, int]:
+def current_versions() -> dict[int, int]:
     # Read once a request, before anything the request shows: a page and the search results
     # it is drawn from are kept under the same numbers, and what is kept is never older.
     if not has_request_context():

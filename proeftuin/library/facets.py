@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.library.urls import library_urls
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class FacetOption:
     selected: bool
     #: the URL parameters of the library with this value chosen, or dropped when selected
     params: dict[str, str]
+    #: the library's address with those parameters
+    href: str
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ def toggled(params: dict[str, str], name: str, value: str) -> dict[str, str]:
 def build(filters: LibraryFilterForm, counts: dict[str, dict[str, int]]) -> list[Facet]:
     """Return the facets of the page, in the form's order, labelled from its choices."""
     params = filters.params()
+    address = library_urls()
     facets = []
     for field in filters:
         if field.name not in counts:
@@ -58,8 +62,9 @@ def build(filters: LibraryFilterForm, counts: dict[str, dict[str, int]]) -> list
             selected = value == current
             if not selected and not found.get(value):
                 continue
+            chosen = toggled(params, field.name, value)
             options.append(FacetOption(label=label, count=found.get(value, 0),
-                                       selected=selected,
-                                       params=toggled(params, field.name, value)))
+                                       selected=selected, params=chosen,
+                                       href=address(chosen)))
         facets.append(Facet(name=field.name, label=str(field.label.text), options=options))
     return facets

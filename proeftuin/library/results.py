@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
-from proeftuin.library import cache, queries
+from proeftuin.extensions import db
+from proeftuin.library import cache, current_index, memory_index, queries
 from proeftuin.library.queries import LibrarySelection
 from proeftuin.models import Lesson
 from proeftuin.search import text as search_text
@@ -35,6 +36,14 @@ class Results:
     #: the lessons of the page, or every lesson streamed as it is read
     lessons: Iterable[Lesson]
     stems: frozenset[str] = field(default=frozenset())
+    #: the visible reports of reuse of the page's lessons, where the search knew them
+    reuse: dict[int, int] | None = None
+
+    def reuse_counts(self) -> dict[int, int]:
+        """Return how many other pilots reported reusing each listed lesson (absent: none)."""
+        if self.reuse is not None:
+            return self.reuse
+        return queries.reuse_counts([lesson.id for lesson in self.lessons])
 
     def titles(self) -> dict[int, Markup]:
         """Return each listed lesson's title with the searched words marked."""
@@ -62,19 +71,38 @@ def search(selection: LibrarySelection, page: int = 1, per_page: int | None = No
     page = max(page, 1)
     kept = cache.entry(("search", selection, page, per_page, facets, count))
     if kept.value is None:
-        counts = None
-        if facets:
-            total, counts = queries.facet_counts(selection)
-        elif count:
-            total = _total(selection)
-        else:
-            total = None
-        ids = queries.page_ids(selection, page, per_page)
-        kept.keep((total, counts, ids))
-    total, counts, ids = kept.value
+        kept.keep(_from_index(selection, page, per_page, facets, count)
+                  or _from_database(selection, page, per_page, facets, count))
+    total, counts, ids, reuse = kept.value
     lessons = queries.lessons_in_order(ids, all_links)
     pagination = KnownPage(lessons, total or 0, page, per_page)
-    return Results(selection, total, counts, pagination, lessons, stems)
+    return Results(selection, total, counts, pagination, lessons, stems, reuse)
+
+
+def _from_index(selection: LibrarySelection, page: int, per_page: int, facets: bool,
+                count: bool) -> tuple | None:
+    """(total, counts, ids, reuse) from the worker's library index, or None while it has
+    none."""
+    index = current_index.get()
+    if index is None:
+        return None
+    lexemes = memory_index.lexemes(db.session.connection(), selection.words)
+    found = index.search(selection, lexemes, page, per_page, facets)
+    return (found.total if facets or count else None, found.counts if facets else None,
+            found.ids, index.reuse_of(found.ids))
+
+
+def _from_database(selection: LibrarySelection, page: int, per_page: int, facets: bool,
+                   count: bool) -> tuple:
+    """(total, counts, ids, reuse) as the database's queries find them (reuse: not yet)."""
+    counts = None
+    if facets:
+        total, counts = queries.facet_counts(selection)
+    elif count:
+        total = _total(selection)
+    else:
+        total = None
+    return total, counts, queries.page_ids(selection, page, per_page), None
 
 
 def _total(selection: LibrarySelection) -> int:

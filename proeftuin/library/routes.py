@@ -10,7 +10,7 @@ from proeftuin.caching import page_cache
 from proeftuin.library import facets, queries, results
 from proeftuin.library.blueprint import bp
 from proeftuin.library.forms import LibraryFilterForm
-from proeftuin.library.urls import LICENCE_URL, public_lesson_url
+from proeftuin.library.urls import LICENCE_URL, library_urls, public_lesson_url
 from proeftuin.permissions import can_facilitate, can_hide_reuse
 from proeftuin.reuse.queries import trail_reports
 
@@ -49,8 +49,8 @@ def index():
         facets=facets.build(filters, found.counts),
         snippets=found.snippets(),
         titles=found.titles(),
-        reuse=queries.reuse_counts([lesson.id for lesson in found.lessons]),
-        reuse_toggle=facets.toggled(filters.params(), "hergebruikt", "1"),
+        reuse=found.reuse_counts(),
+        reuse_toggle=library_urls()(facets.toggled(filters.params(), "hergebruikt", "1")),
     )
 
 

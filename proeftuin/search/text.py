@@ -84,6 +84,13 @@ def stems(word_list: list[str]) -> list[str]:
     return _stemmer().stemWords(word_list)
 
 
+@lru_cache(maxsize=65536)
+def _stem_of(word: str) -> str | None:
+    """The stem of a word as written in a text, None for a word the index leaves out."""
+    folded = fold(word)
+    return _stemmer().stemWord(folded) if _keep(folded) else None
+
+
 def stemmed(text: str | None) -> str:
     """Return a text as the stems of its words, for the SQLite index."""
     return " ".join(stems(words(text)))
@@ -121,9 +128,8 @@ def highlight(text: str, query_stems: set[str], width: int = 260) -> Markup:
 
     Without matches (or without a query) it is the start of the text.
     """
-    matches = [m for m in _WORD.finditer(text)
-               if query_stems and _keep(fold(m.group()))
-               and stems([fold(m.group())])[0] in query_stems]
+    matches = [m for m in _WORD.finditer(text) if _stem_of(m.group()) in query_stems
+               ] if query_stems else []
     start = 0
     if matches and len(text) > width:
         start = max(0, matches[0].start() - width // 4)
