@@ -10,6 +10,7 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.core import UnboundField
 from wtforms import (
     FieldList,
     SelectChoice,
@@ -233,6 +234,16 @@ def check_year(form, field):
 
 class FilterForm(FlaskForm):
     """Filters of a list, read from plain GET parameters; a field left as None is not used."""
+
+    @classmethod
+    def parameters(cls) -> frozenset[str]:
+        """The URL parameters the form reads (and `pagina`, the list's page)."""
+        names = {"pagina"}
+        for klass in cls.__mro__:
+            for attribute, value in vars(klass).items():
+                if isinstance(value, UnboundField):
+                    names.add(value.name or attribute)
+        return frozenset(names)
 
     def params(self) -> dict[str, str]:
         """Return the valid filters as URL parameters, for links that keep the selection."""

@@ -11,6 +11,7 @@ from itsdangerous import TimestampSigner
 from proeftuin.caching.versioned_cache import LRU
 from proeftuin.extensions import db
 from proeftuin.lessons import services as lessons
+from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.models import Lesson, LessonStatus, Pilot, PilotStatus
 from proeftuin.workspace import services as workspace
 from tests.csrf import csrf_token
@@ -42,7 +43,8 @@ def pages_of(lesson) -> list[str]:
 
 
 def test_a_visitor_rereading_a_page_gets_it_with_one_query(client, lesson, count_queries):
-    for url in [*pages_of(lesson), "/bibliotheek/?q=aanspreekpunt&regio=1"]:
+    for url in [*pages_of(lesson), "/bibliotheek/?q=aanspreekpunt&regio=1", "/",
+                "/proeftuinen/?q=Denkstad&pagina=1"]:
         with count_queries() as first:
             page = html_of(client.get(url))
         with count_queries() as again:
@@ -203,3 +205,32 @@ def test_the_kept_pages_stay_within_their_byte_budget():
     assert [pages.get(("page", n)) is not None for n in range(10)] == [False] * 7 + [True] * 3
     pages.put(("page", 9), b"y" * 100)
     assert pages.bytes == 700
+
+
+@pytest.mark.parametrize("url", ["/bibliotheek/?q=aanspreekpunt&utm_source=nieuwsbrief",
+                                 "/bibliotheek/?q=aanspreekpunt&q=werkt",
+                                 "/proeftuinen/?verzonnen=1", "/?q=1"])
+def test_an_address_with_made_up_parameters_is_drawn_but_never_kept(client, lesson, url,
+                                                                     count_queries):
+    html_of(client.get(url))
+    with count_queries() as again:
+        html_of(client.get(url))
+    assert again() > 1
+    assert not client.application.extensions.get("page_cache") or not any(
+        url in str(key) for key in client.application.extensions["page_cache"]._entries)
+
+
+def test_a_new_public_pilot_shows_on_the_kept_home_page_and_pilot_list(client, make, lesson):
+    before = [html_of(client.get(url)) for url in ("/", "/proeftuinen/")]
+    assert all("Proeftuin Nieuwstad" not in page for page in before)
+    make.pilot(programme=lesson.pilot.programme, name="Proeftuin Nieuwstad",
+               municipality="Nieuwstad", status=PilotStatus.active)
+    db.session.commit()
+    assert all("Proeftuin Nieuwstad" in html_of(client.get(url))
+               for url in ("/", "/proeftuinen/"))
+
+
+def test_a_filter_form_names_the_parameters_it_reads():
+    assert LibraryFilterForm.parameters() == {
+        "q", "richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar",
+        "hergebruikt", "volgorde", "pagina"}

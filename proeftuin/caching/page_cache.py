@@ -1,18 +1,19 @@
 """Public pages kept rendered per worker, for visitors who are not signed in.
 
-A library search, a lesson page or a pilot profile costs a worker milliseconds of queries,
-Markdown and templates, yet every visitor who is not signed in gets the same page, bar one
-thing: the CSRF token of the language form, which is theirs. So the page is kept with a mark
+A library search, a lesson page, a pilot profile, the pilot list or the home page costs a
+worker milliseconds of queries, Markdown and templates, yet every visitor who is not signed
+in gets the same page, bar one thing: the CSRF token of the language form, which is theirs. So the page is kept with a mark
 where the token was, and each visitor's own token is put in as it is served.
 
-Pages are kept under the library's version (`proeftuin.models.library_version`), and a
-profile also under the profiles' one; database triggers change them with every write that
+Pages are kept under the library's version (`proeftuin.models.library_version`), and pages
+that show pilots also under the profiles' one; database triggers change them with every write that
 can change what these pages show, so a change is visible at once. The key holds the whole
 URL, host included (the canonical link is absolute: a request with a forged Host header must
 not leave its link in everyone's page), and the language. Signed-in people, requests with a
 message to flash and anything but a plain page are never served from it nor kept in it.
-The cache has a budget in bytes as well as in pages (`PAGE_CACHE_MB`), so addresses made up
-to fill it push out at most that much, and a worker's memory stays bounded.
+A page is kept only for an address with the parameters it reads, each once, and the cache
+has a budget in bytes as well as in pages (`PAGE_CACHE_MB`): addresses made up to fill it
+cannot push out the pages readers ask for, and a worker's memory stays bounded.
 """
 
 from __future__ import annotations
@@ -32,21 +33,28 @@ from proeftuin.reference import current_language
 _TOKEN_MARK = f"csrf-{secrets.token_hex(16)}".encode()
 
 
-#: the rows of library_version a page of the library, or a pilot's profile, depends on
+#: the rows of library_version a page of the library depends on, and a page that shows
+#: pilots (a profile, the pilot list, the home page)
 LIBRARY_PAGE = (LIBRARY,)
 PROFILE_PAGE = (LIBRARY, PROFILES)
 
 
-def for_visitors(rows: tuple[int, ...] = LIBRARY_PAGE):
-    """Serve a GET view's page from the cache to visitors who are not signed in."""
-    return functools.partial(_kept_for_visitors, rows=rows)
+def for_visitors(rows: tuple[int, ...] = LIBRARY_PAGE,
+                 parameters: frozenset[str] = frozenset()):
+    """Serve a GET view's page from the cache to visitors who are not signed in.
+
+    `parameters` are the query parameters the page reads. An address with any other, or
+    with one of them twice, is drawn for its visitor but never kept: parameters made up to
+    fill the cache cannot push the pages readers ask for out of it.
+    """
+    return functools.partial(_kept_for_visitors, rows=rows, parameters=parameters)
 
 
-def _kept_for_visitors(view, rows: tuple[int, ...]):
+def _kept_for_visitors(view, rows: tuple[int, ...], parameters: frozenset[str]):
 
     @functools.wraps(view)
     def serve(*args, **kwargs):
-        if not _shareable():
+        if not _shareable() or not _only(parameters):
             return view(*args, **kwargs)
         kept = versioned_cache.entry("page_cache", current_app.config["PAGE_CACHE_SIZE"],
                                      (request.url, current_language()), rows,
@@ -66,6 +74,12 @@ def _kept_for_visitors(view, rows: tuple[int, ...]):
         return page
 
     return serve
+
+
+def _only(parameters: frozenset[str]) -> bool:
+    """Whether the address has only these query parameters, each once."""
+    return all(name in parameters and len(values) == 1
+               for name, values in request.args.lists())
 
 
 def _shareable() -> bool:

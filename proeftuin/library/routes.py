@@ -33,7 +33,7 @@ MAX_PAGE = 10_000
 
 
 @bp.get("/")
-@page_cache.for_visitors()
+@page_cache.for_visitors(parameters=LibraryFilterForm.parameters())
 def index():
     """Search the published lessons, narrowed by facets; without a query, newest first."""
     filters = LibraryFilterForm(request.args)

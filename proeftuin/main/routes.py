@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
 from flask_login import current_user
 
+from proeftuin.caching import page_cache
 from proeftuin.extensions import csrf, db
 from proeftuin.main import queries
 from proeftuin.web import health
@@ -14,6 +15,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@page_cache.for_visitors(page_cache.PROFILE_PAGE)
 def index():
     """Show what Proeftuin is, the newest lessons, the framework at a glance and new pilots."""
     return render_template(

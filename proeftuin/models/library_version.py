@@ -5,9 +5,10 @@ visitors read are kept rendered (`proeftuin.caching.page_cache`), under these nu
 changes with every write that can change a search's result, count or order, or a lesson's
 page: a lesson published or withdrawn, a report of reuse, a pilot's status, name, place,
 region or programme, a programme's name or slug or a new one. Row PROFILES changes with the
-rest of what a pilot's public profile shows: its texts, period and scale, directions,
-questions, disciplines, target groups and organisations. Those change far more often (every
-application writes them), and need not cost the searches their kept results. A published
+rest of what a pilot's public profile, the home page and the pilot list show: a new pilot,
+its texts, period and scale, directions, questions, disciplines, target groups and
+organisations. Those change far more often (every application writes them), and need not
+cost the searches their kept results. A published
 revision never changes, and reference data changes only with a release, which restarts the
 workers. Triggers in the database change the numbers, in the same transaction as the write,
 so no code path (a service, a command, a bulk load or an operator's SQL) can forget to.
@@ -48,6 +49,9 @@ WATCHED = (
     *(("lesson_reuse", event, LIBRARY) for event in _ALL_EVENTS),
     ("pilot", "UPDATE OF scale, theme, ambition, actions, results, planned_start, planned_end",
      PROFILES),
+    # A pilot made public as it is written (a seeding, an import) is on the home page and
+    # the pilot list at once; an application, not yet public, costs the profiles' kept pages.
+    ("pilot", "INSERT", PROFILES),
     *((table, event, PROFILES)
       for table in ("pilot_direction", "pilot_organisation", "pilot_question",
                     "pilot_discipline", "pilot_target_group")

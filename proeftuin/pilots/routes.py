@@ -36,6 +36,7 @@ def _apply_limit() -> str:
 
 
 @bp.get("/proeftuinen/")
+@page_cache.for_visitors(page_cache.PROFILE_PAGE, parameters=PilotFilterForm.parameters())
 def index():
     """List the public pilots, filtered by plain GET parameters."""
     filters = PilotFilterForm(request.args)
