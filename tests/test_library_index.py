@@ -141,8 +141,10 @@ def test_the_index_follows_the_library_version(app, corpus):
 
 def test_a_worker_builds_its_index_in_a_process_of_its_own(app, corpus):
     app.config["LIBRARY_INDEX"] = "background"
-    current_index.build_at_start(app)
+    beats = []
+    current_index.build_at_start(app, heartbeat=lambda: beats.append(1))
     built = app.extensions["library_index"].index
+    assert beats  # gunicorn's master hears from the worker while it builds
     here = memory_index.LibraryIndex.build(db.session.connection())
     assert built.version == here.version
     assert built.lesson_ids.tolist() == here.lesson_ids.tolist()
@@ -163,3 +165,19 @@ def test_until_its_index_is_built_a_worker_searches_the_database(app, corpus):
         time.sleep(0.05)
     assert current_index.get() is holder.index is not None
     assert _search(app, selection, 1) == expected
+
+
+def test_the_index_gives_the_related_lessons_the_database_gives(app, corpus):
+    lessons = db.session.scalars(
+        sa.select(Lesson).join(Pilot).where(Lesson.public_revision_id.is_not(None),
+                                            Pilot.status != PilotStatus.declined)
+        .order_by(Lesson.id)).all()
+    compared = 0
+    for lesson in lessons[::4]:
+        expected = [other.id for other in queries.related_lessons(lesson)]
+        candidates = results._related_candidates(lesson)
+        assert candidates is not None
+        assert [other.id for other in queries.related_lessons(
+            lesson, candidates=candidates)] == expected, lesson.id
+        compared += bool(expected)
+    assert compared > 30

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -91,8 +93,9 @@ def _build(app: Flask, holder: _Holder) -> None:
         holder.building = False
 
 
-def build_at_start(app: Flask) -> None:
-    """Build the index of the current version at once, as a worker starts.
+def build_at_start(app: Flask, heartbeat: Callable[[], None] | None = None) -> None:
+    """Build the index of the current version at once, as a worker starts (gunicorn's
+    `post_worker_init`; `heartbeat` is called every second meanwhile).
 
     A database that cannot be read yet (a deployment before its migrations) leaves the
     worker without one; it is built when the first search asks for it.
@@ -101,12 +104,12 @@ def build_at_start(app: Flask) -> None:
         return
     holder = _holder(app)
     try:
-        holder.index = _built_elsewhere(app)
+        holder.index = _built_elsewhere(app, heartbeat)
     except Exception:
         log.exception("building the library index at start failed; it is built later")
 
 
-def _built_elsewhere(app: Flask) -> LibraryIndex:
+def _built_elsewhere(app: Flask, heartbeat: Callable[[], None] | None = None) -> LibraryIndex:
     """Build the index in a process of its own, and take only the result.
 
     Reading the library makes some hundred thousand rows into Python objects; freed, their
@@ -124,14 +127,28 @@ def _built_elsewhere(app: Flask) -> LibraryIndex:
                 db.session.remove()
     # The address goes on stdin, not the command line, where `ps` would show a password;
     # the index comes back through a file, read straight into its arrays.
-    with tempfile.TemporaryFile() as output:
-        built = subprocess.run(
+    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
             [sys.executable, "-c", "from proeftuin.library import current_index; "
              "current_index.main()"],
-            input=url.encode(), stdout=output, stderr=subprocess.PIPE, check=False,
-            timeout=BUILD_TIMEOUT)
-        if built.returncode:
-            raise RuntimeError(built.stderr.decode(errors="replace")[-2000:])
+            stdin=subprocess.PIPE, stdout=output, stderr=errors)
+        child.stdin.write(url.encode())
+        child.stdin.close()
+        deadline = time.monotonic() + BUILD_TIMEOUT
+        while child.poll() is None:
+            if time.monotonic() > deadline:
+                child.kill()
+                child.wait()
+                raise RuntimeError("building the library index took too long")
+            if heartbeat is not None:
+                heartbeat()
+            try:
+                child.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+        if child.returncode:
+            errors.seek(0)
+            raise RuntimeError(errors.read().decode(errors="replace")[-2000:])
         output.seek(0)
         return pickle.load(output)  # noqa: S301 - our own child's output
 

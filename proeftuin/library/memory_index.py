@@ -139,6 +139,26 @@ class LibraryIndex:
             page_docs = docs[start:start + per_page]
         return Found(len(docs), counts, self.lesson_ids[page_docs].tolist())
 
+    def related_candidates(self, lesson_id: int, directions: set[int],
+                           title_lexemes: list[str], by_direction: int,
+                           by_title: int) -> list[int]:
+        """The lessons `queries.related_lessons` chooses from: the newest `by_direction` of
+        the library that share a direction with the lesson (not itself), and the newest
+        `by_title` indexed lessons whose title shares a word (as the database's title match
+        finds them; the choice itself keeps those of the library)."""
+        shared = None
+        for number in directions:
+            bits = self.facets["richting"].mask(number)
+            shared = bits.copy() if shared is None else shared | bits
+        found: list[int] = []
+        if shared is not None:
+            docs = np.flatnonzero(_unpacked(shared, len(self)))
+            ids = self.lesson_ids[docs]
+            found = ids[ids != lesson_id][:by_direction].tolist()
+        if title_lexemes:
+            found += self.text.titled(title_lexemes, by_title)
+        return list(dict.fromkeys(found))
+
     def reuse_of(self, lesson_ids: list[int]) -> dict[int, int]:
         """The visible reports of reuse of these lessons of the library (absent: none)."""
         docs = np.searchsorted(self._ids_sorted, lesson_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, defer, joinedload, raiseload, selectinload
@@ -377,15 +378,54 @@ RELATED_BY_DIRECTION = 100
 RELATED_BY_TITLE = 50
 
 
-def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
+def related_lessons(lesson: Lesson, limit: int = 5,
+                    candidates: list[int] | None = None) -> list[Lesson]:
     """Return other public lessons that share the most directions and words with this one.
 
     Shared directions count first, then a shared title word, then the newest: the two
-    databases score text on different scales, so no text score decides the order.
+    databases score text on different scales, so no text score decides the order. The
+    lessons to choose from are found here, unless the library index gave them
+    (`candidates`, see `LibraryIndex.related_candidates`).
     """
     revision = lesson.public_revision
     direction_ids = {d.id for d in revision.directions}
     words = search_text.query_words(revision.title)
+    if candidates is not None:
+        chosen_from = candidates
+    else:
+        chosen_from = _related_candidates(lesson, direction_ids, words)
+    shared = (
+        sa.select(sa.func.count())
+        .where(revision_direction.c.lesson_revision_id == LessonRevision.id,
+               revision_direction.c.direction_id.in_(direction_ids))
+        .scalar_subquery()
+    )
+    # Rank the candidates on their titles and counts alone; load only the chosen few whole.
+    # The title part finds the lesson itself too.
+    rows = db.session.execute(
+        _public(Lesson.id, Lesson.first_published_at, LessonRevision.title,
+                shared.label("shared"), selection=LibrarySelection(), matches=None)
+        .where(Lesson.id.in_(chosen_from), Lesson.id != lesson.id)
+    ).all()
+    title_stems = _title_stems(revision.title)
+
+    def closeness(row):
+        return (row.shared, bool(title_stems & _title_stems(row.title)),
+                row.first_published_at, row.id)
+
+    ranked = sorted((closeness(row) for row in rows), reverse=True)
+    chosen = [key[-1] for key in ranked if key[0] or key[1]][:limit]
+    return lessons_in_order(chosen)
+
+
+@lru_cache(maxsize=8192)
+def _title_stems(title: str | None) -> frozenset[str]:
+    # Each candidate's title is stemmed for every lesson it is a candidate of.
+    return frozenset(search_text.stems(search_text.query_words(title)))
+
+
+def _related_candidates(lesson: Lesson, direction_ids: set[int], words: list[str]):
+    """A select of the lessons `related_lessons` chooses from, as the database finds them."""
     by_direction = (
         _public(Lesson.id, selection=LibrarySelection(), matches=None)
         .where(Lesson.id != lesson.id,
@@ -400,29 +440,7 @@ def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
     if words:
         candidates = sa.union(
             candidates, sa.select(search.title_matches(words, RELATED_BY_TITLE).subquery()))
-    shared = (
-        sa.select(sa.func.count())
-        .where(revision_direction.c.lesson_revision_id == LessonRevision.id,
-               revision_direction.c.direction_id.in_(direction_ids))
-        .scalar_subquery()
-    )
-    # Rank the candidates on their titles and counts alone; load only the chosen few whole.
-    # The title part finds the lesson itself too.
-    rows = db.session.execute(
-        _public(Lesson.id, Lesson.first_published_at, LessonRevision.title,
-                shared.label("shared"), selection=LibrarySelection(), matches=None)
-        .where(Lesson.id.in_(candidates), Lesson.id != lesson.id)
-    ).all()
-    title_stems = set(search_text.stems(words))
-
-    def closeness(row):
-        other_stems = search_text.stems(search_text.query_words(row.title))
-        return (row.shared, bool(title_stems.intersection(other_stems)),
-                row.first_published_at, row.id)
-
-    ranked = sorted((closeness(row) for row in rows), reverse=True)
-    chosen = [key[-1] for key in ranked if key[0] or key[1]][:limit]
-    return lessons_in_order(chosen)
+    return candidates
 
 
 def published_between(selection: LibrarySelection, after, until) -> list[tuple[int, object]]:

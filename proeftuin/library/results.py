@@ -118,9 +118,22 @@ def related(lesson: Lesson) -> list[Lesson]:
     kept = cache.entry(("related", lesson.id))
     if kept.value is not None:
         return queries.lessons_in_order(kept.value)
-    found = queries.related_lessons(lesson)
+    found = queries.related_lessons(lesson, candidates=_related_candidates(lesson))
     kept.keep([other.id for other in found])
     return found
+
+
+def _related_candidates(lesson: Lesson) -> list[int] | None:
+    """The lessons to choose the related ones from, from the library index (None: none)."""
+    index = current_index.get()
+    if index is None:
+        return None
+    revision = lesson.public_revision
+    words = search_text.query_words(revision.title)
+    return index.related_candidates(
+        lesson.id, {direction.number for direction in revision.directions},
+        memory_index.lexemes(db.session.connection(), words) or [],
+        queries.RELATED_BY_DIRECTION, queries.RELATED_BY_TITLE)
 
 
 def snippet(revision, stems: Iterable[str]) -> Markup:

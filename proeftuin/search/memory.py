@@ -56,6 +56,26 @@ class TextIndex:
 
     def __init__(self) -> None:
         self._docs: dict[str, np.ndarray] = {}
+        #: per stem, the ids of every indexed lesson (in the library or not) whose title
+        #: holds it, ascending: what the database's title match finds
+        self._titled: dict[str, np.ndarray] = {}
+
+    def titled(self, stems: list[str], limit: int) -> list[int]:
+        """The ids of the newest (highest) `limit` indexed lessons whose title holds any of
+        the stems, as `search.title_matches` finds them."""
+        found = [self._titled[stem] for stem in dict.fromkeys(stems) if stem in self._titled]
+        if not found:
+            return []
+        return np.unique(np.concatenate(found))[::-1][:limit].tolist()
+
+    def _keep_titles(self, stems_of: list[str], terms: array, lessons: array) -> None:
+        """Group (term, lesson id) pairs of titles into each stem's ascending ids."""
+        terms_, lessons_ = np.frombuffer(terms, np.uint32), np.frombuffer(lessons, np.int64)
+        order = np.lexsort((lessons_, terms_))
+        terms_, lessons_ = terms_[order], lessons_[order]
+        starts = np.flatnonzero(np.r_[True, terms_[1:] != terms_[:-1]]) if len(terms_) else []
+        for start, end in zip(starts, [*starts[1:], len(terms_)], strict=True):
+            self._titled[stems_of[terms_[start]]] = _smallest(lessons_[start:end])
 
     def docs(self, stem: str) -> np.ndarray | None:
         """The document numbers holding a stem, ascending (None: no document has it)."""
@@ -78,6 +98,7 @@ class TextIndex:
 
     def _arrays(self) -> Iterable[np.ndarray]:
         yield from self._docs.values()
+        yield from self._titled.values()
 
     def _at(self, stem: str, docs: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Per document of `docs` (ascending, all holding the stem), its entry of a posting
@@ -127,6 +148,7 @@ class SQLiteTextIndex(TextIndex):
         pieces: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
         total = 0
         integral = all(float(w).is_integer() for w in self.weights)
+        title_terms, title_lessons = array("I"), array("q")
         for batch in batches:
             term_ids, doc_ids, weights = array("I"), array("I"), array("d")
             for rowid, *columns in batch:
@@ -134,13 +156,18 @@ class SQLiteTextIndex(TextIndex):
                 # the last, so that it is a document of its own there.
                 doc = numbers.get(rowid, kept + self._rows)
                 size = 0
-                for text, weight in zip(columns, self.weights, strict=True):
+                for column, (text, weight) in enumerate(zip(columns, self.weights,
+                                                                strict=True)):
                     tokens = (text or "").split()
                     for new in set(tokens).difference(stems):
                         stems[new] = len(stems)
                     term_ids.extend(map(stems.__getitem__, tokens))
                     doc_ids.extend(array("I", [doc]) * len(tokens))
                     weights.extend(array("d", [weight]) * len(tokens))
+                    if column == 0:  # the title
+                        titled = set(map(stems.__getitem__, tokens))
+                        title_terms.extend(titled)
+                        title_lessons.extend(array("q", [rowid]) * len(titled))
                     size += len(tokens)
                 total += size
                 if doc < kept:
@@ -164,6 +191,7 @@ class SQLiteTextIndex(TextIndex):
                                                                   sums[start:end]))
         self._lengths = lengths
         self._average = total / self._rows if self._rows else 1.0
+        self._keep_titles(list(stems), title_terms, title_lessons)
         for stem, term in stems.items():
             self._found_in[stem] = found_in[term] if term < len(found_in) else 0
             parts = pieces.pop(term, None)
@@ -278,11 +306,11 @@ class PostgreSQLTextIndex(TextIndex):
         counts: dict[str, array] = {}
         positions: dict[str, array] = {}
         sequences: dict[tuple[int, ...], int] = {}
+        lexemes: dict[str, int] = {}
+        title_terms, title_lessons = array("I"), array("q")
         for batch in batches:
             for lesson_id, document in batch:
                 doc = numbers.get(lesson_id)
-                if doc is None:
-                    continue
                 for lexeme, listed in _LEXEME.findall(document or ""):
                     stem = lexeme.replace("''", "'")
                     if listed:
@@ -291,6 +319,11 @@ class PostgreSQLTextIndex(TextIndex):
                     else:
                         found = [(_LAST_POSITION, 0)]
                     weights = tuple(code for _, code in found)
+                    if _WEIGHT_CODES["A"] in weights:  # the title's weight
+                        title_terms.append(lexemes.setdefault(stem, len(lexemes)))
+                        title_lessons.append(lesson_id)
+                    if doc is None:
+                        continue
                     if stem not in docs:
                         docs[stem], alone[stem] = array("I"), array("I")
                         counts[stem], positions[stem] = array("H"), array("H")
@@ -298,6 +331,7 @@ class PostgreSQLTextIndex(TextIndex):
                     alone[stem].append(sequences.setdefault(weights, len(sequences)))
                     counts[stem].append(len(found))
                     positions[stem].extend([p | (code << 14) for p, code in found])
+        self._keep_titles(list(lexemes), title_terms, title_lessons)
         self._ranks = np.array([_rank_or(list(weights)) for weights in sequences], np.float32)
         for stem, numbers_ in docs.items():
             doc_array = np.frombuffer(numbers_, np.uint32)
