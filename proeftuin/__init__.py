@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from flask import Flask, g, request, session
@@ -60,11 +61,16 @@ def register_extensions(app: Flask) -> None:
     import proeftuin.database  # noqa: F401 - registers the SQLite connection pragmas
     from proeftuin import models  # noqa: F401 - the metadata must be complete for Alembic
     from proeftuin.auth.sessions import load_user_for_request
-    from proeftuin.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from proeftuin.extensions import babel, csrf, db, limiter, login_manager
     from proeftuin.web import health
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    if "gunicorn" not in sys.modules:
+        # A gunicorn worker serves and never migrates: Flask-Migrate brings Alembic and Mako,
+        # 12 MB in every worker. `flask db …` and the tests have it.
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(
         app,

@@ -26,13 +26,22 @@ import sqlalchemy as sa
 BATCH = 2000
 
 
-def _as_gaps(docs: np.ndarray) -> np.ndarray:
-    """Ascending document numbers as gaps, in 16 bits where every gap fits."""
+def _as_gaps(docs: np.ndarray, size: int) -> np.ndarray:
+    """Ascending document numbers (of `size` in all) as gaps, in 16 bits where every gap
+    fits; or, for a word most documents hold, as one bit per document (bytes), smaller."""
+    if len(docs) * 2 > (size + 7) // 8:
+        mask = np.zeros(size, bool)
+        mask[docs] = True
+        bits = np.packbits(mask, bitorder="little")
+        if len(docs) >= len(bits):
+            return bits
     gaps = np.diff(docs, prepend=np.uint32(0)).astype(np.uint32)
     return gaps.astype(np.uint16) if len(gaps) and gaps.max() < 2**16 else gaps
 
 
 def _from_gaps(gaps: np.ndarray) -> np.ndarray:
+    if gaps.dtype == np.uint8:  # one bit per document
+        return np.flatnonzero(np.unpackbits(gaps, bitorder="little"))
     return np.cumsum(gaps, dtype=np.int64)
 
 
@@ -200,7 +209,7 @@ class SQLiteTextIndex(TextIndex):
             docs = np.concatenate([docs for docs, _ in parts])
             sums = np.concatenate([sums for _, sums in parts])
             order = np.argsort(docs)
-            self._docs[stem] = _as_gaps(docs[order])
+            self._docs[stem] = _as_gaps(docs[order], kept)
             self._frequencies[stem] = _smallest(sums[order]) if integral else sums[order]
 
     def _arrays(self):
@@ -286,11 +295,11 @@ class PostgreSQLTextIndex(TextIndex):
         super().__init__()
         #: per stem and posting: the rank of the lexeme alone, as an index into _ranks
         self._alone: dict[str, np.ndarray] = {}
-        #: per stem: how many positions each posting has, and all positions (weight in the
-        #: top two bits, as a tsvector keeps them)
-        self._counts: dict[str, np.ndarray] = {}
+        #: per stem: all its positions, posting after posting (weight in the top two bits, as
+        #: a tsvector keeps them); how many a posting has is the length of its weights
         self._positions: dict[str, np.ndarray] = {}
         self._ranks = np.zeros(0, np.float32)
+        self._sequence_lengths = np.zeros(0, np.int64)
 
     @classmethod
     def read(cls, connection, numbers: Mapping[int, int]) -> PostgreSQLTextIndex:
@@ -333,22 +342,21 @@ class PostgreSQLTextIndex(TextIndex):
                     positions[stem].extend([p | (code << 14) for p, code in found])
         self._keep_titles(list(lexemes), title_terms, title_lessons)
         self._ranks = np.array([_rank_or(list(weights)) for weights in sequences], np.float32)
+        self._sequence_lengths = np.array([len(weights) for weights in sequences], np.int64)
         for stem, numbers_ in docs.items():
             doc_array = np.frombuffer(numbers_, np.uint32)
             order = np.argsort(doc_array, kind="stable")
-            self._docs[stem] = _as_gaps(doc_array[order])
+            self._docs[stem] = _as_gaps(doc_array[order], len(numbers))
             self._alone[stem] = _smallest(np.frombuffer(alone[stem], np.uint32)[order])
             count = np.frombuffer(counts[stem], np.uint16)
             starts = np.cumsum(count, dtype=np.int64) - count
             # Positions follow their postings: reorder them with the postings.
             taken = np.repeat(starts[order], count[order]) + _ranges(count[order])
-            self._counts[stem] = _smallest(count[order])
             self._positions[stem] = np.frombuffer(positions[stem], np.uint16)[taken]
 
     def _arrays(self):
         yield from super()._arrays()
         yield from self._alone.values()
-        yield from self._counts.values()
         yield from self._positions.values()
 
     def scores(self, stems: list[str], docs: np.ndarray) -> np.ndarray:
@@ -363,7 +371,7 @@ class PostgreSQLTextIndex(TextIndex):
 
     def _held(self, stem: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per document of `docs`: where its positions of the stem start, and how many."""
-        counts = self._counts[stem].astype(np.int64)
+        counts = self._sequence_lengths[self._alone[stem]]
         starts = np.cumsum(counts) - counts
         at = np.searchsorted(self.docs(stem), docs)
         return starts[at], counts[at]
