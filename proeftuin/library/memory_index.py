@@ -93,13 +93,12 @@ class LibraryIndex:
     """Every lesson of the library, for one version of it."""
 
     def __init__(self, version: int, lesson_ids: np.ndarray, facets: dict, reuse: np.ndarray,
-                 text: TextIndex, dialect: str) -> None:
+                 text: TextIndex) -> None:
         self.version = version
         self.lesson_ids = lesson_ids
         self.facets = facets
         self.reuse = reuse
         self.text = text
-        self.dialect = dialect
         self.everything = _packed(np.ones(len(lesson_ids), bool))
         # Lesson ids in ascending order, and their numbers: from an id to its number.
         self._docs_sorted = np.argsort(lesson_ids)
@@ -169,11 +168,6 @@ class LibraryIndex:
                 if reports:
                     found[lesson_id] = reports
         return found
-
-    def count(self, selection: LibrarySelection, lexemes: list[str] | None) -> int:
-        """How many lessons the selection has."""
-        return int(np.bitwise_count(self._combined(self._hits(lexemes),
-                                                   self._filters(selection))).sum())
 
     def _hits(self, lexemes: list[str] | None) -> np.ndarray | None:
         if lexemes is None:
@@ -279,12 +273,11 @@ class LibraryIndex:
                 .group_by(LessonReuse.lesson_id)):
             if lesson_id in numbers:
                 reuse[numbers[lesson_id]] = reports
-        dialect = connection.dialect.name
-        if dialect == "sqlite":
+        if connection.dialect.name == "sqlite":
             text = SQLiteTextIndex.read(connection, numbers, SQLiteBackend.WEIGHTS)
         else:
             text = PostgreSQLTextIndex.read(connection, numbers)
-        return cls(version, lesson_ids, facets, reuse, text, dialect)
+        return cls(version, lesson_ids, facets, reuse, text)
 
 
 def _year(value) -> int | None:

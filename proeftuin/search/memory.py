@@ -45,6 +45,14 @@ def _from_gaps(gaps: np.ndarray) -> np.ndarray:
     return np.cumsum(gaps, dtype=np.int64)
 
 
+def _runs(values: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal values in a sorted array."""
+    if not len(values):
+        return []
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]).tolist()
+    return list(zip(starts, [*starts[1:], len(values)], strict=True))
+
+
 def _smallest(values: np.ndarray) -> np.ndarray:
     """Non-negative integers in the narrowest unsigned type that holds them."""
     top = int(values.max()) if len(values) else 0
@@ -82,8 +90,7 @@ class TextIndex:
         terms_, lessons_ = np.frombuffer(terms, np.uint32), np.frombuffer(lessons, np.int64)
         order = np.lexsort((lessons_, terms_))
         terms_, lessons_ = terms_[order], lessons_[order]
-        starts = np.flatnonzero(np.r_[True, terms_[1:] != terms_[:-1]]) if len(terms_) else []
-        for start, end in zip(starts, [*starts[1:], len(terms_)], strict=True):
+        for start, end in _runs(terms_):
             self._titled[stems_of[terms_[start]]] = _smallest(lessons_[start:end])
 
     def docs(self, stem: str) -> np.ndarray | None:
@@ -194,8 +201,7 @@ class SQLiteTextIndex(TextIndex):
             terms, docs, sums = terms[keep], docs[keep], sums[keep]
             if integral:
                 sums = sums.astype(np.uint32)
-            starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]]) if len(terms) else []
-            for start, end in zip(starts, [*starts[1:], len(terms)], strict=True):
+            for start, end in _runs(terms):
                 pieces.setdefault(int(terms[start]), []).append((docs[start:end],
                                                                   sums[start:end]))
         self._lengths = lengths
