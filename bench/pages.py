@@ -16,8 +16,6 @@ MAX_QUERIES = 12
 MAX_WORKER_MB = 150
 #: the library index's search work, at most this many times a search engine's (tantivy)
 MAX_OVER_SEARCH_ENGINE = 5
-#: library search may take at most this many times what its queries take in the database
-MAX_SEARCH_OVER_DATABASE = 2.0
 #: the lesson page and the pilot profile serve at least this share of the floor's requests
 MIN_SHARE_OF_FLOOR = 0.25
 
@@ -30,8 +28,6 @@ class Page:
     p95_ms: float | None = None
     #: throughput as a share of the floor's, at least
     share_of_floor: float | None = None
-    #: compared with the same queries run directly in the database
-    against_database: bool = False
     signed_in: bool = False
     #: served with the library's caches off (search results and rendered pages), so every
     #: request searches and renders
@@ -47,9 +43,9 @@ PAGES = (
     Page("search_word", f"Library search: \u201c{COMMON_WORD}\u201d", 50, 150),
     Page("search_facets", "Library search: the word and two facets", 50, 150),
     Page("search_word_uncached", f"Library search: \u201c{COMMON_WORD}\u201d, uncached",
-         30, 80, against_database=True, uncached=True, paths_of="search_word"),
+         30, 80, uncached=True, paths_of="search_word"),
     Page("search_facets_uncached", "Library search: the word and two facets, uncached",
-         30, 80, against_database=True, uncached=True, paths_of="search_facets"),
+         30, 80, uncached=True, paths_of="search_facets"),
     Page("search_cold", "Library search: the cold mix (300 new searches), uncached", 25, 80,
          uncached=True, max_ms=200),
     Page("lesson", "Lesson page", 20, share_of_floor=MIN_SHARE_OF_FLOOR),

@@ -3,8 +3,6 @@ each page makes, and how long the database itself takes for a page's queries."""
 
 from __future__ import annotations
 
-import statistics
-import time
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -108,31 +106,3 @@ def queries_per_page(app, paths: dict[str, list[str]], signed_in: set[str], emai
             most = max(most, len(statements))
         counts[key] = most
     return counts
-
-
-def database_ms(app, path: str, repeat: int = 30) -> float:
-    """Return the median time the database takes for the queries a page makes, in ms.
-
-    The page's statements are recorded once, then run again on a raw connection of the same
-    driver, fetching every row, as the app does: no ORM, no templates, no HTTP.
-    """
-    client = app.test_client()
-    client.get(path)
-    with recorded_statements(app) as statements:
-        client.get(path)
-    with app.app_context():
-        raw = db.engine.raw_connection()
-    try:
-        timings = []
-        for _ in range(repeat):
-            cursor = raw.cursor()
-            started = time.perf_counter()
-            for statement, parameters in statements:
-                cursor.execute(statement, parameters)
-                cursor.fetchall()
-            timings.append(time.perf_counter() - started)
-            cursor.close()
-            raw.rollback()
-    finally:
-        raw.close()
-    return statistics.median(timings) * 1000
