@@ -1,7 +1,9 @@
-"""Markdown to sanitised HTML: the only way user text reaches a page as markup."""
+"""Markdown to sanitised HTML (the only way user text reaches a page as markup) and to the
+plain words a reader sees of it."""
 
 from __future__ import annotations
 
+import html
 import threading
 from functools import lru_cache
 
@@ -48,3 +50,17 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+@lru_cache(maxsize=4096)
+def markdown_to_text(markdown_text: str | None) -> str:
+    """Return the readable text of Markdown, without its markup, for snippets and exports."""
+    if not markdown_text:
+        return ""
+    text = nh3.clean(str(render_markdown(markdown_text)), tags=set())
+    return " ".join(html.unescape(text).split())
+
+
+def readable_text(*markdown_texts: str | None) -> str:
+    """Return the readable text of several Markdown texts, one after the other."""
+    return " ".join(filter(None, map(markdown_to_text, markdown_texts)))

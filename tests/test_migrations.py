@@ -305,6 +305,27 @@ def test_0010_gives_existing_confirmations_the_pilot_of_their_record(migration_a
     assert rows == {"pilot": pilot_id, "lesson": None}
 
 
+def test_0018_gives_existing_revisions_their_readable_text(migration_app):
+    upgrade(revision="0017")
+    pilot_id = _insert_pilot()
+    content = "'Titel', '**Kort** gezegd', '', '- een\n- [twee](https://example.org)', 'A &amp; B'"
+    with db.engine.begin() as conn:
+        lesson = conn.execute(sa.text(
+            "INSERT INTO lesson (pilot_id, status, title, summary, context, body, advice, kind, "
+            f"level, evidence, created_at, updated_at) VALUES (:pilot, 'published', {content}, "
+            "'success_factor', 'professional', 'single_case', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
+            "RETURNING id"), {"pilot": pilot_id}).scalar()
+        conn.execute(sa.text(
+            "INSERT INTO lesson_revision (lesson_id, number, published_at, title, summary, "
+            "context, body, advice, kind, level, evidence, source_case_count) VALUES "
+            f"(:lesson, 1, CURRENT_TIMESTAMP, {content}, 'success_factor', 'professional', 'single_case', 0)"),
+            {"lesson": lesson})
+    upgrade(revision="0018")
+    with db.engine.connect() as conn:
+        text = conn.scalar(sa.text("SELECT readable_text FROM lesson_revision"))
+    assert text == "Kort gezegd een twee A & B"
+
+
 def test_a_refused_downgrade_changes_nothing(migration_app):
     # 0003's downgrade refuses while the audit trail holds events; the six steps before it
     # must not have been taken either, on SQLite as on PostgreSQL.

@@ -22,6 +22,7 @@ from proeftuin.models import (
     User,
 )
 from proeftuin.personal_data import detection
+from proeftuin.text import readable_text
 
 PASSWORD = "synthetisch-wachtwoord"
 
@@ -76,6 +77,10 @@ def test_the_library_finds_and_shows_the_generated_lessons(ctx, runner, client):
     assert re.search(r"\d+ lessen gevonden", html)
     lesson = db.session.scalars(sa.select(Lesson).limit(1)).one()
     assert client.get(f"/bibliotheek/{lesson.id}").status_code == 301
+    # Results are cut from each revision's readable text, which the generator writes itself.
+    for revision in db.session.scalars(sa.select(LessonRevision)):
+        assert revision.readable_text == readable_text(
+            revision.summary, revision.context, revision.body, revision.advice)
 
 
 def test_the_facilitator_of_the_first_programme_can_sign_in_and_sees_its_pilots(

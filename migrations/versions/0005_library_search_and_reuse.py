@@ -9,6 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from proeftuin.search import text as search_text
+from proeftuin.text import markdown_to_text
 
 
 # revision identifiers, used by Alembic.
@@ -46,13 +47,13 @@ INSERT = {
 def _fill_search_index(bind):
     """Index the lessons that are already public, as proeftuin.search does on publish.
 
-    It uses today's proeftuin.search.text; `flask search-reindex` rebuilds the index if that
+    It uses today's proeftuin.search.text and proeftuin.text; `flask search-reindex` rebuilds the index if that
     module changes how it reads text.
     """
     words = search_text.stemmed if bind.dialect.name == 'sqlite' else search_text.plain
 
     def prepare(markdown):
-        return words(search_text.markdown_to_text(markdown))
+        return words(markdown_to_text(markdown))
 
     rows = bind.execute(sa.text(
         "SELECT lesson.id, r.title, r.summary, r.context, r.body, r.advice FROM lesson "

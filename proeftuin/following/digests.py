@@ -27,7 +27,7 @@ from proeftuin.library import queries as library_queries
 from proeftuin.library.urls import public_lesson_url
 from proeftuin.messaging.compose import absolute_url, message, personalised, queue_all
 from proeftuin.models import PUBLIC_STATUSES, Frequency, Lesson, Pilot, Subscription
-from proeftuin.search.text import markdown_to_text
+from proeftuin.text import markdown_to_text
 
 #: the local hour the weekly (Monday) and monthly (first of the month) digests go out
 DIGEST_HOUR = 7

@@ -94,7 +94,8 @@ def _from_index(selection: LibrarySelection, page: int, per_page: int, facets: b
 
 def _from_database(selection: LibrarySelection, page: int, per_page: int, facets: bool,
                    count: bool) -> tuple:
-    """(total, counts, ids, reuse) as the database's queries find them (reuse: not yet)."""
+    """(total, counts, ids, reuse) as the database's queries find them; reuse is None, so
+    the page asks for it (`Results.reuse_counts`)."""
     counts = None
     if facets:
         total, counts = queries.facet_counts(selection)
@@ -138,6 +139,4 @@ def _related_candidates(lesson: Lesson) -> list[int] | None:
 
 def snippet(revision, stems: Iterable[str]) -> Markup:
     """Return the part of a lesson's text that best shows why it was found, marked."""
-    text = " ".join(search_text.markdown_to_text(getattr(revision, name))
-                    for name in ("summary", "context", "body", "advice"))
-    return search_text.highlight(text.strip(), set(stems))
+    return search_text.highlight(revision.readable_text, set(stems))

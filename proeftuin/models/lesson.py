@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from proeftuin.extensions import db
 from proeftuin.models.base import UTCDateTime, enum_column, link_table, utcnow
 from proeftuin.models.case import CaseDiscussion
+from proeftuin.text import readable_text
 
 if TYPE_CHECKING:
     from proeftuin.models.pilot import Pilot
@@ -203,6 +204,11 @@ class LessonRevision(_LessonContent, db.Model):
     )
     #: how many case discussions the lesson drew on when published; the public sees only this
     source_case_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the words a reader sees of the summary, context, body and advice, without Markdown:
+    #: what a search result's snippet is cut from. Written with the revision (see
+    #: `_read_text`): converting four Markdown texts for each of a page's twenty results
+    #: took longer than the search.
+    readable_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
     published_by: Mapped[User | None] = relationship()
@@ -215,6 +221,12 @@ class LessonRevision(_LessonContent, db.Model):
     target_groups: Mapped[list[TargetGroup]] = relationship(
         secondary=revision_target_group, order_by="TargetGroup.position"
     )
+
+
+@sa.event.listens_for(LessonRevision, "before_insert")
+def _read_text(_mapper, _connection, revision: LessonRevision) -> None:
+    revision.readable_text = readable_text(revision.summary, revision.context, revision.body,
+                                           revision.advice)
 
 
 class LessonReview(db.Model):

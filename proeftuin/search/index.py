@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from proeftuin.extensions import db
 from proeftuin.models import Lesson, LessonRevision, library_version
 from proeftuin.search import text as search_text
+from proeftuin.text import markdown_to_text
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Document:
     def of(cls, lesson_id: int, revision) -> Document:
         """Return the document of a published revision (or any object with its text fields)."""
         # The words a reader sees, not the Markdown: link addresses find nothing.
-        text = search_text.markdown_to_text
+        text = markdown_to_text
         return cls(
             lesson_id=lesson_id,
             title=revision.title or "",

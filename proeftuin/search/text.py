@@ -11,16 +11,12 @@ Nothing here touches the database, so the migration that fills the index can use
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from functools import lru_cache
 
-import nh3
 import Stemmer
 from markupsafe import Markup, escape
-
-from proeftuin.text import render_markdown
 
 #: PostgreSQL's `dutch` text search configuration uses the Porter-based Snowball stemmer;
 #: PyStemmer 3 calls that one "dutch_porter" (its "dutch" is a newer algorithm).
@@ -112,15 +108,6 @@ def query_words(query: str | None) -> list[str]:
         if word not in found:
             found.append(word)
     return found[:MAX_QUERY_TERMS]
-
-
-@lru_cache(maxsize=4096)
-def markdown_to_text(markdown_text: str | None) -> str:
-    """Return the readable text of Markdown, without its markup, for snippets and exports."""
-    if not markdown_text:
-        return ""
-    text = nh3.clean(str(render_markdown(markdown_text)), tags=set())
-    return " ".join(html.unescape(text).split())
 
 
 def highlight(text: str, query_stems: set[str], width: int = 260) -> Markup:

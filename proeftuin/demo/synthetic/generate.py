@@ -414,7 +414,11 @@ class _Builder:
             revisions.append({
                 "id": revision_id, "lesson_id": lesson_id, "number": 1,
                 "published_at": published, "published_by_id": reviewer,
-                "source_case_count": len(sources), **content})
+                "source_case_count": len(sources), **content,
+                # The writer's sentences are plain text, which is its own readable text (as
+                # for the search documents below); converting them took minutes at scale.
+                "readable_text": " ".join(content[name] for name in (
+                    "summary", "context", "body", "advice"))})
             reviews.append({"lesson_id": lesson_id, "decision": ReviewDecision.published,
                             "feedback": "", "reviewer_id": reviewer, "created_at": published})
             directions = rng.sample(pilot["directions"], rng.randint(1, len(pilot["directions"])))
