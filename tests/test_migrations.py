@@ -308,18 +308,20 @@ def test_0010_gives_existing_confirmations_the_pilot_of_their_record(migration_a
 def test_0018_gives_existing_revisions_their_readable_text(migration_app):
     upgrade(revision="0017")
     pilot_id = _insert_pilot()
-    content = "'Titel', '**Kort** gezegd', '', '- een\n- [twee](https://example.org)', 'A &amp; B'"
+    content = {"title": "Titel", "summary": "**Kort** gezegd", "context": "",
+               "body": "- een\n- [twee](https://example.org)", "advice": "A &amp; B",
+               "kind": "success_factor", "level": "professional", "evidence": "single_case"}
+    fields = ", ".join(content)
+    values = ", ".join(f":{name}" for name in content)
     with db.engine.begin() as conn:
         lesson = conn.execute(sa.text(
-            "INSERT INTO lesson (pilot_id, status, title, summary, context, body, advice, kind, "
-            f"level, evidence, created_at, updated_at) VALUES (:pilot, 'published', {content}, "
-            "'success_factor', 'professional', 'single_case', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
-            "RETURNING id"), {"pilot": pilot_id}).scalar()
+            f"INSERT INTO lesson (pilot_id, status, {fields}, created_at, updated_at) "  # noqa: S608 - our own names
+            f"VALUES (:pilot, 'published', {values}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
+            "RETURNING id"), {"pilot": pilot_id, **content}).scalar()
         conn.execute(sa.text(
-            "INSERT INTO lesson_revision (lesson_id, number, published_at, title, summary, "
-            "context, body, advice, kind, level, evidence, source_case_count) VALUES "
-            f"(:lesson, 1, CURRENT_TIMESTAMP, {content}, 'success_factor', 'professional', 'single_case', 0)"),
-            {"lesson": lesson})
+            f"INSERT INTO lesson_revision (lesson_id, number, published_at, {fields}, "  # noqa: S608
+            f"source_case_count) VALUES (:lesson, 1, CURRENT_TIMESTAMP, {values}, 0)"),
+            {"lesson": lesson, **content})
     upgrade(revision="0018")
     with db.engine.connect() as conn:
         text = conn.scalar(sa.text("SELECT readable_text FROM lesson_revision"))
