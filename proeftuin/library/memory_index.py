@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import sqlalchemy as sa
 
-from proeftuin.library.queries import FACETS, LibrarySelection, Order
+from proeftuin.library.queries import (
+    FACETS,
+    RELATED_BY_DIRECTION,
+    RELATED_BY_TITLE,
+    LibrarySelection,
+    Order,
+)
 from proeftuin.models import (
     PUBLIC_STATUSES,
     CarerQuestion,
@@ -138,6 +144,25 @@ class LibraryIndex:
             page_docs = docs[start:start + per_page]
         return Found(len(docs), counts, self.lesson_ids[page_docs].tolist())
 
+    def related(self, lesson_id: int, directions: set[int], title_lexemes: list[str],
+                limit: int) -> list[int]:
+        """The ids `queries.related_lessons` gives: of the candidates (`related_candidates`),
+        those of the library that share a direction or a title word with the lesson, the most
+        shared directions first, then a shared title word, then the newest."""
+        candidates = self.related_candidates(lesson_id, directions, title_lexemes,
+                                             RELATED_BY_DIRECTION, RELATED_BY_TITLE)
+        docs = self._numbers([other for other in candidates if other != lesson_id])
+        shared = np.zeros(len(docs), np.int64)
+        for number in directions:
+            bytes_ = self.facets["richting"].mask(number).view(np.uint8)
+            shared += (bytes_[docs >> 3] >> (docs & 7).astype(np.uint8)) & 1
+        titled = self.text.in_titles(title_lexemes, self.lesson_ids[docs])
+        chosen = (shared > 0) | titled
+        docs, shared, titled = docs[chosen], shared[chosen], titled[chosen]
+        # A smaller number is newer: the library's order is newest first.
+        order = np.lexsort((docs, ~titled, -shared))[:limit]
+        return self.lesson_ids[docs[order]].tolist()
+
     def related_candidates(self, lesson_id: int, directions: set[int],
                            title_lexemes: list[str], by_direction: int,
                            by_title: int) -> list[int]:
@@ -157,6 +182,15 @@ class LibraryIndex:
         if title_lexemes:
             found += self.text.titled(title_lexemes, by_title)
         return list(dict.fromkeys(found))
+
+    def _numbers(self, lesson_ids: list[int]) -> np.ndarray:
+        """The numbers of those of these lessons that are in the library, in their order."""
+        ids = np.asarray(lesson_ids, np.int64)
+        if not len(self):
+            return np.zeros(0, np.int64)
+        at = np.minimum(np.searchsorted(self._ids_sorted, ids), len(self) - 1)
+        held = self._ids_sorted[at] == ids
+        return self._docs_sorted[at[held]]
 
     def reuse_of(self, lesson_ids: list[int]) -> dict[int, int]:
         """The visible reports of reuse of these lessons of the library (absent: none)."""

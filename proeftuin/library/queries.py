@@ -376,24 +376,21 @@ def _facet_key(value) -> str:
 #: the library, instead of scoring every lesson in it
 RELATED_BY_DIRECTION = 100
 RELATED_BY_TITLE = 50
+#: how many related lessons a lesson's page lists
+RELATED = 5
 
 
-def related_lessons(lesson: Lesson, limit: int = 5,
-                    candidates: list[int] | None = None) -> list[Lesson]:
-    """Return other public lessons that share the most directions and words with this one.
+def related_lessons(lesson: Lesson, limit: int = RELATED) -> list[int]:
+    """Return the ids of other public lessons that share the most directions and words with
+    this one.
 
     Shared directions count first, then a shared title word, then the newest: the two
     databases score text on different scales, so no text score decides the order. The
-    lessons to choose from are found here, unless the library index gave them
-    (`candidates`, see `LibraryIndex.related_candidates`).
+    library index chooses the same in memory (`LibraryIndex.related`).
     """
     revision = lesson.public_revision
     direction_ids = {d.id for d in revision.directions}
-    words = search_text.query_words(revision.title)
-    if candidates is not None:
-        chosen_from = candidates
-    else:
-        chosen_from = _related_candidates(lesson, direction_ids, words)
+    chosen_from = _related_candidates(lesson, direction_ids, title_words(revision))
     shared = (
         sa.select(sa.func.count())
         .where(revision_direction.c.lesson_revision_id == LessonRevision.id,
@@ -414,14 +411,32 @@ def related_lessons(lesson: Lesson, limit: int = 5,
                 row.first_published_at, row.id)
 
     ranked = sorted((closeness(row) for row in rows), reverse=True)
-    chosen = [key[-1] for key in ranked if key[0] or key[1]][:limit]
-    return lessons_in_order(chosen)
+    return [key[-1] for key in ranked if key[0] or key[1]][:limit]
+
+
+def lesson_links(ids: list[int]) -> list[sa.Row]:
+    """Return (lesson_id, title, pilot_name, municipality) of these lessons of the library, in
+    this order: what a list of links to them shows, without loading them whole."""
+    if not ids:
+        return []
+    rows = db.session.execute(
+        _public(Lesson.id.label("lesson_id"), LessonRevision.title,
+                Pilot.name.label("pilot_name"), Pilot.municipality,
+                selection=LibrarySelection(), matches=None)
+        .where(Lesson.id.in_(ids)))
+    found = {row.lesson_id: row for row in rows}
+    return [found[lesson_id] for lesson_id in ids if lesson_id in found]
+
+
+def title_words(revision: LessonRevision) -> list[str]:
+    """The distinct words of a revision's title that its related lessons may share."""
+    return list(dict.fromkeys(search_text.words(revision.title)))
 
 
 @lru_cache(maxsize=8192)
 def _title_stems(title: str | None) -> frozenset[str]:
     # Each candidate's title is stemmed for every lesson it is a candidate of.
-    return frozenset(search_text.stems(search_text.query_words(title)))
+    return frozenset(search_text.stems(search_text.words(title)))
 
 
 def _related_candidates(lesson: Lesson, direction_ids: set[int], words: list[str]):

@@ -114,27 +114,25 @@ def _total(selection: LibrarySelection) -> int:
     return kept.value
 
 
-def related(lesson: Lesson) -> list[Lesson]:
-    """Return the lessons related to this one, as its page lists them."""
+def related(lesson: Lesson) -> list:
+    """Return the lessons related to this one as its page links them (`queries.lesson_links`)."""
     kept = cache.entry(("related", lesson.id))
-    if kept.value is not None:
-        return queries.lessons_in_order(kept.value)
-    found = queries.related_lessons(lesson, candidates=_related_candidates(lesson))
-    kept.keep([other.id for other in found])
-    return found
+    if kept.value is None:
+        found = _related_from_index(lesson)
+        kept.keep(queries.related_lessons(lesson) if found is None else found)
+    return queries.lesson_links(kept.value)
 
 
-def _related_candidates(lesson: Lesson) -> list[int] | None:
-    """The lessons to choose the related ones from, from the library index (None: none)."""
+def _related_from_index(lesson: Lesson) -> list[int] | None:
+    """The ids of the related lessons, from the library index (None: no index yet)."""
     index = current_index.get()
     if index is None:
         return None
     revision = lesson.public_revision
-    words = search_text.query_words(revision.title)
-    return index.related_candidates(
+    return index.related(
         lesson.id, {direction.number for direction in revision.directions},
-        memory_index.lexemes(db.session.connection(), words) or [],
-        queries.RELATED_BY_DIRECTION, queries.RELATED_BY_TITLE)
+        memory_index.lexemes(db.session.connection(), queries.title_words(revision)) or [],
+        queries.RELATED)
 
 
 def snippet(revision, stems: Iterable[str]) -> Markup:

@@ -80,10 +80,22 @@ class TextIndex:
     def titled(self, stems: list[str], limit: int) -> list[int]:
         """The ids of the newest (highest) `limit` indexed lessons whose title holds any of
         the stems, as `search.title_matches` finds them."""
-        found = [self._titled[stem] for stem in dict.fromkeys(stems) if stem in self._titled]
+        # The highest `limit` of the union are among the highest `limit` of each stem's.
+        found = [self._titled[stem][-limit:] for stem in dict.fromkeys(stems)
+                 if stem in self._titled]
         if not found:
             return []
         return np.unique(np.concatenate(found))[::-1][:limit].tolist()
+
+    def in_titles(self, stems: list[str], lesson_ids: np.ndarray) -> np.ndarray:
+        """Per lesson id, whether its title holds any of the stems."""
+        held = np.zeros(len(lesson_ids), bool)
+        for stem in dict.fromkeys(stems):
+            titled = self._titled.get(stem)
+            if titled is not None and len(titled):
+                at = np.minimum(np.searchsorted(titled, lesson_ids), len(titled) - 1)
+                held |= titled[at] == lesson_ids
+        return held
 
     def _keep_titles(self, stems_of: list[str], terms: array, lessons: array) -> None:
         """Group (term, lesson id) pairs of titles into each stem's ascending ids."""
