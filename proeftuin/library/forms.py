@@ -19,10 +19,12 @@ from proeftuin.forms import (
     str_or_none,
     target_group_filter_choices,
 )
+from proeftuin.library import cache
 from proeftuin.library.queries import LibrarySelection, Order
 from proeftuin.models import LessonKind, LessonLevel
 from proeftuin.pilots import queries as pilot_queries
 from proeftuin.pilots.forms import region_choices
+from proeftuin.reference import current_language
 from proeftuin.search.text import MAX_QUERY_LENGTH
 
 
@@ -48,13 +50,8 @@ class LibraryFilterForm(FilterForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.direction.choices = direction_filter_choices()
-        self.question.choices = question_filter_choices()
-        self.kind.choices = reference_choices("lesson_kinds", _l("Alle soorten"))
-        self.level.choices = reference_choices("lesson_levels", _l("Alle niveaus"))
-        self.region.choices = region_choices(_l("Alle regio's"))
-        self.programme.choices = programme_choices(pilot_queries.programmes())
-        self.target_group.choices = target_group_filter_choices()
+        for name, choices in _filter_choices().items():
+            self[name].choices = list(choices)
         self.order.choices = [
             SelectChoice("", _l("Best passend, anders nieuwste")),
             SelectChoice(Order.newest.value, _l("Nieuwste eerst")),
@@ -100,3 +97,21 @@ class LibraryFilterForm(FilterForm):
             reused=bool(self.reused.data),
             order=Order(self.order.data) if self.order.data else None,
         )
+
+
+def _filter_choices() -> dict[str, list[SelectChoice]]:
+    """The filters' choices, per field, kept with the library's searches: a new programme
+    changes the library's version, reference data only with a release (see
+    `proeftuin.models.library_version`). Reading them was five statements a search."""
+    kept = cache.entry(("filter choices", current_language()))
+    if kept.value is None:
+        kept.keep({
+            "direction": direction_filter_choices(),
+            "question": question_filter_choices(),
+            "kind": reference_choices("lesson_kinds", _l("Alle soorten")),
+            "level": reference_choices("lesson_levels", _l("Alle niveaus")),
+            "region": region_choices(_l("Alle regio's")),
+            "programme": programme_choices(pilot_queries.programmes()),
+            "target_group": target_group_filter_choices(),
+        })
+    return kept.value

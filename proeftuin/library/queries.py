@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, defer, joinedload, raiseload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, load_only, raiseload, selectinload
 
 from proeftuin import search
 from proeftuin.extensions import db
@@ -215,7 +215,8 @@ LISTED = (
     *PRIVATE,
     contains_eager(Lesson.public_revision).selectinload(LessonRevision.directions),
     contains_eager(Lesson.pilot).options(
-        *WITHOUT_CONTACT,
+        load_only(Pilot.id, Pilot.slug, Pilot.name, Pilot.municipality, Pilot.region_id,
+                  Pilot.programme_id, Pilot.status, raiseload=True),
         joinedload(Pilot.region),
         joinedload(Pilot.programme),
     ),
