@@ -192,7 +192,7 @@ def load_config(instance_path: str) -> dict:
         #: visitors who are not signed in; 0: none
         "PAGE_CACHE_SIZE": _whole_number("PAGE_CACHE_SIZE", 500, minimum=0),
         #: and at most this many megabytes of them (0: none)
-        "PAGE_CACHE_MB": _whole_number("PAGE_CACHE_MB", 8, minimum=0),
+        "PAGE_CACHE_MB": _whole_number("PAGE_CACHE_MB", 4, minimum=0),
         #: where visitors send questions about privacy and accessibility; empty hides it
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "").strip(),
         #: host names this site answers to (comma-separated); links in invitations use them

@@ -33,9 +33,10 @@ def _converter() -> markdown.Markdown:
 
 
 # Published texts are read far more often than they change, and converting one costs about a
-# millisecond: a library page converts eighty for its snippets. The same text always gives
-# the same HTML, so each worker keeps the most recent conversions (a few MB at most).
-@lru_cache(maxsize=4096)
+# millisecond: a lesson page or a profile converts four. The same text always gives the same
+# HTML, so each worker keeps the most recent conversions (a couple of MB at most); the page
+# cache keeps the pages most visitors read whole.
+@lru_cache(maxsize=1024)
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown and keep only an allow-list of tags, attributes and link schemes."""
     if not text:
@@ -52,7 +53,7 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def markdown_to_text(markdown_text: str | None) -> str:
     """Return the readable text of Markdown, without its markup, for snippets and exports."""
     if not markdown_text:

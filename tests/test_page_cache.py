@@ -234,3 +234,21 @@ def test_a_filter_form_names_the_parameters_it_reads():
     assert LibraryFilterForm.parameters() == {
         "q", "richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar",
         "hergebruikt", "volgorde", "pagina"}
+
+
+def test_the_api_keeps_its_answers_as_json_and_never_stale(client, make, lesson, count_queries):
+    url = "/api/v1/lessons?lang=en&per_pagina=5"
+    first = client.get(url)
+    with count_queries() as again:
+        kept = client.get(url)
+
+    assert again() == 1
+    assert kept.get_json() == first.get_json()
+    assert kept.mimetype == "application/json"
+    assert (kept.headers["Access-Control-Allow-Origin"], kept.headers["Content-Language"]) == (
+        "*", "en")
+    make.lesson(lesson.pilot, status=LessonStatus.published, title="Een tweede les")
+    titles = {item["title"] for item in client.get(url).get_json()["data"]}
+    assert titles == {"Een vast aanspreekpunt werkt", "Een tweede les"}
+    # A refusal is never kept: the same address answers again once it is right.
+    assert client.get("/api/v1/lessons?lang=xx").status_code == 400

@@ -15,11 +15,14 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from proeftuin import reference_queries
 from proeftuin.api import forms, openapi, schemas
+from proeftuin.caching import page_cache
 from proeftuin.extensions import limiter, login_manager
 from proeftuin.library import queries as library_queries
+from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.results import search as library_search
 from proeftuin.permissions import can_view_public_profile
 from proeftuin.pilots import queries as pilot_queries
+from proeftuin.pilots.forms import PilotFilterForm
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -119,6 +122,12 @@ def openapi_document():
     return jsonify(openapi.document(url_for("api.index", _external=True).rstrip("/")))
 
 
+#: the parameters each kept answer reads (see `page_cache.for_visitors`)
+LANGUAGE_ONLY = frozenset({forms.LANG})
+LESSON_LIST_PARAMETERS = LibraryFilterForm.parameters() | {forms.PAGE, forms.PER_PAGE, forms.LANG}
+PILOT_LIST_PARAMETERS = PilotFilterForm.parameters() | {forms.PAGE, forms.PER_PAGE, forms.LANG}
+
+
 def _listing(read_filters):
     """Read a list's filters and page, and refuse the request if any parameter was unusable."""
     invalid: list[str] = []
@@ -129,6 +138,7 @@ def _listing(read_filters):
 
 
 @bp.get("/lessons")
+@page_cache.for_visitors(parameters=LESSON_LIST_PARAMETERS)
 def lessons():
     """List the library's published lessons, filtered as the library page filters them."""
     filters, page = _listing(forms.library_filters)
@@ -143,6 +153,7 @@ def lessons():
 
 
 @bp.get("/lessons/<int:lesson_id>")
+@page_cache.for_visitors(parameters=LANGUAGE_ONLY)
 def lesson(lesson_id: int):
     """Show one published lesson."""
     forms.check([])
@@ -154,6 +165,7 @@ def lesson(lesson_id: int):
 
 
 @bp.get("/pilots")
+@page_cache.for_visitors(page_cache.PROFILE_PAGE, parameters=PILOT_LIST_PARAMETERS)
 def pilots():
     """List the public pilots, filtered as the public pilot list filters them."""
     filters, page = _listing(forms.pilot_filters)
@@ -165,6 +177,7 @@ def pilots():
 
 
 @bp.get("/pilots/<slug:slug>")
+@page_cache.for_visitors(page_cache.PROFILE_PAGE, parameters=LANGUAGE_ONLY)
 def pilot(slug: str):
     """Show a pilot's public profile and its published lessons."""
     forms.check([])

@@ -1,7 +1,7 @@
 """Public pages kept rendered per worker, for visitors who are not signed in.
 
-A library search, a lesson page, a pilot profile, the pilot list or the home page costs a
-worker milliseconds of queries, Markdown and templates, yet every visitor who is not signed
+A library search, a lesson page, a pilot profile, the pilot list, the home page or a list of
+the API costs a worker milliseconds of queries, Markdown and templates (or JSON), yet every visitor who is not signed
 in gets the same page, bar one thing: the CSRF token of the language form, which is theirs. So the page is kept with a mark
 where the token was, and each visitor's own token is put in as it is served.
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import secrets
 
-from flask import current_app, g, request, session
+from flask import Response, current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -59,10 +59,16 @@ def _kept_for_visitors(view, rows: tuple[int, ...], parameters: frozenset[str]):
         kept = versioned_cache.entry("page_cache", current_app.config["PAGE_CACHE_SIZE"],
                                      (request.url, current_language()), rows,
                                      max_bytes=current_app.config["PAGE_CACHE_MB"] * 2**20)
+        if isinstance(kept.value, _JSON):
+            return current_app.response_class(kept.value, mimetype="application/json")
         if kept.value is not None:
             return kept.value.replace(_TOKEN_MARK, generate_csrf().encode())
         page = view(*args, **kwargs)
-        if isinstance(page, str):
+        if isinstance(page, Response):
+            # An answer of the API: no form, so no token; kept only when it is the answer.
+            if page.status_code == 200 and page.mimetype == "application/json":
+                kept.keep(_JSON(page.get_data()))
+        elif isinstance(page, str):
             token = g.get("csrf_token")
             # Kept as UTF-8: a str with one dash or curly quote in it takes two bytes a letter.
             if not token:
@@ -74,6 +80,10 @@ def _kept_for_visitors(view, rows: tuple[int, ...], parameters: frozenset[str]):
         return page
 
     return serve
+
+
+class _JSON(bytes):
+    """A kept answer of the API, served as JSON (bytes, so it counts in the byte budget)."""
 
 
 def _only(parameters: frozenset[str]) -> bool:

@@ -269,7 +269,7 @@ class LibraryIndex:
             .where(*public)
             .order_by(Lesson.first_published_at.desc(), Lesson.id.desc())
         ).all()
-        lesson_ids = np.array([row[0] for row in rows], np.int64)
+        lesson_ids = np.array([row[0] for row in rows], np.int32)
         numbers = {lesson_id: doc for doc, lesson_id in enumerate(lesson_ids.tolist())}
         size = len(lesson_ids)
 

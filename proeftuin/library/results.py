@@ -18,6 +18,7 @@ from proeftuin.extensions import db
 from proeftuin.library import cache, current_index, memory_index, queries
 from proeftuin.library.queries import LibrarySelection
 from proeftuin.models import Lesson
+from proeftuin.reuse.queries import trail_reports
 from proeftuin.search import text as search_text
 from proeftuin.web.paging import KnownPage
 
@@ -133,6 +134,16 @@ def _related_from_index(lesson: Lesson) -> list[int] | None:
         lesson.id, {direction.number for direction in revision.directions},
         memory_index.lexemes(db.session.connection(), queries.title_words(revision)) or [],
         queries.RELATED)
+
+
+def reuse_trail(lesson: Lesson, include_hidden: bool) -> list:
+    """Return the lesson's reports of reuse as its page lists them (`trail_reports`), without
+    asking the database when the library index knows it has no visible one."""
+    if not include_hidden:
+        index = current_index.get()
+        if index is not None and not index.reuse_of([lesson.id]):
+            return []
+    return trail_reports(lesson.id, include_hidden=include_hidden)
 
 
 def snippet(revision, stems: Iterable[str]) -> Markup:

@@ -12,7 +12,6 @@ from proeftuin.library.blueprint import bp
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.urls import LICENCE_URL, library_urls, public_lesson_url
 from proeftuin.permissions import can_facilitate, can_hide_reuse
-from proeftuin.reuse.queries import trail_reports
 
 
 def _public_or_404(lesson_id: int):
@@ -73,8 +72,8 @@ def show(lesson_id: int, slug: str):
         "library/show.html", lesson=lesson, revision=revision, pilot=lesson.pilot,
         canonical_url=public_lesson_url(revision, _external=True), licence_url=LICENCE_URL,
         related=results.related(lesson),
-        reuses=[reuse for reuse in trail_reports(lesson.id,
-                                                 include_hidden=can_facilitate(current_user))
+        reuses=[reuse for reuse in results.reuse_trail(
+                    lesson, include_hidden=can_facilitate(current_user))
                 if not reuse.is_hidden or can_hide_reuse(current_user, reuse)],
     )
 
