@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SearchField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from proeftuin.caching import versioned_cache
 from proeftuin.forms import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -19,7 +20,6 @@ from proeftuin.forms import (
     str_or_none,
     target_group_filter_choices,
 )
-from proeftuin.library import cache
 from proeftuin.library.queries import LibrarySelection, Order
 from proeftuin.models import LessonKind, LessonLevel
 from proeftuin.pilots import queries as pilot_queries
@@ -99,11 +99,16 @@ class LibraryFilterForm(FilterForm):
         )
 
 
+#: the filters' choices kept per worker: one set per language and library version
+CHOICE_SETS = 4
+
+
 def _filter_choices() -> dict[str, list[SelectChoice]]:
-    """The filters' choices, per field, kept with the library's searches: a new programme
-    changes the library's version, reference data only with a release (see
-    `proeftuin.models.library_version`). Reading them was five statements a search."""
-    kept = cache.entry(("filter choices", current_language()))
+    """The filters' choices, per field, kept under the library's version: a new programme
+    changes it, reference data only with a release (see `proeftuin.models.library_version`).
+    Reading them was five statements a search. They are the same for every search, so they
+    are kept even where the searches' own cache is off."""
+    kept = versioned_cache.entry("filter_choices", CHOICE_SETS, current_language())
     if kept.value is None:
         kept.keep({
             "direction": direction_filter_choices(),

@@ -252,14 +252,24 @@ def _reads_revision(selection: LibrarySelection) -> bool:
     return selection.kind is not None or selection.level is not None
 
 
-def lessons_in_order(ids: list[int], all_links: bool = False) -> list[Lesson]:
+#: a revision's Markdown texts, which a list of results does not show (it shows its snippet)
+_REVISION_TEXTS = tuple(
+    defer(getattr(LessonRevision, name), raiseload=True)
+    for name in ("summary", "context", "body", "advice"))
+
+
+def lessons_in_order(ids: list[int], all_links: bool = False,
+                     texts: bool = True) -> list[Lesson]:
     """Return these lessons of the library, in this order, loaded as a library list needs
-    (and with all links of their revisions, for the API)."""
+    (and with all links of their revisions, for the API; without their Markdown texts, for a
+    page of results)."""
     if not ids:
         return []
     links = [contains_eager(Lesson.public_revision).options(
         selectinload(LessonRevision.questions), selectinload(LessonRevision.target_groups))
     ] if all_links else []
+    if not texts:
+        links.append(contains_eager(Lesson.public_revision).options(*_REVISION_TEXTS))
     found = {lesson.id: lesson for lesson in db.session.scalars(
         _public(Lesson, selection=LibrarySelection(), matches=None)
         .where(Lesson.id.in_(ids)).options(*LISTED, *links))}

@@ -75,7 +75,8 @@ def search(selection: LibrarySelection, page: int = 1, per_page: int | None = No
         kept.keep(_from_index(selection, page, per_page, facets, count)
                   or _from_database(selection, page, per_page, facets, count))
     total, counts, ids, reuse = kept.value
-    lessons = queries.lessons_in_order(ids, all_links)
+    # The feed, the API and the downloads show the texts; a page of results, its snippets.
+    lessons = queries.lessons_in_order(ids, all_links, texts=all_links)
     pagination = KnownPage(lessons, total or 0, page, per_page)
     return Results(selection, total, counts, pagination, lessons, stems, reuse)
 
