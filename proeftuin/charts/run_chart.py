@@ -12,12 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-import pygal
 from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from proeftuin.charts import BASE_CONFIG, config, image
+from proeftuin.charts import BASE_CONFIG, config, image, load_pygal
 from proeftuin.dates import month_of, months_between
 
 #: x-axis labels drawn at most; with more months only every so many gets one
@@ -171,7 +170,7 @@ def render(chart: RunChart) -> Markup:
     if len(months) > MAX_X_LABELS:
         settings.update(x_labels_major_every=-(-len(months) // MAX_X_LABELS),
                         show_minor_x_labels=False)
-    line = pygal.Line(**settings)
+    line = load_pygal().Line(**settings)
     label = f"{chart.name} ({chart.unit})" if chart.unit else chart.name
     line.add(label, [row.value for row in chart.rows])
     line.add(_("Mediaan: %(value)s", value=_with_unit(chart.median, chart.unit)),

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import pygal
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -265,7 +264,7 @@ def chart(item: ProgrammeActivity | PilotActivity, span: MonthSpan):
     """Return a programme's or a pilot's activity per month as a bar chart image."""
     months = span.months
     many = len(months) > 24
-    bar = pygal.Bar(**charts.config(
+    bar = charts.load_pygal().Bar(**charts.config(
         width=560,
         x_label_rotation=45 if len(months) > 6 else 0,
         show_minor_x_labels=not many,

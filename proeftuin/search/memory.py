@@ -313,11 +313,13 @@ class PostgreSQLTextIndex(TextIndex):
         super().__init__()
         #: per stem and posting: the rank of the lexeme alone, as an index into _ranks
         self._alone: dict[str, np.ndarray] = {}
-        #: per stem: all its positions, posting after posting (weight in the top two bits, as
-        #: a tsvector keeps them); how many a posting has is the length of its weights
+        #: per stem: all its positions, posting after posting, in the narrowest type that
+        #: holds them; how many a posting has, and their weights, are its sequence's
         self._positions: dict[str, np.ndarray] = {}
         self._ranks = np.zeros(0, np.float32)
         self._sequence_lengths = np.zeros(0, np.int64)
+        #: per sequence (row), the weight code of each of its positions in turn
+        self._sequence_weights = np.zeros((0, 0), np.uint8)
 
     @classmethod
     def read(cls, connection, numbers: Mapping[int, int]) -> PostgreSQLTextIndex:
@@ -357,10 +359,14 @@ class PostgreSQLTextIndex(TextIndex):
                     docs[stem].append(doc)
                     alone[stem].append(sequences.setdefault(weights, len(sequences)))
                     counts[stem].append(len(found))
-                    positions[stem].extend([p | (code << 14) for p, code in found])
+                    positions[stem].extend([p for p, _ in found])
         self._keep_titles(list(lexemes), title_terms, title_lessons)
         self._ranks = np.array([_rank_or(list(weights)) for weights in sequences], np.float32)
         self._sequence_lengths = np.array([len(weights) for weights in sequences], np.int64)
+        self._sequence_weights = np.zeros(
+            (len(sequences), int(self._sequence_lengths.max(initial=0))), np.uint8)
+        for row, weights in enumerate(sequences):
+            self._sequence_weights[row, :len(weights)] = weights
         for stem, numbers_ in docs.items():
             doc_array = np.frombuffer(numbers_, np.uint32)
             order = np.argsort(doc_array, kind="stable")
@@ -370,7 +376,7 @@ class PostgreSQLTextIndex(TextIndex):
             starts = np.cumsum(count, dtype=np.int64) - count
             # Positions follow their postings: reorder them with the postings.
             taken = np.repeat(starts[order], count[order]) + _ranges(count[order])
-            self._positions[stem] = np.frombuffer(positions[stem], np.uint16)[taken]
+            self._positions[stem] = _smallest(np.frombuffer(positions[stem], np.uint16)[taken])
 
     def _arrays(self):
         yield from super()._arrays()
@@ -387,12 +393,14 @@ class PostgreSQLTextIndex(TextIndex):
             return self._ranks[self._at(lexemes[0], docs, self._alone[lexemes[0]])]
         return self._rank_and(lexemes, docs)
 
-    def _held(self, stem: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per document of `docs`: where its positions of the stem start, and how many."""
-        counts = self._sequence_lengths[self._alone[stem]]
+    def _held(self, stem: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per document of `docs`: where its positions of the stem start, how many there
+        are, and its posting's sequence of weights."""
+        sequences = self._alone[stem]
+        counts = self._sequence_lengths[sequences]
         starts = np.cumsum(counts) - counts
         at = np.searchsorted(self.docs(stem), docs)
-        return starts[at], counts[at]
+        return starts[at], counts[at], sequences[at]
 
     def _rank_and(self, lexemes: list[str], docs: np.ndarray) -> np.ndarray:
         """calc_rank_and() of tsrank.c for many documents at once.
@@ -406,20 +414,21 @@ class PostgreSQLTextIndex(TextIndex):
         rank = np.full(len(docs), -1.0, np.float32)
         for i, later in enumerate(lexemes):
             for earlier in lexemes[:i]:
-                later_start, later_count = held[later]
-                earlier_start, earlier_count = held[earlier]
+                later_start, later_count, later_weights = held[later]
+                earlier_start, earlier_count, earlier_weights = held[earlier]
                 for l_ in range(int(later_count.max(initial=0))):
                     has_l = later_count > l_
                     post = self._positions[later][np.where(has_l, later_start + l_, 0)]
+                    post_weight = RANK_WEIGHTS[self._sequence_weights[later_weights, l_]]
                     for p in range(int(earlier_count.max(initial=0))):
                         live = has_l & (earlier_count > p)
                         if not live.any():
                             break
                         ct = self._positions[earlier][np.where(live, earlier_start + p, 0)]
-                        distance = np.abs((post & 0x3FFF).astype(np.int64)
-                                          - (ct & 0x3FFF).astype(np.int64))
+                        distance = np.abs(post.astype(np.int64) - ct.astype(np.int64))
                         live &= distance != 0
-                        product = (RANK_WEIGHTS[post >> 14] * RANK_WEIGHTS[ct >> 14]
+                        product = (post_weight
+                                   * RANK_WEIGHTS[self._sequence_weights[earlier_weights, p]]
                                    * _DISTANCE_WEIGHTS[distance])
                         weight = np.sqrt(product.astype(np.float64)).astype(np.float32)
                         combined = (1.0 - (1.0 - rank.astype(np.float64))
