@@ -46,7 +46,11 @@ def public_lesson(lesson_id: int) -> Lesson | None:
     """Return a lesson that is in the library, with its public revision and pilot, or None."""
     if not 0 < lesson_id <= MAX_ID:
         return None
-    return db.session.scalar(
+    # The revision's few questions, directions and target groups: on PostgreSQL joined into
+    # the one statement (three round trips fewer); SQLite's planner scans the link tables for
+    # that join, so there they come in a statement each.
+    links = joinedload if db.session.get_bind().dialect.name == "postgresql" else selectinload
+    return db.session.scalars(
         sa.select(Lesson)
         .join(Lesson.pilot)
         .where(Lesson.id == lesson_id, Lesson.public_revision_id.is_not(None),
@@ -59,12 +63,12 @@ def public_lesson(lesson_id: int) -> Lesson | None:
                 joinedload(Pilot.programme),
             ),
             joinedload(Lesson.public_revision).options(
-                selectinload(LessonRevision.questions),
-                selectinload(LessonRevision.directions),
-                selectinload(LessonRevision.target_groups),
+                links(LessonRevision.questions),
+                links(LessonRevision.directions),
+                links(LessonRevision.target_groups),
             ),
         )
-    )
+    ).unique().first()
 
 
 # The library: search, filters and facets ---------------------------------------------------
