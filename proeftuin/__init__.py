@@ -117,12 +117,13 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.measures.routes import bp as measures_bp
     from proeftuin.notifications.routes import bp as notifications_bp
     from proeftuin.pilots.routes import bp as pilots_bp
+    from proeftuin.programmes.routes import bp as programmes_bp
     from proeftuin.reuse.routes import bp as reuse_bp
     from proeftuin.workspace.routes import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
                framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp, measures_bp,
-               notifications_bp, following_bp):
+               notifications_bp, following_bp, programmes_bp):
         app.register_blueprint(bp)
     if app.config["DEV_MAILBOX"]:
         from proeftuin.messaging.mailbox import bp as mailbox_bp

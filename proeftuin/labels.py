@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from proeftuin.models import (
     AuditAction,
+    CallState,
     CaseStatus,
     Frequency,
     LessonStatus,
@@ -29,6 +30,12 @@ PILOT_STATUS = {
     PilotStatus.active: _l("Actief"),
     PilotStatus.completed: _l("Afgerond"),
     PilotStatus.stopped: _l("Gestopt"),
+}
+
+CALL_STATE = {
+    CallState.upcoming: _l("Nog niet open"),
+    CallState.open: _l("Open voor aanmeldingen"),
+    CallState.closed: _l("Gesloten"),
 }
 
 #: how often a follower hears of new lessons, as a phrase after "send me …"
@@ -139,6 +146,7 @@ def _label_from_reference(kind: str, what: str) -> Callable[[Any], str]:
 
 
 status_label = _label_from(PILOT_STATUS, "a pilot status")
+call_state_label = _label_from(CALL_STATE, "where a call is")
 member_role_label = _label_from(MEMBER_ROLE, "a membership role")
 frequency_label = _label_from(FREQUENCY, "how often a follower hears of new lessons")
 role_label = _label_from(ROLE, "an account role")
@@ -173,6 +181,7 @@ def actor_name(user) -> str:
 
 JINJA_FILTERS = {
     "status_label": status_label,
+    "call_state_label": call_state_label,
     "member_role_label": member_role_label,
     "frequency_label": frequency_label,
     "message_status_label": message_status_label,

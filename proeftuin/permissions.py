@@ -250,6 +250,11 @@ def can_decide_on_pilot(user, pilot: Pilot) -> bool:
     return is_admin(user) or facilitates(user, pilot.programme)
 
 
+def can_manage_calls(user, programme: Programme) -> bool:
+    """The programme's facilitators (and admins) open, change and close its calls."""
+    return is_admin(user) or facilitates(user, programme)
+
+
 def can_view_application(user, pilot: Pilot) -> bool:
     """Applications, with their contact details, are for the programme's facilitators."""
     return can_decide_on_pilot(user, pilot)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
 
 from proeftuin import search
 from proeftuin.auth.passwords import hash_password
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.models import (
+    Call,
+    CallCriterion,
     CarerQuestion,
     CaseDiscussion,
     CaseStatus,
@@ -79,6 +82,22 @@ class Factories:
         db.session.add(programme)
         db.session.commit()
         return programme
+
+    def call(self, programme: Programme | None = None, *, title: str | None = None,
+             opens_in: int = -30, closes_in: int = 30, places: int = 3,
+             criteria=("Samenwerking", "Disciplines aan tafel", "Leren en delen")) -> Call:
+        """A call of the programme, open from `opens_in` to `closes_in` days from today."""
+        n = next(_counter)
+        today = local_today()
+        call = Call(programme=programme or self.programme(), title=title or f"Ronde {n}",
+                    text="Een verzonnen oproep voor de tests.",
+                    opens_on=today + timedelta(days=opens_in),
+                    closes_on=today + timedelta(days=closes_in), places=places)
+        call.criteria = [CallCriterion(position=i, title=name, description="")
+                         for i, name in enumerate(criteria, start=1)]
+        db.session.add(call)
+        db.session.commit()
+        return call
 
     def facilitator(self, *programmes: Programme, **kwargs) -> User:
         user = self.user(role=Role.facilitator, **kwargs)

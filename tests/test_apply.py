@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.models import (
     OrganisationKind,
@@ -17,6 +19,7 @@ from proeftuin.models import (
     PilotStatusChange,
     PrivacyConfirmation,
     Programme,
+    utcnow,
 )
 
 
@@ -25,15 +28,15 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def application(make, programme=None, **overrides) -> dict:
-    """Return a complete, valid application as form data."""
-    programme = programme or make.programme(name="In voor mantelzorg")
+def application(make, programme=None, call=None, **overrides) -> dict:
+    """Return a complete, valid application to an open call (of `programme`) as form data."""
+    call = call or make.call(programme or make.programme(name="In voor mantelzorg"))
     data = {
         "name": "Samen Thuis Denkstad-Noord",
         "municipality": "Denkstad",
         "region_id": str(make.region("Gelderland").id),
         "scale": "neighbourhood",
-        "programme_id": str(programme.id),
+        "call_id": str(call.id),
         "theme": "Samen **eerder** signaleren.",
         "ambition": "- minder crisisopnames\n- mantelzorgers in beeld",
         "organisations-0-name": "Zorggroep Verzonnen",
@@ -57,9 +60,18 @@ def application(make, programme=None, **overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def _day_in(days: int) -> str:
+    return format_date(local_today() + timedelta(days=days), "long", locale="nl")
+
+
 def test_form_shows_every_field_with_choices_from_the_database(client, make):
-    make.programme(name="Programma dat aanmeldt")
+    make.call(make.programme(name="Programma dat aanmeldt"), title="Ronde 2027",
+              criteria=("Samenwerking met mantelzorgers", "Vier disciplines"))
+    make.call(make.programme(name="Programma met een gesloten ronde"), closes_in=-1)
+    make.call(make.programme(name="Programma met een komende ronde"), title="Ronde later",
+              opens_in=1)
     closed = make.programme(name="Gesloten programma")
+    make.call(closed)
     closed.accepts_applications = False
     db.session.commit()
 
@@ -68,14 +80,24 @@ def test_form_shows_every_field_with_choices_from_the_database(client, make):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.count('<h1 class="utrecht-heading-1"') == 1
-    for name in ("name", "municipality", "region_id", "scale", "programme_id", "theme",
+    for name in ("name", "municipality", "region_id", "scale", "call_id", "theme",
                  "ambition", "organisations-5-name", "organisations-5-kind", "disciplines",
                  "target_groups", "questions", "directions", "planned_start", "planned_end",
                  "contact_name", "contact_email", "contact_phone", "consent"):
         assert f'name="{name}"' in html, name
     assert "organisations-6-name" not in html
-    assert "Programma dat aanmeldt" in html
-    assert "Gesloten programma" not in html
+    # Only the open call is offered, with its text and what it is judged on; the coming one
+    # is announced; the closed ones are gone.
+    choices = re.search(r'<select[^>]*name="call_id".*?</select>', html, re.S).group()
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", choices) == [
+        "Kies een ronde",
+        f"Programma dat aanmeldt: Ronde 2027 (aanmelden tot en met {_day_in(30)})"]
+    assert "Een verzonnen oproep voor de tests." in html
+    assert "Samenwerking met mantelzorgers" in html and "Vier disciplines" in html
+    assert (f"Programma met een komende ronde: Ronde later, open van {_day_in(1)} tot en met "
+            f"{_day_in(30)}") in html
+    for other in ("gesloten ronde", "Gesloten programma"):
+        assert other not in html
     assert '<optgroup label="Nederland">' in html
     assert "België" in html and "Oost-Vlaanderen" in html
     # Essential disciplines come first and are marked.
@@ -101,6 +123,7 @@ def test_valid_application_saves_every_field(client, make):
     assert pilot.region.name == "Gelderland"
     assert pilot.scale is PilotScale.neighbourhood
     assert pilot.programme_id == programme.id
+    assert pilot.call.programme_id == programme.id
     assert pilot.theme == "Samen **eerder** signaleren."
     assert pilot.ambition == "- minder crisisopnames\n- mantelzorgers in beeld"
     assert [(o.name, o.kind, o.position) for o in pilot.organisations] == [
@@ -135,9 +158,9 @@ def test_thank_you_page_explains_what_happens_next(client, make):
 
 
 def test_same_name_gets_a_unique_slug(client, make):
-    programme = make.programme()
-    client.post("/aanmelden", data=application(make, programme))
-    client.post("/aanmelden", data=application(make, programme))
+    call = make.call()
+    client.post("/aanmelden", data=application(make, call=call))
+    client.post("/aanmelden", data=application(make, call=call))
 
     db.session.expire_all()
     slugs = sorted(db.session.scalars(sa.select(Pilot.slug)))
@@ -203,7 +226,7 @@ def _checked(html: str, name: str, value: str) -> bool:
         ({"region_id": "abc"}, "Kies een regio uit de lijst."),
         ({"scale": None}, "Kies de schaal waarop de proeftuin werkt."),
         ({"scale": "planet"}, "Kies een van de genoemde schalen."),
-        ({"programme_id": ""}, "Kies een programma."),
+        ({"call_id": ""}, "Kies een ronde."),
         ({"theme": ""}, "Vul dit veld in."),
         ({"questions": None}, "Kies ten minste één vraagstuk."),
         ({"directions": None}, "Kies ten minste één oplossingsrichting."),
@@ -227,28 +250,56 @@ def test_invalid_field_is_reported_beside_it_and_nothing_is_saved(client, make, 
     _assert_nothing_saved()
 
 
-def test_programme_that_no_longer_takes_applications_is_refused(client, make):
-    make.programme(name="Nog open programma")
-    programme = make.programme()
-    data = application(make, programme)
-    programme.accepts_applications = False
+@pytest.mark.parametrize("close", [
+    lambda call: setattr(call, "closed_early_at", utcnow()),
+    lambda call: setattr(call, "closes_on", local_today() - timedelta(days=1)),
+    lambda call: setattr(call.programme, "accepts_applications", False),
+])
+def test_a_call_that_closed_meanwhile_takes_no_application(client, make, close):
+    make.call(make.programme(name="Nog open programma"))
+    call = make.call()
+    data = application(make, call=call)
+    close(call)
     db.session.commit()
 
     response = client.post("/aanmelden", data=data)
 
     assert response.status_code == 200
-    assert "Kies een programma uit de lijst." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Kies een open ronde uit de lijst." in html
+    assert 'value="Samen Thuis Denkstad-Noord"' in html
     _assert_nothing_saved()
 
 
-def test_without_open_programmes_the_form_says_so(client, make):
-    programme = make.programme()
-    programme.accepts_applications = False
-    db.session.commit()
+def test_the_last_day_of_a_call_is_a_day_to_apply(client, make):
+    call = make.call(closes_in=0)
+
+    response = client.post("/aanmelden", data=application(make, call=call))
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Pilot.call_id)).one() == call.id
+
+
+def test_without_an_open_call_the_form_says_when_the_next_one_opens(client, make):
+    make.call(make.programme(name="Programma van later"), title="Ronde 2028", opens_in=20,
+              closes_in=60)
+    make.call(closes_in=-1)
 
     html = client.get("/aanmelden").get_data(as_text=True)
 
-    assert "neemt geen enkel programma nieuwe aanmeldingen aan" in html
+    assert "Op dit moment is er geen open ronde" in html
+    opens = format_date(local_today() + timedelta(days=20), "long", locale="nl")
+    assert f"Programma van later: Ronde 2028, open van {opens}" in html
+    assert 'name="contact_email"' not in html
+
+
+def test_without_any_call_coming_the_form_says_none_is_known(client, make):
+    make.call(closes_in=-1)
+
+    html = client.get("/aanmelden").get_data(as_text=True)
+
+    assert "Er is nog geen volgende ronde bekend" in html
     assert 'name="contact_email"' not in html
 
 
@@ -316,7 +367,8 @@ def test_extra_organisation_rows_beyond_the_maximum_are_ignored(client, make):
     [
         {"name": "Naam\x00met nul", "theme": "\x00"},
         {"region_id": "99999999999999999999999"},
-        {"programme_id": "-1"},
+        {"call_id": "-1"},
+        {"call_id": "99999999999999999999"},
         {"questions": ["1", "99999999999999999999"]},
         {"disciplines": ["1e9"]},
         {"planned_start": "9999-99-99"},
@@ -357,12 +409,12 @@ def test_oversized_request_is_refused_without_saving(client, make):
 
 def test_applications_are_rate_limited(app, client, make):
     app.config["APPLY_RATE_LIMIT"] = "2 per minute"
-    programme = make.programme()
-    invalid = application(make, programme, name="")
+    call = make.call()
+    invalid = application(make, call=call, name="")
 
     assert client.post("/aanmelden", data=invalid).status_code == 200
     assert client.post("/aanmelden", data=invalid).status_code == 200
-    response = client.post("/aanmelden", data=application(make, programme))
+    response = client.post("/aanmelden", data=application(make, call=call))
 
     assert response.status_code == 429
     _assert_nothing_saved()
@@ -395,10 +447,10 @@ def test_each_message_stands_beside_its_field(client, make):
 
 
 def test_form_carries_one_csrf_token_and_refuses_a_post_without_it(csrf_app, client, make):
-    programme = make.programme()
+    call = make.call()
 
     html = client.get("/aanmelden").get_data(as_text=True)
-    response = client.post("/aanmelden", data=application(make, programme))
+    response = client.post("/aanmelden", data=application(make, call=call))
 
     assert 'id="csrf_token" name="csrf_token"' in html
     assert "organisations-0-csrf_token" not in html

@@ -64,6 +64,7 @@ from tests.conftest import PASSWORD
 from tests.test_admin import edit_user_form, new_user_form, programme_form
 from tests.test_apply import application
 from tests.test_auth import NEW_PASSWORD
+from tests.test_calls import call_form
 from tests.test_cases import case_form
 from tests.test_experiments import experiment_form
 from tests.test_lessons import lesson_form
@@ -271,6 +272,15 @@ dashboard.monitor                   GET     login  403    403    403    ok     o
 dashboard.monitor_csv               GET     login  403    403    403    ok     ok     ok
 dashboard.monitor_xlsx              GET     login  403    403    403    ok     ok     ok
 dashboard.progress                  GET     login  403    403    403    403    ok     ok
+# K1: a programme's calls, for its facilitators and admins; each facilitator lists and opens
+# calls of their own programmes only.
+programmes.calls                     GET     login  403    403    403    ok     ok     ok
+programmes.new_call                  GET     login  403    403    403    ok     ok     ok
+programmes.new_call                  POST    login  403    403    403    403    ok     ok
+programmes.call                      GET     login  403    403    403    403    ok     ok
+programmes.edit_call                 GET     login  403    403    403    403    ok     ok
+programmes.edit_call                 POST    login  403    403    403    403    ok     ok
+programmes.close_call                POST    login  403    403    403    403    ok     ok
 
 # M1: measures and experiments: the pilot's members keep them; its programme's
 # facilitators and admins read them.
@@ -488,6 +498,7 @@ class World:
         #: where the invitations people accept come from: none of the seven is a member there
         self.inviting_pilot = make.pilot(programme=self.programme, status=PilotStatus.active)
         self.case_id = self.new_case()
+        self.call_id = self.new_call()
         self.draft_lesson_id = self.new_lesson()
         self.submitted_lesson_id = self.new_lesson(LessonStatus.submitted)
         self.published_lesson_id = self.new_lesson(LessonStatus.published)
@@ -638,6 +649,10 @@ class World:
         db.session.commit()
         return experiment.id
 
+    def new_call(self) -> int:
+        """An open call of the programme, for a request that closes it."""
+        return self.make.call(self.programme).id
+
     def new_pilot(self) -> str:
         """Another pilot of the programme in the world's status, for a status change."""
         return self.make.pilot(programme=self.programme, status=self.status).slug
@@ -708,6 +723,9 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "dashboard.pilot": _pilot,
     "dashboard.change_status": lambda w: {"slug": w.new_pilot()},
     "dashboard.progress": _pilot,
+    "programmes.call": lambda w: {"call_id": w.call_id},
+    "programmes.edit_call": lambda w: {"call_id": w.call_id},
+    "programmes.close_call": lambda w: {"call_id": w.new_call()},
     "measures.index": _pilot,
     "measures.new": _pilot,
     "measures.edit": lambda w: {"slug": w.slug, "measure_id": w.measure_id},
@@ -777,6 +795,9 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
     ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},
     ("dashboard.change_status", "POST"): lambda w: {"to": NEXT_STATUS[w.status].value,
                                                     "reason": "Besloten in het overleg."},
+    ("programmes.new_call", "POST"): lambda w: call_form(w.programme, title=f"Ronde {w.n}"),
+    ("programmes.edit_call", "POST"): lambda w: call_form(w.programme, programme_id=None,
+                                                         title=f"Ronde {w.n}"),
     ("measures.new", "POST"): lambda w: {"name": "Dagen tot contact", "unit": "dagen",
                                          "goal": "4,5", "direction": "lower"},
     ("measures.edit", "POST"): lambda w: {"name": f"Hernoemde meting {w.n}", "unit": "%",
@@ -869,6 +890,9 @@ WRITES: dict[tuple[str, str], str] = {
     ("lessons.review", "POST"): "lesson_review",
     ("lessons.withdraw", "POST"): "lesson",
     ("dashboard.change_status", "POST"): "pilot_status_change",
+    ("programmes.new_call", "POST"): "application_call",
+    ("programmes.edit_call", "POST"): "application_call",
+    ("programmes.close_call", "POST"): "application_call",
     ("measures.new", "POST"): "measure",
     ("measures.edit", "POST"): "measure",
     ("measures.delete", "POST"): "measure",

@@ -25,6 +25,7 @@ from proeftuin.extensions import db
 from proeftuin.forms import clean_line, clean_text
 from proeftuin.models import (
     Agreement,
+    Call,
     Invitation,
     Pilot,
     PilotOrganisation,
@@ -123,6 +124,7 @@ def world(app, make, login, client):
     """An active public pilot with a coordinator, and the admin signed in on `client`."""
     app.config["APPLY_RATE_LIMIT"] = "10000 per minute"
     programme = make.programme(name="Programma Thuis")
+    make.call(programme)
     pilot = make.pilot(programme=programme)
     admin_user = make.admin()
     login(admin_user)
@@ -238,10 +240,11 @@ def test_render_markdown_drops_attribute_lists_and_raw_handlers():
 
 
 def application_data(make, programme, **overrides):
+    call = db.session.scalar(sa.select(Call).where(Call.programme_id == programme.id))
     data = {
         "name": "Samen thuis", "municipality": "Denkstad",
         "region_id": str(make.region().id), "scale": "local",
-        "programme_id": str(programme.id), "theme": "Thema", "ambition": "Ambitie",
+        "call_id": str(call.id), "theme": "Thema", "ambition": "Ambitie",
         "organisations-0-name": "Zorggroep", "organisations-0-kind": "care",
         "questions": ["1"], "directions": ["2"],
         "planned_start": "2026-09-01", "planned_end": "2027-09-01",
@@ -516,6 +519,10 @@ def test_programmes_keep_and_escape_every_payload(world):
     assert [tuple(row) for row in stored] == expected
     names = [name for name, _ in expected]
     check_page(admin, "/beheer/programmas", plain=names)
+    # The application form names the programmes of the calls it offers.
+    for programme in db.session.scalars(sa.select(Programme)
+                                        .where(Programme.id != world.programme.id)):
+        world.make.call(programme)
     check_page(world.visitor, "/aanmelden", plain=names)
     check_page(world.visitor, "/proeftuinen/", plain=names)
     check_page(admin, "/begeleiding/", plain=())

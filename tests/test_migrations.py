@@ -328,6 +328,21 @@ def test_0018_gives_existing_revisions_their_readable_text(migration_app):
     assert text == "Kort gezegd een twee A & B"
 
 
+def test_0019_gives_existing_applications_a_closed_call_of_their_programme(migration_app):
+    upgrade(revision="0018")
+    pilot_id = _insert_pilot()
+    upgrade(revision="0019")
+    with db.engine.connect() as conn:
+        calls = conn.execute(sa.text(
+            "SELECT id, title, places, closed_early_at IS NOT NULL, opens_on <= closes_on "
+            "FROM application_call")).all()
+        call_of_pilot = conn.scalar(sa.text("SELECT call_id FROM pilot WHERE id = :id"),
+                                    {"id": pilot_id})
+    [(call_id, title, places, closed, ordered)] = calls
+    assert (title, places, closed, ordered) == ("Aanmeldingen van vóór de rondes", 1, True, True)
+    assert call_of_pilot == call_id
+
+
 def test_a_refused_downgrade_changes_nothing(migration_app):
     # 0003's downgrade refuses while the audit trail holds events; the six steps before it
     # must not have been taken either, on SQLite as on PostgreSQL.

@@ -313,6 +313,7 @@ def site(app, make, login, client):
     """A small but complete site, the admin signed in on `client`, and the crawl's forms."""
     app.config.update(APPLY_RATE_LIMIT="100000 per minute", LOGIN_RATE_LIMIT="100000 per minute")
     programme = make.programme(name="Programma Thuis")
+    call = make.call(programme)
     make.facilitator(programme)
     active = make.pilot(programme=programme, name="Samen Thuis")
     make.pilot(programme=programme, status=PilotStatus.applied, name="Aangemeld")
@@ -335,7 +336,7 @@ def site(app, make, login, client):
         "/aanmelden": {
             "name": ["Samen thuis"], "municipality": ["Denkstad"],
             "region_id": [str(make.region().id)], "scale": ["local"],
-            "programme_id": [str(programme.id)], "theme": ["Thema"], "ambition": ["Ambitie"],
+            "call_id": [str(call.id)], "theme": ["Thema"], "ambition": ["Ambitie"],
             "organisations-0-name": ["Zorggroep"], "organisations-0-kind": ["care"],
             "questions": ["1"], "directions": ["2"], "planned_start": ["2026-09-01"],
             "planned_end": ["2027-09-01"], "contact_name": ["Contactpersoon"],

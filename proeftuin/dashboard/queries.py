@@ -241,6 +241,7 @@ def application_queue(user: User) -> list[Pilot]:
         .where(Pilot.status == PilotStatus.applied)
         .options(
             joinedload(Pilot.programme),
+            joinedload(Pilot.call),
             joinedload(Pilot.region),
             selectinload(Pilot.directions),
         )

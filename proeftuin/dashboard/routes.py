@@ -11,11 +11,13 @@ from flask_login import current_user
 
 from proeftuin.dashboard import forms, queries, table
 from proeftuin.dashboard.blueprint import bp
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.models import PilotStatus
 from proeftuin.models.base import utcnow
 from proeftuin.permissions import can_decide_on_pilot, can_view_application
 from proeftuin.pilots import lifecycle
+from proeftuin.programmes import queries as call_queries
 from proeftuin.web.loaders import load_pilot
 from proeftuin.web.paging import KnownPage
 
@@ -40,9 +42,13 @@ def index():
     selection = filters.selection()
     params = filters.params()
     page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
+    open_calls: dict[int, list] = {}
+    for call in call_queries.open_calls(local_today()):
+        open_calls.setdefault(call.programme_id, []).append(call)
     return render_template(
         "dashboard/index.html",
         summaries=queries.overview(programmes),
+        open_calls=open_calls,
         statuses=list(PilotStatus),
         filters=filters,
         params=params,

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from proeftuin.auth.passwords import hash_password
 from proeftuin.demo import work as demo_work
+from proeftuin.demo.calls import seed_demo_calls
 from proeftuin.demo.measures import seed_demo_measures
 from proeftuin.demo.reuse import seed_demo_reuse
 from proeftuin.extensions import db
@@ -857,6 +858,7 @@ def seed_demo() -> None:
         db.session.flush()
         pilots[spec.name] = pilot
 
+    seed_demo_calls(programmes, list(pilots.values()), now)
     demo_work.seed_work(pilots, users, now)
     seed_demo_reuse(now)
     seed_demo_measures(now)

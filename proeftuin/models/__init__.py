@@ -8,6 +8,7 @@ from proeftuin.models import (
 )
 from proeftuin.models.audit import AuditAction, AuditEvent, AuditPurge, RecordType
 from proeftuin.models.base import utcnow
+from proeftuin.models.call import Call, CallCriterion, CallState
 from proeftuin.models.case import (
     CASE_TEXT_FIELDS,
     CaseDiscussion,
@@ -88,6 +89,9 @@ __all__ = [
     "RecordType",
     "AuditEvent",
     "AuditPurge",
+    "Call",
+    "CallCriterion",
+    "CallState",
     "CarerQuestion",
     "CaseDiscussion",
     "CaseFollowUp",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -147,10 +149,10 @@ class ApplicationForm(FlaskForm):
         validators=[InputRequired(_l("Kies de schaal waarop de proeftuin werkt."))],
         invalid_choice_message=_l("Kies een van de genoemde schalen."),
     )
-    programme_id = int_select(
-        _l("Programma"), _l("Kies een programma uit de lijst."),
-        description=_l("Het landelijke programma waarbinnen de proeftuin wil werken."),
-        validators=[InputRequired(_l("Kies een programma."))],
+    call_id = int_select(
+        _l("Ronde"), _l("Kies een open ronde uit de lijst."),
+        description=_l("De ronde van het landelijke programma waarbinnen de proeftuin wil werken."),
+        validators=[InputRequired(_l("Kies een ronde."))],
     )
     theme = _markdown_area(_l("Thema"), _l("Waar wil de groep aan werken, in eigen woorden?"))
     ambition = _markdown_area(
@@ -208,12 +210,15 @@ class ApplicationForm(FlaskForm):
         validators=[DataRequired(_l("Zonder deze toestemming kunnen we de aanmelding niet in behandeling nemen."))],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, open_calls, **kwargs):
+        """`open_calls` are the calls a group can apply to now (`calls.queries.open_calls`)."""
         super().__init__(*args, **kwargs)
         self.region_id.choices = region_choices(_l("Kies een regio"))
-        programmes = queries.programmes_accepting_applications()
-        self.programme_id.choices = [SelectChoice("", _l("Kies een programma"))] + [
-            SelectChoice(p.id, p.name) for p in programmes
+        self.call_id.choices = [SelectChoice("", _l("Kies een ronde"))] + [
+            SelectChoice(call.id, _("%(programme)s: %(call)s (aanmelden tot en met %(day)s)",
+                                    programme=call.programme.name, call=call.title,
+                                    day=format_date(call.closes_on, "long")))
+            for call in open_calls
         ]
         self.scale.choices = reference_choices("pilot_scales")
         self.disciplines.choices = discipline_choices()

@@ -39,17 +39,6 @@ _SLUG = re.compile(r"[A-Za-z0-9_-]{1,120}")
 # Reference rows for forms and filters ----------------------------------------------------
 
 
-def programmes_accepting_applications() -> list[Programme]:
-    """Return the programmes a group can apply to, by name."""
-    return list(
-        db.session.scalars(
-            sa.select(Programme)
-            .where(Programme.accepts_applications.is_(True))
-            .order_by(Programme.name)
-        )
-    )
-
-
 def programmes() -> list[Programme]:
     """Return every programme, by name."""
     return list(db.session.scalars(sa.select(Programme).order_by(Programme.name)))

@@ -17,12 +17,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from proeftuin.caching import page_cache
+from proeftuin.dates import local_today
 from proeftuin.extensions import db, limiter
 from proeftuin.models import RecordType
 from proeftuin.permissions import can_view_public_profile
 from proeftuin.personal_data import guard
 from proeftuin.pilots import queries, services
 from proeftuin.pilots.forms import ApplicationForm, PilotFilterForm
+from proeftuin.programmes import queries as call_queries
 
 bp = Blueprint("pilots", __name__)
 
@@ -67,8 +69,10 @@ GUARDED_APPLICATION_FIELDS = ("theme", "ambition")
 @bp.route("/aanmelden", methods=["GET", "POST"])
 @limiter.limit(_apply_limit, methods=["POST"])
 def apply():
-    """Apply to become a pilot of a programme."""
-    form = ApplicationForm()
+    """Apply to become a pilot of a programme, in one of its open calls."""
+    today = local_today()
+    open_calls = call_queries.open_calls(today)
+    form = ApplicationForm(open_calls=open_calls)
     # Theme and ambition may become public: scanned like a lesson, though nothing is stored
     # of the writer's confirmations (there is no record, and no account, to keep them for).
     review = guard.check_if_valid(form, RecordType.application, only=GUARDED_APPLICATION_FIELDS,
@@ -78,13 +82,14 @@ def apply():
             services.submit_application(form.data)
             db.session.commit()
         except (services.ApplicationError, sa.exc.IntegrityError):
-            # Form validation rules these out, bar a race (a programme closed or a slug
-            # taken a moment ago): say so and keep what was typed.
+            # Form validation rules these out, bar a race (a call closed or a slug taken a
+            # moment ago): say so and keep what was typed.
             db.session.rollback()
             flash(_("Uw aanmelding kon niet worden opgeslagen. Controleer de gegevens en probeer het opnieuw."), "error")
         else:
             return redirect(url_for("pilots.applied"), code=303)
-    return render_template("pilots/apply.html", form=form, review=review)
+    return render_template("pilots/apply.html", form=form, review=review, open_calls=open_calls,
+                           coming_calls=call_queries.coming_calls(today))
 
 
 @bp.get("/aanmelden/bedankt")

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.messaging.compose import site_path
 from proeftuin.models import (
@@ -18,13 +19,13 @@ from proeftuin.models import (
     PilotOrganisation,
     PilotScale,
     PilotStatus,
-    Programme,
     Region,
     SolutionDirection,
     TargetGroup,
 )
 from proeftuin.notifications import notify
 from proeftuin.pilots.lifecycle import record_application
+from proeftuin.programmes import queries as call_queries
 from proeftuin.slugs import unique_slug
 
 
@@ -61,16 +62,16 @@ def _organisations(rows: Sequence[Mapping]) -> list[PilotOrganisation]:
 def submit_application(data: Mapping) -> Pilot:
     """Create a pilot in status applied from a validated application, and log the step.
 
-    `data` holds the application form's values: ids for region, programme, disciplines
+    `data` holds the application form's values: ids for region, call, disciplines
     and target groups, numbers for questions and directions, and `organisations` as a list
     of {"name", "kind"} rows, of which wholly blank ones are skipped.
     """
     region = db.session.get(Region, data["region_id"])
-    programme = db.session.get(Programme, data["programme_id"])
+    call = call_queries.open_call(data["call_id"], local_today())
     if region is None:
         raise ApplicationError("unknown region")
-    if programme is None or not programme.accepts_applications:
-        raise ApplicationError("programme takes no applications")
+    if call is None:
+        raise ApplicationError("no open call")
     start, end = data["planned_start"], data["planned_end"]
     if isinstance(start, date) and isinstance(end, date) and end <= start:
         raise ApplicationError("planned end before start")
@@ -88,7 +89,8 @@ def submit_application(data: Mapping) -> Pilot:
         name=data["name"],
         municipality=data["municipality"],
         region=region,
-        programme=programme,
+        programme=call.programme,
+        call=call,
         scale=PilotScale(data["scale"]),
         status=PilotStatus.applied,
         theme=data["theme"],

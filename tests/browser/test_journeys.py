@@ -42,7 +42,7 @@ def apply_for_a_pilot_with(visitor, more) -> str:
     visitor.fill("Gemeente", "Verzinstad")
     page.get_by_role("combobox", name=re.compile("^Regio")).select_option(label="Utrecht")
     page.get_by_role("radio", name="Wijk").check()
-    page.get_by_role("combobox", name=re.compile("^Programma")).select_option(index=1)
+    page.get_by_role("combobox", name=re.compile("^Ronde")).select_option(index=1)
     visitor.fill("Thema", "Mantelzorgers **eerder** in beeld.")
     visitor.fill("Ambitie", "Minder crises thuis.")
     page.locator("[name='organisations-0-name']").fill("Zorggroep Verzonnen")
