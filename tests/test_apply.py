@@ -278,7 +278,7 @@ def test_the_last_day_of_a_call_is_a_day_to_apply(client, make):
 
     assert response.status_code == 303
     db.session.expire_all()
-    assert db.session.scalars(sa.select(Pilot.call_id)).one() == call.id
+    assert db.session.scalars(sa.select(Pilot)).one().call.id == call.id
 
 
 def test_without_an_open_call_the_form_says_when_the_next_one_opens(client, make):

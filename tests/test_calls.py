@@ -101,15 +101,17 @@ def test_a_wrong_call_is_explained_keeps_what_was_typed_and_saves_nothing(
         client, make, login, overrides, message):
     world = _world(make)
     login(world.facilitator)
+    data = call_form(world.programme, **overrides)
 
-    response = client.post("/begeleiding/rondes/nieuw",
-                           data=call_form(world.programme, **overrides))
+    response = client.post("/begeleiding/rondes/nieuw", data=data)
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert message in html
     assert "Wij zoeken groepen die **samen** willen leren." in html
-    assert 'value="Leren en delen"' in html
+    for name in ("title", "criteria-0-title", "criteria-0-description", "criteria-3-title"):
+        if data[name].strip():
+            assert f'value="{data[name]}"' in html, name
     assert _calls() == []
 
 

@@ -336,8 +336,8 @@ def test_0019_gives_existing_applications_a_closed_call_of_their_programme(migra
         calls = conn.execute(sa.text(
             "SELECT id, title, places, closed_early_at IS NOT NULL, opens_on <= closes_on "
             "FROM application_call")).all()
-        call_of_pilot = conn.scalar(sa.text("SELECT call_id FROM pilot WHERE id = :id"),
-                                    {"id": pilot_id})
+        call_of_pilot = conn.scalar(
+            sa.text("SELECT call_id FROM call_application WHERE pilot_id = :id"), {"id": pilot_id})
     [(call_id, title, places, closed, ordered)] = calls
     assert (title, places, closed, ordered) == ("Aanmeldingen van vóór de rondes", 1, True, True)
     assert call_of_pilot == call_id

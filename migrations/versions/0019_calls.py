@@ -49,11 +49,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_call_criterion'))
     )
     op.create_index(op.f('ix_call_criterion_call_id'), 'call_criterion', ['call_id'], unique=False)
-    with op.batch_alter_table('pilot') as table:
-        table.add_column(sa.Column('call_id', sa.Integer(), nullable=True))
-        table.create_foreign_key(op.f('fk_pilot_call_id_application_call'), 'application_call',
-                                 ['call_id'], ['id'])
-        table.create_index(op.f('ix_pilot_call_id'), ['call_id'], unique=False)
+    # A table of its own rather than a column of pilot: on SQLite a new column with a foreign
+    # key means rebuilding pilot, which drops its triggers.
+    op.create_table('call_application',
+    sa.Column('pilot_id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['application_call.id'], name=op.f('fk_call_application_call_id_application_call')),
+    sa.ForeignKeyConstraint(['pilot_id'], ['pilot.id'], name=op.f('fk_call_application_pilot_id_pilot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('pilot_id', name=op.f('pk_call_application'))
+    )
+    op.create_index(op.f('ix_call_application_call_id'), 'call_application', ['call_id'], unique=False)
     _calls_for_earlier_applications()
 
 
@@ -76,7 +81,8 @@ def _calls_for_earlier_applications():
             "programme": programme_id, "title": EARLIER_TITLE, "opens": _day(first),
             "closes": _day(last), "places": max(int(selected or 0), 1)}).scalar()
         connection.execute(
-            sa.text("UPDATE pilot SET call_id = :call WHERE programme_id = :programme"),
+            sa.text("INSERT INTO call_application (pilot_id, call_id) "
+                    "SELECT id, :call FROM pilot WHERE programme_id = :programme"),
             {"call": call_id, "programme": programme_id})
 
 
@@ -86,10 +92,8 @@ def _day(moment) -> date:
 
 
 def downgrade():
-    with op.batch_alter_table('pilot') as table:
-        table.drop_index(op.f('ix_pilot_call_id'))
-        table.drop_constraint(op.f('fk_pilot_call_id_application_call'), type_='foreignkey')
-        table.drop_column('call_id')
+    op.drop_index(op.f('ix_call_application_call_id'), table_name='call_application')
+    op.drop_table('call_application')
     op.drop_index(op.f('ix_call_criterion_call_id'), table_name='call_criterion')
     op.drop_table('call_criterion')
     op.drop_index(op.f('ix_application_call_programme_id'), table_name='application_call')

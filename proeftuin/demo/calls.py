@@ -73,6 +73,7 @@ def seed_demo_calls(programmes: dict[str, Programme], pilots: list[Pilot],
                          for i, (title, description) in enumerate(spec.criteria, start=1)]
         db.session.add(call)
         calls.append(call)
+    db.session.flush()
     for pilot in pilots:
         applied = pilot.created_at.astimezone(ZoneInfo(TIMEZONE)).date()
         pilot.call = next(call for call in calls if call.programme is pilot.programme

@@ -8,7 +8,7 @@ from proeftuin.models import (
 )
 from proeftuin.models.audit import AuditAction, AuditEvent, AuditPurge, RecordType
 from proeftuin.models.base import utcnow
-from proeftuin.models.call import Call, CallCriterion, CallState
+from proeftuin.models.call import Call, CallCriterion, CallState, call_application
 from proeftuin.models.case import (
     CASE_TEXT_FIELDS,
     CaseDiscussion,
@@ -137,6 +137,7 @@ __all__ = [
     "TargetGroup",
     "User",
     "UserSession",
+    "call_application",
     "case_direction",
     "case_discipline",
     "case_question",

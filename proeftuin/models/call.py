@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from proeftuin.models.programme import Programme
 
 
+#: which call each application answered: at most one per pilot. A table of its own, not a
+#: column of pilot, so that adding it left the pilot table (and its triggers) as it was.
+call_application = sa.Table(
+    "call_application",
+    db.metadata,
+    sa.Column("pilot_id", sa.ForeignKey("pilot.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("call_id", sa.ForeignKey("application_call.id"), nullable=False, index=True),
+)
+
+
 class CallState(enum.Enum):
     """Where a call is on a given day: not open yet, taking applications, or closed."""
 
@@ -60,7 +70,8 @@ class Call(db.Model):
         back_populates="call", order_by="CallCriterion.position",
         cascade="all, delete-orphan",
     )
-    applications: Mapped[list[Pilot]] = relationship(back_populates="call")
+    applications: Mapped[list[Pilot]] = relationship(secondary=call_application,
+                                                     back_populates="call")
 
     def state(self, today: date) -> CallState:
         """Return where the call is on `today` (a day in Dutch time)."""

@@ -94,9 +94,6 @@ class Pilot(db.Model):
     municipality: Mapped[str] = mapped_column(sa.String(120))
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
-    #: the programme's call the group applied to (none for a pilot made outside the calls)
-    call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application_call.id"),
-                                                index=True)
     scale: Mapped[PilotScale] = mapped_column(enum_column(PilotScale))
     status: Mapped[PilotStatus] = mapped_column(
         enum_column(PilotStatus), default=PilotStatus.applied, index=True
@@ -120,7 +117,9 @@ class Pilot(db.Model):
 
     region: Mapped[Region] = relationship()
     programme: Mapped[Programme] = relationship(back_populates="pilots")
-    call: Mapped[Call | None] = relationship(back_populates="applications")
+    #: the programme's call the group applied to (none for a pilot made outside the calls)
+    call: Mapped[Call | None] = relationship(secondary="call_application", uselist=False,
+                                             back_populates="applications")
     questions: Mapped[list[CarerQuestion]] = relationship(
         secondary=pilot_question, order_by="CarerQuestion.number"
     )

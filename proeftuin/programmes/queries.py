@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from proeftuin.extensions import db
-from proeftuin.models import Call, Pilot, PilotStatus, Programme
+from proeftuin.models import Call, Pilot, PilotStatus, Programme, call_application
 from proeftuin.models.base import MAX_ID
 
 
@@ -83,9 +83,10 @@ def calls_of(programmes: list[Programme]) -> list[CallSummary]:
         .order_by(Call.opens_on.desc(), Call.id.desc()))]
     by_id = {summary.call.id: summary for summary in summaries}
     for call_id, status, count in db.session.execute(
-            sa.select(Pilot.call_id, Pilot.status, sa.func.count())
-            .where(Pilot.call_id.in_(list(by_id)))
-            .group_by(Pilot.call_id, Pilot.status)):
+            sa.select(call_application.c.call_id, Pilot.status, sa.func.count())
+            .join(Pilot, Pilot.id == call_application.c.pilot_id)
+            .where(call_application.c.call_id.in_(list(by_id)))
+            .group_by(call_application.c.call_id, Pilot.status)):
         by_id[call_id].counts[status] = count
     return summaries
 
@@ -107,6 +108,7 @@ def call_by_id(call_id: int) -> Call | None:
 def applications_of(call: Call) -> list[Pilot]:
     """Return the call's applications, oldest first, with their region."""
     return list(db.session.scalars(
-        sa.select(Pilot).where(Pilot.call_id == call.id)
+        sa.select(Pilot).join(call_application, call_application.c.pilot_id == Pilot.id)
+        .where(call_application.c.call_id == call.id)
         .options(joinedload(Pilot.region))
         .order_by(Pilot.created_at, Pilot.id)))
