@@ -3,7 +3,18 @@ closing one. They sit beside the facilitators' pages (`/begeleiding/rondes/`).""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,7 +22,7 @@ from proeftuin.dashboard import queries
 from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
-from proeftuin.models import CallState
+from proeftuin.models import Call, CallState
 from proeftuin.permissions import can_facilitate, can_manage_calls
 from proeftuin.programmes import forms as call_forms
 from proeftuin.programmes import queries as call_queries
@@ -51,6 +62,20 @@ def _fields(form: call_forms.CallForm) -> dict:
             "criteria": form.criteria_rows()}
 
 
+def _saved(write: Callable[[], Call], done: Callable[[Call], str]) -> Response | None:
+    """Write a call and go on to its page, saying `done`; or, when the change cannot be made
+    (the form rules that out, bar a race), say so and return None to show the form again."""
+    try:
+        call = write()
+    except call_services.CallError:
+        db.session.rollback()
+        flash(_("De ronde kon niet worden opgeslagen. Controleer de gegevens en probeer het opnieuw."), "error")
+        return None
+    db.session.commit()
+    flash(done(call), "success")
+    return redirect(url_for("programmes.call", call_id=call.id), code=303)
+
+
 @bp.get("/")
 def calls():
     """List the calls of the user's programmes, newest first, with their applications."""
@@ -69,15 +94,10 @@ def new_call():
     form = call_forms.CallForm(programmes=programmes)
     if form.validate_on_submit():
         programme = next(p for p in programmes if p.id == form.programme_id.data)
-        try:
-            call = call_services.open_call(programme, **_fields(form))
-        except call_services.CallError:
-            db.session.rollback()
-            flash(_("De ronde kon niet worden opgeslagen. Controleer de gegevens en probeer het opnieuw."), "error")
-        else:
-            db.session.commit()
-            flash(_("De ronde %(title)s is aangemaakt.", title=call.title), "success")
-            return redirect(url_for("programmes.call", call_id=call.id), code=303)
+        saved = _saved(lambda: call_services.open_call(programme, **_fields(form)),
+                       lambda call: _("De ronde %(title)s is aangemaakt.", title=call.title))
+        if saved is not None:
+            return saved
     return render_template("programmes/call_form.html", form=form, call=None)
 
 
@@ -100,15 +120,10 @@ def edit_call(call_id: int):
     # A call stays with the programme it was opened for.
     del form.programme_id
     if form.validate_on_submit():
-        try:
-            call_services.change_call(call, **_fields(form))
-        except call_services.CallError:
-            db.session.rollback()
-            flash(_("De ronde kon niet worden opgeslagen. Controleer de gegevens en probeer het opnieuw."), "error")
-        else:
-            db.session.commit()
-            flash(_("De ronde %(title)s is opgeslagen.", title=call.title), "success")
-            return redirect(url_for("programmes.call", call_id=call.id), code=303)
+        saved = _saved(lambda: call_services.change_call(call, **_fields(form)),
+                       lambda call: _("De ronde %(title)s is opgeslagen.", title=call.title))
+        if saved is not None:
+            return saved
     return render_template("programmes/call_form.html", form=form, call=call)
 
 

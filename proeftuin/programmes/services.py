@@ -37,13 +37,14 @@ def open_call(programme: Programme, *, title: str, text: str, opens_on: date, cl
 
 
 def change_call(call: Call, *, title: str, text: str, opens_on: date, closes_on: date,
-                places: int, criteria: Sequence[tuple[str, str]]) -> None:
-    """Change a call's text, days, places and criteria."""
+                places: int, criteria: Sequence[tuple[str, str]]) -> Call:
+    """Change a call's text, days, places and criteria; return it."""
     _check(opens_on, closes_on, places, criteria)
     call.title, call.text = title, text or ""
     call.opens_on, call.closes_on, call.places = opens_on, closes_on, places
     _set_criteria(call, criteria)
     db.session.flush()
+    return call
 
 
 def _set_criteria(call: Call, criteria: Sequence[tuple[str, str]]) -> None:
