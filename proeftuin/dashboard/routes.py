@@ -42,13 +42,10 @@ def index():
     selection = filters.selection()
     params = filters.params()
     page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
-    open_calls: dict[int, list] = {}
-    for call in call_queries.open_calls(local_today()):
-        open_calls.setdefault(call.programme_id, []).append(call)
     return render_template(
         "dashboard/index.html",
         summaries=queries.overview(programmes),
-        open_calls=open_calls,
+        open_calls=call_queries.open_calls_by_programme(local_today()),
         statuses=list(PilotStatus),
         filters=filters,
         params=params,

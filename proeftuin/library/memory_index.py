@@ -151,7 +151,7 @@ class LibraryIndex:
         shared directions first, then a shared title word, then the newest."""
         candidates = self.related_candidates(lesson_id, directions, title_lexemes,
                                              RELATED_BY_DIRECTION, RELATED_BY_TITLE)
-        docs = self._numbers([other for other in candidates if other != lesson_id])
+        _, docs = self._numbers([other for other in candidates if other != lesson_id])
         shared = np.zeros(len(docs), np.int64)
         for number in directions:
             bytes_ = self.facets["richting"].mask(number).view(np.uint8)
@@ -183,25 +183,21 @@ class LibraryIndex:
             found += self.text.titled(title_lexemes, by_title)
         return list(dict.fromkeys(found))
 
-    def _numbers(self, lesson_ids: list[int]) -> np.ndarray:
-        """The numbers of those of these lessons that are in the library, in their order."""
+    def _numbers(self, lesson_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Which of these lessons are in the library, and the numbers of those, in order."""
         ids = np.asarray(lesson_ids, np.int64)
         if not len(self):
-            return np.zeros(0, np.int64)
+            return np.zeros(len(ids), bool), np.zeros(0, np.int64)
         at = np.minimum(np.searchsorted(self._ids_sorted, ids), len(self) - 1)
         held = self._ids_sorted[at] == ids
-        return self._docs_sorted[at[held]]
+        return held, self._docs_sorted[at[held]]
 
     def reuse_of(self, lesson_ids: list[int]) -> dict[int, int]:
         """The visible reports of reuse of these lessons of the library (absent: none)."""
-        docs = np.searchsorted(self._ids_sorted, lesson_ids)
-        found = {}
-        for lesson_id, at in zip(lesson_ids, docs.tolist(), strict=True):
-            if at < len(self._ids_sorted) and self._ids_sorted[at] == lesson_id:
-                reports = int(self.reuse[self._docs_sorted[at]])
-                if reports:
-                    found[lesson_id] = reports
-        return found
+        held, docs = self._numbers(lesson_ids)
+        ids = np.asarray(lesson_ids, np.int64)[held].tolist()
+        return {lesson_id: reports for lesson_id, reports
+                in zip(ids, self.reuse[docs].tolist(), strict=True) if reports}
 
     def _hits(self, lexemes: list[str] | None) -> np.ndarray | None:
         if lexemes is None:

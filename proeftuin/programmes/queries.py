@@ -28,6 +28,14 @@ def open_calls(today: date) -> list[Call]:
         .order_by(Programme.name, Call.closes_on, Call.id)))
 
 
+def open_calls_by_programme(today: date) -> dict[int, list[Call]]:
+    """Return the open calls (`open_calls`) per programme id."""
+    found: dict[int, list[Call]] = {}
+    for call in open_calls(today):
+        found.setdefault(call.programme_id, []).append(call)
+    return found
+
+
 def open_call(call_id: int | None, today: date) -> Call | None:
     """Return this call if a group can apply to it today."""
     if call_id is None or not 0 < call_id <= MAX_ID:

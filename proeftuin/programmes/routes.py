@@ -22,7 +22,7 @@ from proeftuin.dashboard import queries
 from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
-from proeftuin.models import Call, CallState
+from proeftuin.models import Call
 from proeftuin.permissions import can_facilitate, can_manage_calls
 from proeftuin.programmes import forms as call_forms
 from proeftuin.programmes import queries as call_queries
@@ -132,10 +132,11 @@ def close_call(call_id: int):
     """Close a call before its last day: it takes no more applications."""
     call = _managed_call(call_id)
     check_action_form()
-    if call.state(local_today()) is CallState.closed:
+    try:
+        call_services.close_call(call, local_today())
+    except call_services.CallError:
         flash(_("Deze ronde was al gesloten."), "info")
     else:
-        call_services.close_call(call, local_today())
         db.session.commit()
         flash(_("De ronde %(title)s is gesloten: er kunnen geen aanmeldingen meer bij.", title=call.title), "success")
     return redirect(url_for("programmes.call", call_id=call.id), code=303)
