@@ -117,14 +117,17 @@ def register_blueprints(app: Flask) -> None:
     from proeftuin.measures.routes import bp as measures_bp
     from proeftuin.notifications.routes import bp as notifications_bp
     from proeftuin.pilots.routes import bp as pilots_bp
+    from proeftuin.programmes.assessor_routes import bp as assessment_bp
+    from proeftuin.programmes.feed_routes import bp as calendar_feed_bp
     from proeftuin.programmes.routes import bp as programmes_bp
     from proeftuin.reuse.routes import bp as reuse_bp
     from proeftuin.workspace.routes import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, pilots_bp, workspace_bp, cases_bp, lessons_bp, library_bp,
                framework_bp, dashboard_bp, admin_bp, reuse_bp, api_bp, measures_bp,
-               notifications_bp, following_bp, programmes_bp):
+               notifications_bp, following_bp, programmes_bp, assessment_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(calendar_feed_bp)
     if app.config["DEV_MAILBOX"]:
         from proeftuin.messaging.mailbox import bp as mailbox_bp
 
@@ -133,7 +136,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose permissions, labels, Markdown and the locale to the templates."""
-    from flask_babel import format_date
+    from flask_babel import format_date, format_decimal
     from flask_login import current_user
 
     from proeftuin import permissions
@@ -152,6 +155,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["unread_notifications"] = lambda: unread_count(current_user)
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = format_moment
+    # A mean score, with one decimal in the reader's notation (3,7 or 3.7).
+    app.jinja_env.filters["score"] = lambda value: format_decimal(value, format="0.0")
 
 
 def register_cli(app: Flask) -> None:

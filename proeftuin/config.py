@@ -180,6 +180,8 @@ def load_config(instance_path: str) -> dict:
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),
         #: an active or selected pilot without any activity for this many weeks is "quiet"
         "QUIET_AFTER_WEEKS": _whole_number("QUIET_AFTER_WEEKS", 6),
+        #: a harvest moment's default window: lessons submitted from its day for this many weeks
+        "HARVEST_WEEKS": _whole_number("HARVEST_WEEKS", 6),
         "PILOTS_PER_PAGE": 20,
         "LESSONS_PER_PAGE": 20,
         #: library searches each worker keeps in memory until the library changes; 0: none

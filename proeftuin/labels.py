@@ -11,6 +11,8 @@ from proeftuin.models import (
     AuditAction,
     CallState,
     CaseStatus,
+    CohortDateKind,
+    DecisionOutcome,
     Frequency,
     LessonStatus,
     MemberRole,
@@ -36,6 +38,13 @@ CALL_STATE = {
     CallState.upcoming: _l("Nog niet open"),
     CallState.open: _l("Open voor aanmeldingen"),
     CallState.closed: _l("Gesloten"),
+}
+
+COHORT_DATE_KIND = {
+    CohortDateKind.kickoff: _l("Aftrap"),
+    CohortDateKind.session: _l("Leersessie"),
+    CohortDateKind.harvest: _l("Oogstmoment"),
+    CohortDateKind.close: _l("Afsluiting"),
 }
 
 #: how often a follower hears of new lessons, as a phrase after "send me …"
@@ -75,6 +84,7 @@ AUDIT_ROLE = {
     "admin": _l("Beheerder"),
     "participant": _l("Deelnemer"),
     "system": _l("Systeem"),
+    "assessor": _l("Beoordelaar"),
 }
 
 #: the kinds of record the audit trail is about
@@ -87,6 +97,9 @@ RECORD_TYPE = {
     RecordType.experiment: _l("Experiment"),
     RecordType.pilot: _l("Proeftuin"),
     RecordType.application: _l("Aanmelding"),
+    RecordType.score: _l("Score van een aanmelding"),
+    RecordType.conflict: _l("Belangenconflict bij een aanmelding"),
+    RecordType.decision: _l("Besluit over een aanmelding"),
 }
 
 CASE_STATUS = {
@@ -113,6 +126,11 @@ MESSAGE_STATUS = {
     MessageStatus.sending: _l("Wordt verzonden"),
     MessageStatus.sent: _l("Verzonden"),
     MessageStatus.failed: _l("Mislukt"),
+}
+
+DECISION_OUTCOME = {
+    DecisionOutcome.selected: _l("Geselecteerd"),
+    DecisionOutcome.declined: _l("Afgewezen"),
 }
 
 DELETED_ACCOUNT = _l("Verwijderd account")
@@ -147,6 +165,8 @@ def _label_from_reference(kind: str, what: str) -> Callable[[Any], str]:
 
 status_label = _label_from(PILOT_STATUS, "a pilot status")
 call_state_label = _label_from(CALL_STATE, "where a call is")
+decision_label = _label_from(DECISION_OUTCOME, "the decision on an application")
+cohort_date_kind_label = _label_from(COHORT_DATE_KIND, "what happens on a cohort's date")
 member_role_label = _label_from(MEMBER_ROLE, "a membership role")
 frequency_label = _label_from(FREQUENCY, "how often a follower hears of new lessons")
 role_label = _label_from(ROLE, "an account role")
@@ -182,6 +202,8 @@ def actor_name(user) -> str:
 JINJA_FILTERS = {
     "status_label": status_label,
     "call_state_label": call_state_label,
+    "decision_label": decision_label,
+    "cohort_date_kind_label": cohort_date_kind_label,
     "member_role_label": member_role_label,
     "frequency_label": frequency_label,
     "message_status_label": message_status_label,

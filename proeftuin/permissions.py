@@ -12,7 +12,10 @@ import sqlalchemy as sa
 from proeftuin.extensions import db
 from proeftuin.lessons import lifecycle as lesson_lifecycle
 from proeftuin.models import (
+    COHORT_STATUSES,
     PUBLIC_STATUSES,
+    Call,
+    CallAssessor,
     CaseDiscussion,
     Lesson,
     LessonReuse,
@@ -255,9 +258,57 @@ def can_manage_calls(user, programme: Programme) -> bool:
     return is_admin(user) or facilitates(user, programme)
 
 
+def is_assessor_of(user, call: Call) -> bool:
+    """Whether the user accepted an invitation to assess this call and still holds it (one
+    query; whether the call was decided is for the callers below)."""
+    if not _signed_in(user):
+        return False
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        CallAssessor.call_id == call.id, CallAssessor.user_id == user.id,
+        CallAssessor.accepted_at.is_not(None), CallAssessor.revoked_at.is_(None),
+    ))))
+
+
+def has_assessments(user) -> bool:
+    """Whether the user is an external assessor of a call not yet decided (one query)."""
+    if not _signed_in(user):
+        return False
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        CallAssessor.user_id == user.id, CallAssessor.accepted_at.is_not(None),
+        CallAssessor.revoked_at.is_(None), CallAssessor.call_id == Call.id,
+        Call.decided_at.is_(None),
+    ))))
+
+
+def can_assess(user, call: Call) -> bool:
+    """The programme's facilitators and the call's external assessors read and score its
+    applications until the call is decided; admins run the site and do not assess."""
+    return call.decided_at is None and (facilitates(user, call.programme)
+                                        or is_assessor_of(user, call))
+
+
+def can_score(user, call: Call, pilot: Pilot) -> bool:
+    """An assessor scores an application of the call while it waits for a decision."""
+    return (pilot.status is PilotStatus.applied and pilot.call is not None
+            and pilot.call.id == call.id and can_assess(user, call))
+
+
 def can_view_application(user, pilot: Pilot) -> bool:
     """Applications, with their contact details, are for the programme's facilitators."""
     return can_decide_on_pilot(user, pilot)
+
+
+def can_manage_cohort_calendar(user, call: Call) -> bool:
+    """The programme's facilitators (and admins) keep the calendar of a call's cohort: its
+    dates, a learning session's attendance and report."""
+    return can_manage_calls(user, call.programme)
+
+
+def can_follow_cohort_calendar(user, pilot: Pilot) -> bool:
+    """The members of a pilot of a cohort, and its programme's facilitators (and admins),
+    see the cohort's dates and the link that subscribes a calendar app to them."""
+    return pilot.status in COHORT_STATUSES and (is_member(user, pilot)
+                                                or can_manage_calls(user, pilot.programme))
 
 
 # Administration ------------------------------------------------------------------------
@@ -304,4 +355,5 @@ JINJA_GLOBALS = {
     name: obj
     for name, obj in dict(globals()).items()
     if name.startswith(("can_", "is_")) and callable(obj)
-} | {"facilitates": facilitates, "membership_of": membership_of}
+} | {"facilitates": facilitates, "membership_of": membership_of,
+     "has_assessments": has_assessments}

@@ -18,6 +18,8 @@ from proeftuin.models import (
     CarerQuestion,
     CaseDiscussion,
     CaseStatus,
+    CohortDate,
+    CohortDateKind,
     Discipline,
     EvidenceBasis,
     Lesson,
@@ -99,6 +101,24 @@ class Factories:
         db.session.commit()
         return call
 
+    def cohort_date(self, call: Call, kind: CohortDateKind = CohortDateKind.session, *,
+                    in_days: int = 14, due_in_days: int | None = None, **fields) -> CohortDate:
+        """A date of the call's cohort calendar, `in_days` from today (negative: past); a
+        harvest is due `due_in_days` from today, or six weeks after its day."""
+        held_on = local_today() + timedelta(days=in_days)
+        due_on = None
+        if kind is CohortDateKind.harvest:
+            due_on = (local_today() + timedelta(days=due_in_days) if due_in_days is not None
+                      else held_on + timedelta(weeks=6))
+        cohort_date = CohortDate(call=call, kind=kind, held_on=held_on, due_on=due_on,
+                                 title=fields.pop("title", f"Datum {next(_counter)}"),
+                                 place=fields.pop("place", "Zaal De Verzonnen Linde"),
+                                 description=fields.pop("description", ""),
+                                 report=fields.pop("report", ""), **fields)
+        db.session.add(cohort_date)
+        db.session.commit()
+        return cohort_date
+
     def facilitator(self, *programmes: Programme, **kwargs) -> User:
         user = self.user(role=Role.facilitator, **kwargs)
         for programme in programmes:
@@ -154,6 +174,13 @@ class Factories:
         ]
         pilot.status_changes = [PilotStatusChange(from_status=None, to_status=status)]
         db.session.add(pilot)
+        db.session.commit()
+        return pilot
+
+    def application(self, call: Call, **kwargs) -> Pilot:
+        """A group's application to the call, waiting for a decision."""
+        pilot = self.pilot(programme=call.programme, status=PilotStatus.applied, **kwargs)
+        pilot.call = call
         db.session.commit()
         return pilot
 

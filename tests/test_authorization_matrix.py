@@ -1,7 +1,7 @@
 """One authorisation matrix over the whole URL map: who gets what from every route.
 
 Every rule in `app.url_map` (bar `static`) and each of its methods (HEAD and OPTIONS aside)
-has one row in `MATRIX_TEXT` below, saying what each of seven people gets back from an
+has one row in `MATRIX_TEXT` below, saying what each of eight people gets back from an
 active pilot; `STATUS_MATRIX_TEXT` asks the same people around pilots in other statuses
 and invitation links that can no longer be used. The rows come from the rules of
 docs/permissions.md, which each group of rows cites, not from what the app happens to do,
@@ -42,7 +42,10 @@ from proeftuin.following.services import confirm_token, manage_token
 from proeftuin.library.urls import lesson_slug
 from proeftuin.models import (
     Agreement,
+    Call,
+    CallAssessor,
     CaseDiscussion,
+    CohortDateKind,
     Experiment,
     Frequency,
     Lesson,
@@ -60,12 +63,15 @@ from proeftuin.models import (
 )
 from proeftuin.models.base import utcnow
 from proeftuin.notifications import KINDS as NOTIFICATION_KINDS
+from proeftuin.programmes.assessors import assessor_token
+from proeftuin.programmes.ical import feed_token
 from tests.conftest import PASSWORD
 from tests.test_admin import edit_user_form, new_user_form, programme_form
 from tests.test_apply import application
 from tests.test_auth import NEW_PASSWORD
 from tests.test_calls import call_form
 from tests.test_cases import case_form
+from tests.test_cohort_calendar import date_form
 from tests.test_experiments import experiment_form
 from tests.test_lessons import lesson_form
 from tests.test_two_factor import enable_two_factor
@@ -82,6 +88,7 @@ ROLES = {
     "o-fac": "facilitator of another programme",
     "fac": "facilitator of the pilot's programme",
     "admin": "admin",
+    "assr": "external assessor of a call of the pilot's programme, with no pilot of their own",
 }
 
 # The answers ------------------------------------------------------------------------------
@@ -117,229 +124,257 @@ REDIRECTING_PAGES: dict[str, str] = {
 # "o-fac" belong to a second programme and pilot. One row per endpoint and method.
 
 MATRIX_TEXT = """
-endpoint                            method  anon   other  part   coord  o-fac  fac    admin
+endpoint                            method  anon   other  part   coord  o-fac  fac    admin  assr
 
 # P1: the public side, for everyone, signed in or not.
-main.index                          GET     ok     ok     ok     ok     ok     ok     ok
-main.accessibility                  GET     ok     ok     ok     ok     ok     ok     ok
-main.privacy                        GET     ok     ok     ok     ok     ok     ok     ok
-main.healthz                        GET     ok     ok     ok     ok     ok     ok     ok
-main.set_language                   POST    ok     ok     ok     ok     ok     ok     ok
-framework.index                     GET     ok     ok     ok     ok     ok     ok     ok
-framework.direction                 GET     ok     ok     ok     ok     ok     ok     ok
-framework.question                  GET     ok     ok     ok     ok     ok     ok     ok
-pilots.index                        GET     ok     ok     ok     ok     ok     ok     ok
-pilots.show                         GET     ok     ok     ok     ok     ok     ok     ok
-pilots.apply                        GET     ok     ok     ok     ok     ok     ok     ok
-pilots.apply                        POST    ok     ok     ok     ok     ok     ok     ok
-pilots.applied                      GET     ok     ok     ok     ok     ok     ok     ok
-library.index                       GET     ok     ok     ok     ok     ok     ok     ok
-library.feed                        GET     ok     ok     ok     ok     ok     ok     ok
-library.export_csv                  GET     ok     ok     ok     ok     ok     ok     ok
-library.export_spreadsheet_csv      GET     ok     ok     ok     ok     ok     ok     ok
-library.open_data                   GET     ok     ok     ok     ok     ok     ok     ok
-library.show                        GET     ok     ok     ok     ok     ok     ok     ok
-library.show_without_slug           GET     ok     ok     ok     ok     ok     ok     ok
+main.index                          GET     ok     ok     ok     ok     ok     ok     ok     ok
+main.accessibility                  GET     ok     ok     ok     ok     ok     ok     ok     ok
+main.privacy                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+main.healthz                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+main.set_language                   POST    ok     ok     ok     ok     ok     ok     ok     ok
+framework.index                     GET     ok     ok     ok     ok     ok     ok     ok     ok
+framework.direction                 GET     ok     ok     ok     ok     ok     ok     ok     ok
+framework.question                  GET     ok     ok     ok     ok     ok     ok     ok     ok
+pilots.index                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+pilots.show                         GET     ok     ok     ok     ok     ok     ok     ok     ok
+pilots.apply                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+pilots.apply                        POST    ok     ok     ok     ok     ok     ok     ok     ok
+pilots.applied                      GET     ok     ok     ok     ok     ok     ok     ok     ok
+library.index                       GET     ok     ok     ok     ok     ok     ok     ok     ok
+library.feed                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+library.export_csv                  GET     ok     ok     ok     ok     ok     ok     ok     ok
+library.export_spreadsheet_csv      GET     ok     ok     ok     ok     ok     ok     ok     ok
+library.open_data                   GET     ok     ok     ok     ok     ok     ok     ok     ok
+library.show                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+library.show_without_slug           GET     ok     ok     ok     ok     ok     ok     ok     ok
 
 # P1: the read-only API: public data, the same for everyone.
-api.index                           GET     ok     ok     ok     ok     ok     ok     ok
-api.openapi_document                GET     ok     ok     ok     ok     ok     ok     ok
-api.lessons                         GET     ok     ok     ok     ok     ok     ok     ok
-api.lesson                          GET     ok     ok     ok     ok     ok     ok     ok
-api.pilots                          GET     ok     ok     ok     ok     ok     ok     ok
-api.pilot                           GET     ok     ok     ok     ok     ok     ok     ok
-api.framework                       GET     ok     ok     ok     ok     ok     ok     ok
+api.index                           GET     ok     ok     ok     ok     ok     ok     ok     ok
+api.openapi_document                GET     ok     ok     ok     ok     ok     ok     ok     ok
+api.lessons                         GET     ok     ok     ok     ok     ok     ok     ok     ok
+api.lesson                          GET     ok     ok     ok     ok     ok     ok     ok     ok
+api.pilots                          GET     ok     ok     ok     ok     ok     ok     ok     ok
+api.pilot                           GET     ok     ok     ok     ok     ok     ok     ok     ok
+api.framework                       GET     ok     ok     ok     ok     ok     ok     ok     ok
 
 # R1: reuse of a lesson is reported by members of another pilot; a report, here from a
 # pilot of a third programme, is hidden by the lesson's facilitators and admins.
-reuse.report                        GET     login  ok     403    403    403    403    403
-reuse.report                        POST    login  ok     403    403    403    403    403
-reuse.hide                          GET     login  403    403    403    403    ok     ok
-reuse.hide                          POST    login  403    403    403    403    ok     ok
-reuse.unhide                        POST    login  403    403    403    403    ok     ok
+reuse.report                        GET     login  ok     403    403    403    403    403    403
+reuse.report                        POST    login  ok     403    403    403    403    403    403
+reuse.hide                          GET     login  403    403    403    403    ok     ok     403
+reuse.hide                          POST    login  403    403    403    403    ok     ok     403
+reuse.unhide                        POST    login  403    403    403    403    ok     ok     403
 
 # S1: signing in and out, one's own account; an invitation link works for whoever holds it.
-auth.login                          GET     ok     ok     ok     ok     ok     ok     ok
-auth.login                          POST    ok     ok     ok     ok     ok     ok     ok
-auth.logout                         POST    ok     ok     ok     ok     ok     ok     ok
-auth.account                        GET     login  ok     ok     ok     ok     ok     ok
-auth.change_password                GET     login  ok     ok     ok     ok     ok     ok
-auth.change_password                POST    login  ok     ok     ok     ok     ok     ok
-auth.accept_invitation              GET     ok     ok     ok     ok     ok     ok     ok
-auth.accept_invitation              POST    ok     ok     ok     ok     ok     ok     ok
+auth.login                          GET     ok     ok     ok     ok     ok     ok     ok     ok
+auth.login                          POST    ok     ok     ok     ok     ok     ok     ok     ok
+auth.logout                         POST    ok     ok     ok     ok     ok     ok     ok     ok
+auth.account                        GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.change_password                GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.change_password                POST    login  ok     ok     ok     ok     ok     ok     ok
+auth.accept_invitation              GET     ok     ok     ok     ok     ok     ok     ok     ok
+auth.accept_invitation              POST    ok     ok     ok     ok     ok     ok     ok     ok
 # S1: a forgotten password: a link mailed to the account's address, whoever asks.
-auth.forgot_password                GET     ok     ok     ok     ok     ok     ok     ok
-auth.forgot_password                POST    ok     ok     ok     ok     ok     ok     ok
-auth.forgot_password_sent           GET     ok     ok     ok     ok     ok     ok     ok
-auth.reset_password                 GET     ok     ok     ok     ok     ok     ok     ok
-auth.reset_password                 POST    ok     ok     ok     ok     ok     ok     ok
-auth.password_reset_done            GET     ok     ok     ok     ok     ok     ok     ok
+auth.forgot_password                GET     ok     ok     ok     ok     ok     ok     ok     ok
+auth.forgot_password                POST    ok     ok     ok     ok     ok     ok     ok     ok
+auth.forgot_password_sent           GET     ok     ok     ok     ok     ok     ok     ok     ok
+auth.reset_password                 GET     ok     ok     ok     ok     ok     ok     ok     ok
+auth.reset_password                 POST    ok     ok     ok     ok     ok     ok     ok     ok
+auth.password_reset_done            GET     ok     ok     ok     ok     ok     ok     ok     ok
 # S1: the second sign-in step: without a password step waiting for it, back to the sign-in
 # page; once signed in, on to one's workspace.
-auth.two_factor_code                GET     login  ok     ok     ok     ok     ok     ok
-auth.two_factor_code                POST    login  ok     ok     ok     ok     ok     ok
-auth.two_factor_recovery            GET     login  ok     ok     ok     ok     ok     ok
-auth.two_factor_recovery            POST    login  ok     ok     ok     ok     ok     ok
-auth.enrol_two_factor               GET     login  ok     ok     ok     ok     ok     ok
-auth.enrol_two_factor               POST    login  ok     ok     ok     ok     ok     ok
+auth.two_factor_code                GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.two_factor_code                POST    login  ok     ok     ok     ok     ok     ok     ok
+auth.two_factor_recovery            GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.two_factor_recovery            POST    login  ok     ok     ok     ok     ok     ok     ok
+auth.enrol_two_factor               GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.enrol_two_factor               POST    login  ok     ok     ok     ok     ok     ok     ok
 # S1: two-factor settings: each signed-in person for their own account only.
-auth.start_two_factor               POST    login  ok     ok     ok     ok     ok     ok
-auth.setup_two_factor               GET     login  ok     ok     ok     ok     ok     ok
-auth.setup_two_factor               POST    login  ok     ok     ok     ok     ok     ok
-auth.regenerate_recovery_codes      GET     login  ok     ok     ok     ok     ok     ok
-auth.regenerate_recovery_codes      POST    login  ok     ok     ok     ok     ok     ok
-auth.disable_two_factor             GET     login  ok     ok     ok     ok     ok     ok
-auth.disable_two_factor             POST    login  ok     ok     ok     ok     ok     ok
+auth.start_two_factor               POST    login  ok     ok     ok     ok     ok     ok     ok
+auth.setup_two_factor               GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.setup_two_factor               POST    login  ok     ok     ok     ok     ok     ok     ok
+auth.regenerate_recovery_codes      GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.regenerate_recovery_codes      POST    login  ok     ok     ok     ok     ok     ok     ok
+auth.disable_two_factor             GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.disable_two_factor             POST    login  ok     ok     ok     ok     ok     ok     ok
 # D1: everything one wrote, for oneself.
-auth.my_data                        GET     login  ok     ok     ok     ok     ok     ok
-auth.my_data_download               GET     login  ok     ok     ok     ok     ok     ok
+auth.my_data                        GET     login  ok     ok     ok     ok     ok     ok     ok
+auth.my_data_download               GET     login  ok     ok     ok     ok     ok     ok     ok
 
 # W1: the workspace, for members, the programme's facilitators and admins.
-workspace.mine                      GET     login  ok     ok     ok     ok     ok     ok
-workspace.overview                  GET     login  403    ok     ok     403    ok     ok
-workspace.framework                 GET     login  403    ok     ok     403    ok     ok
-workspace.profile                   GET     login  403    ok     ok     403    ok     ok
-workspace.organisations             GET     login  403    ok     ok     403    ok     ok
-workspace.agreements                GET     login  403    ok     ok     403    ok     ok
-workspace.members                   GET     login  403    ok     ok     403    ok     ok
+workspace.mine                      GET     login  ok     ok     ok     ok     ok     ok     ok
+workspace.overview                  GET     login  403    ok     ok     403    ok     ok     403
+workspace.framework                 GET     login  403    ok     ok     403    ok     ok     403
+workspace.profile                   GET     login  403    ok     ok     403    ok     ok     403
+workspace.organisations             GET     login  403    ok     ok     403    ok     ok     403
+workspace.agreements                GET     login  403    ok     ok     403    ok     ok     403
+workspace.members                   GET     login  403    ok     ok     403    ok     ok     403
 # W2: coordinators and admins edit the profile, the framework mapping and the
 # organisations; facilitators follow, they do not edit.
-workspace.framework                 POST    login  403    403    ok     403    403    ok
-workspace.direction                 GET     login  403    403    ok     403    403    ok
-workspace.direction                 POST    login  403    403    ok     403    403    ok
-workspace.profile                   POST    login  403    403    ok     403    403    ok
-workspace.organisations             POST    login  403    403    ok     403    403    ok
-workspace.edit_organisation         GET     login  403    403    ok     403    403    ok
-workspace.edit_organisation         POST    login  403    403    ok     403    403    ok
-workspace.remove_organisation       POST    login  403    403    ok     403    403    ok
+workspace.framework                 POST    login  403    403    ok     403    403    ok     403
+workspace.direction                 GET     login  403    403    ok     403    403    ok     403
+workspace.direction                 POST    login  403    403    ok     403    403    ok     403
+workspace.profile                   POST    login  403    403    ok     403    403    ok     403
+workspace.organisations             POST    login  403    403    ok     403    403    ok     403
+workspace.edit_organisation         GET     login  403    403    ok     403    403    ok     403
+workspace.edit_organisation         POST    login  403    403    ok     403    403    ok     403
+workspace.remove_organisation       POST    login  403    403    ok     403    403    ok     403
 # W2: every member keeps the agreements up to date.
-workspace.agreements                POST    login  403    ok     ok     403    403    ok
-workspace.edit_agreement            GET     login  403    ok     ok     403    403    ok
-workspace.edit_agreement            POST    login  403    ok     ok     403    403    ok
-workspace.remove_agreement          POST    login  403    ok     ok     403    403    ok
+workspace.agreements                POST    login  403    ok     ok     403    403    ok     403
+workspace.edit_agreement            GET     login  403    ok     ok     403    403    ok     403
+workspace.edit_agreement            POST    login  403    ok     ok     403    403    ok     403
+workspace.remove_agreement          POST    login  403    ok     ok     403    403    ok     403
 # W3: coordinators, the programme's facilitators and admins manage members.
-workspace.members                   POST    login  403    403    ok     403    ok     ok
-workspace.change_member_role        POST    login  403    403    ok     403    ok     ok
-workspace.remove_member             POST    login  403    403    ok     403    ok     ok
-workspace.revoke_invitation         POST    login  403    403    ok     403    ok     ok
-workspace.resend_invitation         POST    login  403    403    ok     403    ok     ok
+workspace.members                   POST    login  403    403    ok     403    ok     ok     403
+workspace.change_member_role        POST    login  403    403    ok     403    ok     ok     403
+workspace.remove_member             POST    login  403    403    ok     403    ok     ok     403
+workspace.revoke_invitation         POST    login  403    403    ok     403    ok     ok     403
+workspace.resend_invitation         POST    login  403    403    ok     403    ok     ok     403
 # A1: the audit trail of case discussions and lessons: the programme's facilitators and
 # admins; members do not watch each other.
-workspace.audit_trail               GET     login  403    403    403    403    ok     ok
-workspace.audit_trail_csv           GET     login  403    403    403    403    ok     ok
+workspace.audit_trail               GET     login  403    403    403    403    ok     ok     403
+workspace.audit_trail_csv           GET     login  403    403    403    403    ok     ok     403
 
 # C1, C2: case discussions are never public: members and the programme's facilitators read
 # them, admins do not; only members write.
-cases.index                         GET     login  403    ok     ok     403    ok     403
-cases.show                          GET     login  403    ok     ok     403    ok     403
-cases.print                         GET     login  403    ok     ok     403    ok     403
-cases.new                           GET     login  403    ok     ok     403    403    403
-cases.new                           POST    login  403    ok     ok     403    403    403
-cases.edit                          GET     login  403    ok     ok     403    403    403
-cases.edit                          POST    login  403    ok     ok     403    403    403
-cases.delete                        GET     login  403    ok     ok     403    403    403
-cases.delete                        POST    login  403    ok     ok     403    403    403
+cases.index                         GET     login  403    ok     ok     403    ok     403    403
+cases.show                          GET     login  403    ok     ok     403    ok     403    403
+cases.print                         GET     login  403    ok     ok     403    ok     403    403
+cases.new                           GET     login  403    ok     ok     403    403    403    403
+cases.new                           POST    login  403    ok     ok     403    403    403    403
+cases.edit                          GET     login  403    ok     ok     403    403    403    403
+cases.edit                          POST    login  403    ok     ok     403    403    403    403
+cases.delete                        GET     login  403    ok     ok     403    403    403    403
+cases.delete                        POST    login  403    ok     ok     403    403    403    403
 
 # L1, L2: working copies of lessons: members, the programme's facilitators and admins read
 # them; only members write and submit.
-lessons.index                       GET     login  403    ok     ok     403    ok     ok
-lessons.show                        GET     login  403    ok     ok     403    ok     ok
-lessons.revisions                   GET     login  403    ok     ok     403    ok     ok
-lessons.revision                    GET     login  403    ok     ok     403    ok     ok
-lessons.new                         GET     login  403    ok     ok     403    403    403
-lessons.new                         POST    login  403    ok     ok     403    403    403
-lessons.edit                        GET     login  403    ok     ok     403    403    403
-lessons.edit                        POST    login  403    ok     ok     403    403    403
-lessons.submit                      POST    login  403    ok     ok     403    403    403
+lessons.index                       GET     login  403    ok     ok     403    ok     ok     403
+lessons.show                        GET     login  403    ok     ok     403    ok     ok     403
+lessons.revisions                   GET     login  403    ok     ok     403    ok     ok     403
+lessons.revision                    GET     login  403    ok     ok     403    ok     ok     403
+lessons.new                         GET     login  403    ok     ok     403    403    403    403
+lessons.new                         POST    login  403    ok     ok     403    403    403    403
+lessons.edit                        GET     login  403    ok     ok     403    403    403    403
+lessons.edit                        POST    login  403    ok     ok     403    403    403    403
+lessons.submit                      POST    login  403    ok     ok     403    403    403    403
 # L3: review, by the facilitators of the lesson's programme; withdrawal also by admins.
-lessons.queue                       GET     login  403    403    403    ok     ok     403
-lessons.review                      GET     login  403    403    403    403    ok     403
-lessons.review                      POST    login  403    403    403    403    ok     403
-lessons.withdraw                    GET     login  403    403    403    403    ok     ok
-lessons.withdraw                    POST    login  403    403    403    403    ok     ok
+lessons.queue                       GET     login  403    403    403    ok     ok     403    403
+lessons.review                      GET     login  403    403    403    403    ok     403    403
+lessons.review                      POST    login  403    403    403    403    ok     403    403
+lessons.withdraw                    GET     login  403    403    403    403    ok     ok     403
+lessons.withdraw                    POST    login  403    403    403    403    ok     ok     403
 
 # F1, P2: the facilitators' pages, for facilitators and admins; a pilot's own page and its
 # lifecycle only for its programme's facilitators.
-dashboard.index                     GET     login  403    403    403    ok     ok     ok
-dashboard.applications              GET     login  403    403    403    ok     ok     ok
-dashboard.pilot                     GET     login  403    403    403    403    ok     ok
-dashboard.change_status             POST    login  403    403    403    403    ok     ok
-dashboard.export_csv                GET     login  403    403    403    ok     ok     ok
-dashboard.coverage                  GET     login  403    403    403    ok     ok     ok
-dashboard.activity                  GET     login  403    403    403    ok     ok     ok
-dashboard.measures                  GET     login  403    403    403    ok     ok     ok
-dashboard.monitor                   GET     login  403    403    403    ok     ok     ok
-dashboard.monitor_csv               GET     login  403    403    403    ok     ok     ok
-dashboard.monitor_xlsx              GET     login  403    403    403    ok     ok     ok
-dashboard.progress                  GET     login  403    403    403    403    ok     ok
+dashboard.index                     GET     login  403    403    403    ok     ok     ok     403
+dashboard.applications              GET     login  403    403    403    ok     ok     ok     403
+dashboard.pilot                     GET     login  403    403    403    403    ok     ok     403
+dashboard.change_status             POST    login  403    403    403    403    ok     ok     403
+dashboard.export_csv                GET     login  403    403    403    ok     ok     ok     403
+dashboard.coverage                  GET     login  403    403    403    ok     ok     ok     403
+dashboard.activity                  GET     login  403    403    403    ok     ok     ok     403
+dashboard.measures                  GET     login  403    403    403    ok     ok     ok     403
+dashboard.monitor                   GET     login  403    403    403    ok     ok     ok     403
+dashboard.monitor_csv               GET     login  403    403    403    ok     ok     ok     403
+dashboard.monitor_xlsx              GET     login  403    403    403    ok     ok     ok     403
+dashboard.progress                  GET     login  403    403    403    403    ok     ok     403
 # K1: a programme's calls, for its facilitators and admins; each facilitator lists and opens
 # calls of their own programmes only.
-programmes.calls                     GET     login  403    403    403    ok     ok     ok
-programmes.new_call                  GET     login  403    403    403    ok     ok     ok
-programmes.new_call                  POST    login  403    403    403    403    ok     ok
-programmes.call                      GET     login  403    403    403    403    ok     ok
-programmes.edit_call                 GET     login  403    403    403    403    ok     ok
-programmes.edit_call                 POST    login  403    403    403    403    ok     ok
-programmes.close_call                POST    login  403    403    403    403    ok     ok
+programmes.calls                     GET     login  403    403    403    ok     ok     ok     403
+programmes.new_call                  GET     login  403    403    403    ok     ok     ok     403
+programmes.new_call                  POST    login  403    403    403    403    ok     ok     403
+programmes.call                      GET     login  403    403    403    403    ok     ok     403
+programmes.edit_call                 GET     login  403    403    403    403    ok     ok     403
+programmes.edit_call                 POST    login  403    403    403    403    ok     ok     403
+programmes.close_call                POST    login  403    403    403    403    ok     ok     403
+# K4: the calendar of a call's cohort is kept by the programme's facilitators and admins;
+# whoever holds a cohort's secret feed link reads its dates, signed in or not.
+programmes.calendar                  GET     login  403    403    403    403    ok     ok     403
+programmes.new_calendar_date         GET     login  403    403    403    403    ok     ok     403
+programmes.new_calendar_date         POST    login  403    403    403    403    ok     ok     403
+programmes.edit_calendar_date        GET     login  403    403    403    403    ok     ok     403
+programmes.edit_calendar_date        POST    login  403    403    403    403    ok     ok     403
+programmes.delete_calendar_date      GET     login  403    403    403    403    ok     ok     403
+programmes.delete_calendar_date      POST    login  403    403    403    403    ok     ok     403
+programmes.session_report            GET     login  403    403    403    403    ok     ok     403
+programmes.session_report            POST    login  403    403    403    403    ok     ok     403
+calendar_feed.feed                   GET     ok     ok     ok     ok     ok     ok     ok     ok
+# K2: a call's applications are assessed by its programme's facilitators and its assessors
+# until it is decided; an assessor reaches nothing else through the role; admins do not assess.
+assessment.index                    GET     login  ok     ok     ok     ok     ok     ok     ok
+assessment.call                     GET     login  403    403    403    403    ok     403    ok
+assessment.application              GET     login  403    403    403    403    ok     403    ok
+assessment.application              POST    login  403    403    403    403    ok     403    ok
+assessment.declare_conflict         POST    login  403    403    403    403    ok     403    ok
+# K3: the programme's facilitators and admins see the scores, invite and revoke assessors,
+# decide and close the assessment; an invitation link is for whoever holds it.
+programmes.assessment_overview      GET     login  403    403    403    403    ok     ok     403
+programmes.invite_assessor          POST    login  403    403    403    403    ok     ok     403
+programmes.revoke_assessor          POST    login  403    403    403    403    ok     ok     403
+programmes.decide                   POST    login  403    403    403    403    ok     ok     403
+programmes.close_assessment         POST    login  403    403    403    403    ok     ok     403
+assessment.accept_invitation        GET     ok     ok     ok     ok     ok     ok     ok     ok
+assessment.accept_invitation        POST    ok     ok     ok     ok     ok     ok     ok     ok
 
 # M1: measures and experiments: the pilot's members keep them; its programme's
 # facilitators and admins read them.
-measures.index                      GET     login  403    ok     ok     403    ok     ok
-measures.new                        GET     login  403    ok     ok     403    403    403
-measures.new                        POST    login  403    ok     ok     403    403    403
-measures.edit                       GET     login  403    ok     ok     403    403    403
-measures.edit                       POST    login  403    ok     ok     403    403    403
-measures.delete                     GET     login  403    ok     ok     403    403    403
-measures.delete                     POST    login  403    ok     ok     403    403    403
-measures.record                     GET     login  403    ok     ok     403    403    403
-measures.record                     POST    login  403    ok     ok     403    403    403
-measures.experiments                GET     login  403    ok     ok     403    ok     ok
-measures.experiment                 GET     login  403    ok     ok     403    ok     ok
-measures.new_experiment             GET     login  403    ok     ok     403    403    403
-measures.new_experiment             POST    login  403    ok     ok     403    403    403
-measures.edit_experiment            GET     login  403    ok     ok     403    403    403
-measures.edit_experiment            POST    login  403    ok     ok     403    403    403
+measures.index                      GET     login  403    ok     ok     403    ok     ok     403
+measures.new                        GET     login  403    ok     ok     403    403    403    403
+measures.new                        POST    login  403    ok     ok     403    403    403    403
+measures.edit                       GET     login  403    ok     ok     403    403    403    403
+measures.edit                       POST    login  403    ok     ok     403    403    403    403
+measures.delete                     GET     login  403    ok     ok     403    403    403    403
+measures.delete                     POST    login  403    ok     ok     403    403    403    403
+measures.record                     GET     login  403    ok     ok     403    403    403    403
+measures.record                     POST    login  403    ok     ok     403    403    403    403
+measures.experiments                GET     login  403    ok     ok     403    ok     ok     403
+measures.experiment                 GET     login  403    ok     ok     403    ok     ok     403
+measures.new_experiment             GET     login  403    ok     ok     403    403    403    403
+measures.new_experiment             POST    login  403    ok     ok     403    403    403    403
+measures.edit_experiment            GET     login  403    ok     ok     403    403    403    403
+measures.edit_experiment            POST    login  403    ok     ok     403    403    403    403
 
 # D1: administration, admins only.
-admin.index                         GET     login  403    403    403    403    403    ok
-admin.users                         GET     login  403    403    403    403    403    ok
-admin.new_user                      GET     login  403    403    403    403    403    ok
-admin.new_user                      POST    login  403    403    403    403    403    ok
-admin.edit_user                     GET     login  403    403    403    403    403    ok
-admin.edit_user                     POST    login  403    403    403    403    403    ok
-admin.reset_two_factor              POST    login  403    403    403    403    403    ok
-admin.delete_user                   GET     login  403    403    403    403    403    ok
-admin.delete_user                   POST    login  403    403    403    403    403    ok
-admin.retention                     GET     login  403    403    403    403    403    ok
-admin.programmes                    GET     login  403    403    403    403    403    ok
-admin.new_programme                 GET     login  403    403    403    403    403    ok
-admin.new_programme                 POST    login  403    403    403    403    403    ok
-admin.edit_programme                GET     login  403    403    403    403    403    ok
-admin.edit_programme                POST    login  403    403    403    403    403    ok
-admin.messages                      GET     login  403    403    403    403    403    ok
-admin.resend_message                POST    login  403    403    403    403    403    ok
+admin.index                         GET     login  403    403    403    403    403    ok     403
+admin.users                         GET     login  403    403    403    403    403    ok     403
+admin.new_user                      GET     login  403    403    403    403    403    ok     403
+admin.new_user                      POST    login  403    403    403    403    403    ok     403
+admin.edit_user                     GET     login  403    403    403    403    403    ok     403
+admin.edit_user                     POST    login  403    403    403    403    403    ok     403
+admin.reset_two_factor              POST    login  403    403    403    403    403    ok     403
+admin.delete_user                   GET     login  403    403    403    403    403    ok     403
+admin.delete_user                   POST    login  403    403    403    403    403    ok     403
+admin.retention                     GET     login  403    403    403    403    403    ok     403
+admin.programmes                    GET     login  403    403    403    403    403    ok     403
+admin.new_programme                 GET     login  403    403    403    403    403    ok     403
+admin.new_programme                 POST    login  403    403    403    403    403    ok     403
+admin.edit_programme                GET     login  403    403    403    403    403    ok     403
+admin.edit_programme                POST    login  403    403    403    403    403    ok     403
+admin.messages                      GET     login  403    403    403    403    403    ok     403
+admin.resend_message                POST    login  403    403    403    403    403    ok     403
 # S1: each signed-in person's own notifications and choices; another's notification is unknown.
-notifications.index                 GET     login  ok     ok     ok     ok     ok     ok
-notifications.open_one              GET     login  404    ok     404    404    404    404
-notifications.mark_all_read         POST    login  ok     ok     ok     ok     ok     ok
-notifications.preferences           GET     login  ok     ok     ok     ok     ok     ok
-notifications.preferences           POST    login  ok     ok     ok     ok     ok     ok
+notifications.index                 GET     login  ok     ok     ok     ok     ok     ok     ok
+notifications.open_one              GET     login  404    ok     404    404    404    404    404
+notifications.mark_all_read         POST    login  ok     ok     ok     ok     ok     ok     ok
+notifications.preferences           GET     login  ok     ok     ok     ok     ok     ok     ok
+notifications.preferences           POST    login  ok     ok     ok     ok     ok     ok     ok
 # S2: following by e-mail: anyone asks; a mailed link confirms, changes or stops its own
 # subscription without signing in; an account lists what it follows.
-following.follow                    GET     ok     ok     ok     ok     ok     ok     ok
-following.follow                    POST    ok     ok     ok     ok     ok     ok     ok
-following.sent                      GET     ok     ok     ok     ok     ok     ok     ok
-following.confirm                   GET     ok     ok     ok     ok     ok     ok     ok
-following.confirm                   POST    ok     ok     ok     ok     ok     ok     ok
-following.manage                    GET     ok     ok     ok     ok     ok     ok     ok
-following.manage                    POST    ok     ok     ok     ok     ok     ok     ok
-following.unsubscribe               GET     ok     ok     ok     ok     ok     ok     ok
-following.unsubscribe               POST    ok     ok     ok     ok     ok     ok     ok
-following.account                   GET     login  ok     ok     ok     ok     ok     ok
+following.follow                    GET     ok     ok     ok     ok     ok     ok     ok     ok
+following.follow                    POST    ok     ok     ok     ok     ok     ok     ok     ok
+following.sent                      GET     ok     ok     ok     ok     ok     ok     ok     ok
+following.confirm                   GET     ok     ok     ok     ok     ok     ok     ok     ok
+following.confirm                   POST    ok     ok     ok     ok     ok     ok     ok     ok
+following.manage                    GET     ok     ok     ok     ok     ok     ok     ok     ok
+following.manage                    POST    ok     ok     ok     ok     ok     ok     ok     ok
+following.unsubscribe               GET     ok     ok     ok     ok     ok     ok     ok     ok
+following.unsubscribe               POST    ok     ok     ok     ok     ok     ok     ok     ok
+following.account                   GET     login  ok     ok     ok     ok     ok     ok     ok
 # X1: the development mailbox, on every server but a production one.
-mailbox.index                       GET     ok     ok     ok     ok     ok     ok     ok
-mailbox.show                        GET     ok     ok     ok     ok     ok     ok     ok
-mailbox.html                        GET     ok     ok     ok     ok     ok     ok     ok
+mailbox.index                       GET     ok     ok     ok     ok     ok     ok     ok     ok
+mailbox.show                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+mailbox.html                        GET     ok     ok     ok     ok     ok     ok     ok     ok
 """
 
 IGNORED_ENDPOINTS = {"static"}
@@ -388,57 +423,68 @@ STATES = {
     "revoked": "the invitation was revoked",
     "used": "the invitation was accepted already",
     "expired": "the invitation expired",
+    "decided": "the call was decided: its assessment is over",
 }
 
 STATUS_MATRIX_TEXT = """
-endpoint                   method  state      anon   other  part   coord  o-fac  fac    admin
+endpoint                   method  state      anon   other  part   coord  o-fac  fac    admin  assr
 
 # P1, P2: an application or a declined group has no public profile, for no one.
-pilots.show                GET     applied    404    404    404    404    404    404    404
-pilots.show                GET     declined   404    404    404    404    404    404    404
-api.pilot                  GET     applied    404    404    404    404    404    404    404
-api.pilot                  GET     declined   404    404    404    404    404    404    404
-pilots.show                GET     completed  ok     ok     ok     ok     ok     ok     ok
-pilots.show                GET     stopped    ok     ok     ok     ok     ok     ok     ok
+pilots.show                GET     applied    404    404    404    404    404    404    404    404
+pilots.show                GET     declined   404    404    404    404    404    404    404    404
+api.pilot                  GET     applied    404    404    404    404    404    404    404    404
+api.pilot                  GET     declined   404    404    404    404    404    404    404    404
+pilots.show                GET     completed  ok     ok     ok     ok     ok     ok     ok     ok
+pilots.show                GET     stopped    ok     ok     ok     ok     ok     ok     ok     ok
 # W1, P2: its workspace is for its members, its facilitators and admins; to anyone else it
 # does not exist.
-workspace.overview         GET     applied    login  404    ok     ok     404    ok     ok
-workspace.overview         GET     declined   login  404    ok     ok     404    ok     ok
-workspace.overview         GET     stopped    login  403    ok     ok     403    ok     ok
+workspace.overview         GET     applied    login  404    ok     ok     404    ok     ok     404
+workspace.overview         GET     declined   login  404    ok     ok     404    ok     ok     404
+workspace.overview         GET     stopped    login  403    ok     ok     403    ok     ok     403
 # W2: for an application or a declined group, only an admin edits.
-workspace.profile          POST    applied    login  404    403    403    404    403    ok
-workspace.profile          POST    declined   login  404    403    403    404    403    ok
-workspace.profile          POST    selected   login  403    403    ok     403    403    ok
+workspace.profile          POST    applied    login  404    403    403    404    403    ok     404
+workspace.profile          POST    declined   login  404    403    403    404    403    ok     404
+workspace.profile          POST    selected   login  403    403    ok     403    403    ok     403
 # W3: members are invited once the pilot is public.
-workspace.members          POST    applied    login  404    403    403    404    403    403
-workspace.members          POST    selected   login  403    403    ok     403    ok     ok
+workspace.members          POST    applied    login  404    403    403    404    403    403    404
+workspace.members          POST    selected   login  403    403    ok     403    ok     ok     403
 # C1, C2: case discussions are read as before, written while selected or active only.
-cases.index                GET     applied    login  404    ok     ok     404    ok     403
-cases.new                  POST    applied    login  404    403    403    404    403    403
-cases.new                  POST    selected   login  403    ok     ok     403    403    403
-cases.new                  POST    completed  login  403    403    403    403    403    403
-cases.edit                 POST    completed  login  403    403    403    403    403    403
-cases.new                  POST    stopped    login  403    403    403    403    403    403
+cases.index                GET     applied    login  404    ok     ok     404    ok     403    404
+cases.new                  POST    applied    login  404    403    403    404    403    403    404
+cases.new                  POST    selected   login  403    ok     ok     403    403    403    403
+cases.new                  POST    completed  login  403    403    403    403    403    403    403
+cases.edit                 POST    completed  login  403    403    403    403    403    403    403
+cases.new                  POST    stopped    login  403    403    403    403    403    403    403
 # L2: lessons are written while the pilot works: selected, active, completed.
-lessons.new                POST    applied    login  404    403    403    404    403    403
-lessons.new                POST    selected   login  403    ok     ok     403    403    403
-lessons.new                POST    completed  login  403    ok     ok     403    403    403
-lessons.new                POST    stopped    login  403    403    403    403    403    403
+lessons.new                POST    applied    login  404    403    403    404    403    403    404
+lessons.new                POST    selected   login  403    ok     ok     403    403    403    403
+lessons.new                POST    completed  login  403    ok     ok     403    403    403    403
+lessons.new                POST    stopped    login  403    403    403    403    403    403    403
 # M1: measures likewise.
-measures.new               POST    applied    login  404    403    403    404    403    403
-measures.new               POST    completed  login  403    ok     ok     403    403    403
-measures.new               POST    stopped    login  403    403    403    403    403    403
+measures.new               POST    applied    login  404    403    403    404    403    403    404
+measures.new               POST    completed  login  403    ok     ok     403    403    403    403
+measures.new               POST    stopped    login  403    403    403    403    403    403    403
 # F1, P2: the facilitators' pages are closed to participants (403 whatever they name); a
 # facilitator of another programme learns nothing of an application.
-dashboard.pilot            GET     applied    login  403    403    403    404    ok     ok
-dashboard.change_status    POST    applied    login  403    403    403    404    ok     ok
-dashboard.change_status    POST    selected   login  403    403    403    403    ok     ok
+dashboard.pilot            GET     applied    login  403    403    403    404    ok     ok     403
+dashboard.change_status    POST    applied    login  403    403    403    404    ok     ok     403
+dashboard.change_status    POST    selected   login  403    403    403    403    ok     ok     403
 # S1: an invitation link that was real but can no longer be used: gone, for whoever holds it.
-auth.accept_invitation     GET     revoked    410    410    410    410    410    410    410
-auth.accept_invitation     POST    revoked    410    410    410    410    410    410    410
-auth.accept_invitation     GET     used       410    410    410    410    410    410    410
-auth.accept_invitation     GET     expired    410    410    410    410    410    410    410
-auth.accept_invitation     POST    expired    410    410    410    410    410    410    410
+auth.accept_invitation     GET     revoked    410    410    410    410    410    410    410    410
+auth.accept_invitation     POST    revoked    410    410    410    410    410    410    410    410
+auth.accept_invitation     GET     used       410    410    410    410    410    410    410    410
+auth.accept_invitation     GET     expired    410    410    410    410    410    410    410    410
+auth.accept_invitation     POST    expired    410    410    410    410    410    410    410    410
+# K2, K3: once its call is decided, an assessor's pages answer 410 to those who assessed
+# it, and no invitation to assess it can be used.
+assessment.call            GET     decided    login  403    403    403    403    410    403    410
+assessment.application     GET     decided    login  403    403    403    403    410    403    410
+assessment.application     POST    decided    login  403    403    403    403    410    403    410
+assessment.accept_invitation GET   decided    410    410    410    410    410    410    410    410
+assessment.accept_invitation GET   revoked    410    410    410    410    410    410    410    410
+assessment.accept_invitation POST  revoked    410    410    410    410    410    410    410    410
+assessment.accept_invitation GET   used       410    410    410    410    410    410    410    410
+assessment.accept_invitation POST  expired    410    410    410    410    410    410    410    410
 """
 
 STATUS_MATRIX = parse_matrix(STATUS_MATRIX_TEXT, ("endpoint", "method", "state"),
@@ -488,6 +534,7 @@ class World:
             "o-fac": make.facilitator(self.other_programme, name="Begeleider Elders"),
             "fac": make.facilitator(self.programme, name="Begeleider Bram"),
             "admin": make.admin(name="Beheerder Bea"),
+            "assr": make.user(name="Beoordelaar Bas"),
         }
         self.slug = self.pilot.slug
         self.organisation_id = self.pilot.organisations[0].id
@@ -499,6 +546,12 @@ class World:
         self.inviting_pilot = make.pilot(programme=self.programme, status=PilotStatus.active)
         self.case_id = self.new_case()
         self.call_id = self.new_call()
+        #: an application to the call, which the assessor scores
+        self.application_id = self.new_application()
+        self._assessor(self.users["assr"].email, accepted_by=self.users["assr"])
+        if state == "decided":
+            db.session.get(Call, self.call_id).decided_at = utcnow()
+            db.session.commit()
         self.draft_lesson_id = self.new_lesson()
         self.submitted_lesson_id = self.new_lesson(LessonStatus.submitted)
         self.published_lesson_id = self.new_lesson(LessonStatus.published)
@@ -649,6 +702,64 @@ class World:
         db.session.commit()
         return experiment.id
 
+    def new_cohort_date(self, kind: CohortDateKind = CohortDateKind.session) -> int:
+        """A date on the calendar of the world's call, for a request that changes it."""
+        return self.make.cohort_date(db.session.get(Call, self.call_id), kind).id
+
+    def calendar_feed_token(self) -> str:
+        """The secret token of the feed of the world's call."""
+        return feed_token(db.session.get(Call, self.call_id))
+
+    def _assessor(self, email: str, accepted_by=None, call_id: int | None = None):
+        """An invitation to assess the world's call (or another), made as `assessors.invite`
+        makes one but without its e-mail; accepted by `accepted_by` if given."""
+        now = utcnow()
+        assessor = CallAssessor(call_id=call_id or self.call_id, email=email.lower(),
+                                name="Beoordelaar", nonce=secrets.token_urlsafe(16),
+                                invited_by=self.users["fac"], invited_at=now,
+                                expires_at=now + timedelta(days=14),
+                                user=accepted_by, accepted_at=now if accepted_by else None)
+        db.session.add(assessor)
+        db.session.commit()
+        return assessor
+
+    def assessor_invitation_for_current(self) -> str:
+        """A link inviting the person asking (a new address for the visitor) to assess a
+        new call of the programme; in the states of a link that can no longer be used, it
+        is that, and in the state "decided" its call is decided."""
+        email = (self.current.email if self.current
+                 else f"beoordelaar{next(_invitation_counter)}@voorbeeld.example")
+        invitation = self._assessor(email, call_id=self.new_call())
+        if self.state == "decided":
+            invitation.call.decided_at = utcnow()
+        elif self.state == "revoked":
+            invitation.revoked_at = utcnow()
+        elif self.state == "used":
+            invitation.accepted_at = utcnow()
+        elif self.state == "expired":
+            invitation.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        return assessor_token(invitation)
+
+    def new_assessor(self) -> int:
+        """A pending invitation to assess the world's call, for a request that revokes it."""
+        return self._assessor(f"beoordelaar{next(_invitation_counter)}@voorbeeld.example").id
+
+    def new_application(self) -> int:
+        """An application to the world's call, waiting for a decision."""
+        self.deciding = self.make.application(db.session.get(Call, self.call_id)).id
+        return self.deciding
+
+    def score_form(self) -> dict:
+        """A score and a note on every criterion of the world's call."""
+        criteria = db.session.get(Call, self.call_id).criteria
+        return {field: value for c in criteria
+                for field, value in ((f"score_{c.id}", "4"), (f"note_{c.id}", "Sterk team."))}
+
+    def new_closed_call(self) -> int:
+        """A call of the programme that has closed with no application waiting."""
+        return self.make.call(self.programme, opens_in=-60, closes_in=-1).id
+
     def new_call(self) -> int:
         """An open call of the programme, for a request that closes it."""
         return self.make.call(self.programme).id
@@ -726,6 +837,26 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "programmes.call": lambda w: {"call_id": w.call_id},
     "programmes.edit_call": lambda w: {"call_id": w.call_id},
     "programmes.close_call": lambda w: {"call_id": w.new_call()},
+    "programmes.calendar": lambda w: {"call_id": w.call_id},
+    "programmes.new_calendar_date": lambda w: {"call_id": w.call_id},
+    "programmes.edit_calendar_date": lambda w: {"call_id": w.call_id,
+                                                "date_id": w.new_cohort_date()},
+    "programmes.delete_calendar_date": lambda w: {"call_id": w.call_id,
+                                                  "date_id": w.new_cohort_date()},
+    "programmes.session_report": lambda w: {"call_id": w.call_id,
+                                            "date_id": w.new_cohort_date()},
+    "assessment.call": lambda w: {"call_id": w.call_id},
+    "assessment.application": lambda w: {"call_id": w.call_id, "pilot_id": w.application_id},
+    "assessment.declare_conflict": lambda w: {"call_id": w.call_id,
+                                              "pilot_id": w.application_id},
+    "assessment.accept_invitation": lambda w: {"token": w.assessor_invitation_for_current()},
+    "programmes.assessment_overview": lambda w: {"call_id": w.call_id},
+    "programmes.invite_assessor": lambda w: {"call_id": w.call_id},
+    "programmes.revoke_assessor": lambda w: {"call_id": w.call_id,
+                                             "assessor_id": w.new_assessor()},
+    "programmes.decide": lambda w: {"call_id": w.call_id, "pilot_id": w.new_application()},
+    "programmes.close_assessment": lambda w: {"call_id": w.new_closed_call()},
+    "calendar_feed.feed": lambda w: {"token": w.calendar_feed_token()},
     "measures.index": _pilot,
     "measures.new": _pilot,
     "measures.edit": lambda w: {"slug": w.slug, "measure_id": w.measure_id},
@@ -795,6 +926,19 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
     ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},
     ("dashboard.change_status", "POST"): lambda w: {"to": NEXT_STATUS[w.status].value,
                                                     "reason": "Besloten in het overleg."},
+    ("programmes.new_calendar_date", "POST"): lambda w: date_form(title=f"Leersessie {w.n}"),
+    ("programmes.edit_calendar_date", "POST"): lambda w: date_form(title=f"Leersessie {w.n}"),
+    ("programmes.session_report", "POST"): lambda w: {"report": f"Verslag {w.n}"},
+    ("assessment.application", "POST"): lambda w: w.score_form(),
+    ("assessment.declare_conflict", "POST"): lambda w: {"note": "Ik ken de coördinator."},
+    ("assessment.accept_invitation", "POST"): lambda w: {} if w.current else {
+        "name": "Nieuwe Beoordelaar", "password": NEW_PASSWORD,
+        "password_repeat": NEW_PASSWORD},
+    ("programmes.invite_assessor", "POST"): lambda w: {
+        "name": "Externe Beoordelaar", "email": f"extern{w.n}@beoordeling.example"},
+    ("programmes.decide", "POST"): lambda w: {
+        f"besluit-{w.deciding}-outcome": "declined",
+        f"besluit-{w.deciding}-reason": "Er waren meer aanmeldingen dan plaatsen."},
     ("programmes.new_call", "POST"): lambda w: call_form(w.programme, title=f"Ronde {w.n}"),
     ("programmes.edit_call", "POST"): lambda w: call_form(w.programme, programme_id=None,
                                                          title=f"Ronde {w.n}"),
@@ -893,6 +1037,17 @@ WRITES: dict[tuple[str, str], str] = {
     ("programmes.new_call", "POST"): "application_call",
     ("programmes.edit_call", "POST"): "application_call",
     ("programmes.close_call", "POST"): "application_call",
+    ("programmes.new_calendar_date", "POST"): "cohort_date",
+    ("assessment.application", "POST"): "application_score",
+    ("assessment.declare_conflict", "POST"): "assessment_conflict",
+    ("assessment.accept_invitation", "POST"): "call_assessor",
+    ("programmes.invite_assessor", "POST"): "call_assessor",
+    ("programmes.revoke_assessor", "POST"): "call_assessor",
+    ("programmes.decide", "POST"): "call_decision",
+    ("programmes.close_assessment", "POST"): "application_call",
+    ("programmes.edit_calendar_date", "POST"): "cohort_date",
+    ("programmes.delete_calendar_date", "POST"): "cohort_date",
+    ("programmes.session_report", "POST"): "cohort_date",
     ("measures.new", "POST"): "measure",
     ("measures.edit", "POST"): "measure",
     ("measures.delete", "POST"): "measure",

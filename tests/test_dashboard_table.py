@@ -111,8 +111,8 @@ def names_in_table(html: str) -> list[str]:
 
 
 #: the table's cells after the pilot's name, in the order the page shows them
-COLUMNS = ("status", "waiting", "missing", "last_activity", "cases", "lessons", "municipality",
-           "region", "planned")
+COLUMNS = ("status", "waiting", "missing", "last_activity", "cases", "lessons", "harvests",
+           "municipality", "region", "planned")
 
 
 def cells(row_html: str) -> dict[str, str]:
@@ -149,11 +149,12 @@ def test_row_shows_cases_lessons_by_status_waiting_and_missing_disciplines(clien
     html = html_of(client.get(PAGE))
 
     row = row_of(html, "Proeftuin Denkstad")
-    status, waiting, missing, _last, cases, lessons, municipality, region, planned = (
-        cells(row).values())
+    status, waiting, missing, _last, cases, lessons, harvests, municipality, region, \
+        planned = cells(row).values()
     assert (municipality, region, status) == ("Denkstad", "Gelderland", "Actief")
     assert planned == "6 jan 2031 – 31 dec 2032"
     assert cases == "3"
+    assert harvests == "– geen ronde"  # a pilot outside any call's cohort has no harvests
     assert lessons.startswith("1 gepubliceerd, 5 in bewerking")
     assert "Concept 2" in lessons and "Ingetrokken 1" in lessons and "Teruggegeven 1" in lessons
     assert waiting.startswith("2")

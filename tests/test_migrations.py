@@ -343,6 +343,27 @@ def test_0019_gives_existing_applications_a_closed_call_of_their_programme(migra
     assert call_of_pilot == call_id
 
 
+def test_0021_keeps_earlier_decisions_with_their_call_and_marks_the_call_decided(
+        migration_app):
+    upgrade(revision="0018")
+    pilot_id = _insert_pilot()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO pilot_status_change (pilot_id, from_status, to_status, reason, "
+            "created_at) VALUES (:id, NULL, 'applied', '', CURRENT_TIMESTAMP), "
+            "(:id, 'applied', 'selected', 'Sterk plan.', CURRENT_TIMESTAMP), "
+            "(:id, 'selected', 'active', '', CURRENT_TIMESTAMP)"), {"id": pilot_id})
+    upgrade(revision="0021")
+    with db.engine.connect() as conn:
+        decisions = conn.execute(sa.text(
+            "SELECT d.pilot_id, d.outcome, d.reason, d.call_id = ca.call_id FROM call_decision d "
+            "JOIN call_application ca ON ca.pilot_id = d.pilot_id")).all()
+        decided = conn.scalar(sa.text("SELECT decided_at IS NOT NULL FROM application_call"))
+        language = conn.scalar(sa.text("SELECT language FROM call_application"))
+    assert decisions == [(pilot_id, "selected", "Sterk plan.", True)]
+    assert decided and language == "nl"
+
+
 def test_a_refused_downgrade_changes_nothing(migration_app):
     # 0003's downgrade refuses while the audit trail holds events; the six steps before it
     # must not have been taken either, on SQLite as on PostgreSQL.

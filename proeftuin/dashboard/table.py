@@ -10,11 +10,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from proeftuin.dashboard import queries
+from proeftuin.dates import TIMEZONE
 from proeftuin.labels import status_label
 from proeftuin.library.exports import (
     SPREADSHEET_DELIMITER,
@@ -23,6 +25,7 @@ from proeftuin.library.exports import (
     download_column,
 )
 from proeftuin.models import LessonStatus, PilotStatus, Programme
+from proeftuin.programmes.harvests import HarvestTally, tallies
 
 #: only a pilot that is meant to be working can fall quiet
 CAN_BE_QUIET = (PilotStatus.active, PilotStatus.selected)
@@ -111,6 +114,8 @@ class TableRow:
     quiet: bool = False
     #: whole weeks since the last activity (or since ever, if there was none: None)
     weeks_since: int | None = None
+    #: the harvests of its cohort met and overdue; None for a pilot outside any cohort
+    harvests: HarvestTally | None = None
 
     @property
     def pilot(self):
@@ -167,12 +172,14 @@ class Attention:
 def build_rows(programmes: list[Programme], now: datetime, quiet_after_weeks: int) -> list[TableRow]:
     """Return a row for every pilot of these programmes, by name, with its flags worked out."""
     limit = timedelta(weeks=quiet_after_weeks)
+    harvests = tallies([p.id for p in programmes], now.astimezone(ZoneInfo(TIMEZONE)).date())
     rows = []
     for figures in queries.pilot_figures(programmes):
         last = figures.last_activity
         weeks = (now - last).days // 7 if last is not None else None
         quiet = figures.pilot.status in CAN_BE_QUIET and (last is None or now - last > limit)
-        rows.append(TableRow(figures, quiet=quiet, weeks_since=weeks))
+        rows.append(TableRow(figures, quiet=quiet, weeks_since=weeks,
+                             harvests=harvests.get(figures.pilot.id)))
     return rows
 
 
@@ -297,6 +304,10 @@ def _csv_columns() -> list[tuple[Column, object]]:
         (download_column(_("Laatste activiteit (UTC)")), lambda row: _moment(row.last_activity)),
         (download_column(_("Stil")), lambda row: _("ja") if row.quiet else _("nee")),
         (download_column(_("Casusbesprekingen")), lambda row: row.cases),
+        (download_column(_("Oogstmomenten gehaald")),
+         lambda row: row.harvests.met if row.harvests else ""),
+        (download_column(_("Oogstmomenten te laat")),
+         lambda row: row.harvests.overdue if row.harvests else ""),
         *lesson_columns,
         (download_column(_("Ontbrekende essentiële disciplines"), multi=True),
          lambda row: [d.name for d in row.missing]),

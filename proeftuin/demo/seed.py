@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from proeftuin.auth.passwords import hash_password
 from proeftuin.demo import work as demo_work
+from proeftuin.demo.assessment import seed_demo_assessment
 from proeftuin.demo.calls import seed_demo_calls
 from proeftuin.demo.measures import seed_demo_measures
 from proeftuin.demo.reuse import seed_demo_reuse
@@ -185,6 +186,8 @@ ACCOUNTS = (
     DemoAccount("thijs", P, "Thijs Gissing", "steunpunt.tilburg@proeftuin.example"),
     DemoAccount("sjoerd", P, "Sjoerd Gedachte", "coordinator.leeuwarden@proeftuin.example"),
     DemoAccount("anke", P, "Anke Droombeeld", "inloophuis.leeuwarden@proeftuin.example"),
+    # An external assessor of the open round of "In voor mantelzorg"; no pilot of her own.
+    DemoAccount("ilse", P, "Ilse Weegschaal", "beoordelaar@proeftuin.example"),
 )
 
 S = PilotStatus
@@ -858,7 +861,8 @@ def seed_demo() -> None:
         db.session.flush()
         pilots[spec.name] = pilot
 
-    seed_demo_calls(programmes, list(pilots.values()), now)
+    calls = seed_demo_calls(programmes, list(pilots.values()), now)
+    seed_demo_assessment(calls, users, now)
     demo_work.seed_work(pilots, users, now)
     seed_demo_reuse(now)
     seed_demo_measures(now)
@@ -908,6 +912,7 @@ def accounts_text() -> str:
     for spec in PILOTS:
         for key, role in spec.members:
             places.setdefault(key, []).append(f"{spec.name} ({role.value})")
+    places.setdefault("ilse", []).append("assessor of Ronde 2026 (In voor mantelzorg – thuis)")
     rows = [("Role", "Name", "E-mail", "Password", "Pilot (role) / programme")]
     for account in ACCOUNTS:
         if account.role is Role.participant:

@@ -51,6 +51,7 @@ def jobs() -> list[Job]:
     from proeftuin.following import digests, services  # noqa: PLC0415
     from proeftuin.messaging import worker  # noqa: PLC0415
     from proeftuin.models import Frequency  # noqa: PLC0415
+    from proeftuin.programmes import harvests  # noqa: PLC0415
 
     def retention(now: datetime) -> None:
         services.purge_unconfirmed(now)
@@ -63,6 +64,7 @@ def jobs() -> list[Job]:
         Job("monthly-follow-digest", digests.DIGEST_HOUR,
             lambda now: digests.send_digests(now, Frequency.monthly), monthly),
         Job("retention", RETENTION_HOUR, retention),
+        Job("harvest-reminders", harvests.REMINDER_HOUR, harvests.send_harvest_reminders),
     ]
 
 

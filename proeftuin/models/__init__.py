@@ -6,6 +6,15 @@ from proeftuin.models import (
     library_version,  # noqa: F401
     search_index,  # noqa: F401
 )
+from proeftuin.models.assessment import (
+    HIGHEST_SCORE,
+    LOWEST_SCORE,
+    ApplicationScore,
+    AssessmentConflict,
+    CallAssessor,
+    CallDecision,
+    DecisionOutcome,
+)
 from proeftuin.models.audit import AuditAction, AuditEvent, AuditPurge, RecordType
 from proeftuin.models.base import utcnow
 from proeftuin.models.call import Call, CallCriterion, CallState, call_application
@@ -17,6 +26,13 @@ from proeftuin.models.case import (
     case_direction,
     case_discipline,
     case_question,
+)
+from proeftuin.models.cohort import (
+    ACTIVE_COHORT_STATUSES,
+    COHORT_STATUSES,
+    CohortDate,
+    CohortDateKind,
+    cohort_date_pilot,
 )
 from proeftuin.models.lesson import (
     LESSON_TEXT_FIELDS,
@@ -80,6 +96,13 @@ from proeftuin.models.subscription import Frequency, Subscription
 from proeftuin.models.user import Invitation, RecoveryCode, Role, User, UserSession
 
 __all__ = [
+    "HIGHEST_SCORE",
+    "LOWEST_SCORE",
+    "ApplicationScore",
+    "AssessmentConflict",
+    "CallAssessor",
+    "CallDecision",
+    "DecisionOutcome",
     "CASE_TEXT_FIELDS",
     "LESSON_TEXT_FIELDS",
     "PUBLIC_STATUSES",
@@ -96,6 +119,11 @@ __all__ = [
     "CaseDiscussion",
     "CaseFollowUp",
     "CaseStatus",
+    "ACTIVE_COHORT_STATUSES",
+    "COHORT_STATUSES",
+    "CohortDate",
+    "CohortDateKind",
+    "cohort_date_pilot",
     "Discipline",
     "EvidenceBasis",
     "Experiment",

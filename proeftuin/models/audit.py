@@ -51,6 +51,12 @@ class RecordType(enum.StrEnum):
     pilot = "pilot"
     #: an application's free texts: scanned, but its writer cannot store a confirmation
     application = "application"
+    #: an assessor's score of an application on a criterion of its call
+    score = "application_score"
+    #: an assessor's declaration of a conflict of interest with an application
+    conflict = "assessment_conflict"
+    #: the decision on an application of a call, with its reason
+    decision = "call_decision"
 
 
 class AuditEvent(db.Model):

@@ -29,6 +29,8 @@ call_application = sa.Table(
     db.metadata,
     sa.Column("pilot_id", sa.ForeignKey("pilot.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("call_id", sa.ForeignKey("application_call.id"), nullable=False, index=True),
+    #: the language the group applied in, which its decision e-mail is written in
+    sa.Column("language", sa.String(5), nullable=False, default="nl", server_default="nl"),
 )
 
 
@@ -62,6 +64,9 @@ class Call(db.Model):
     places: Mapped[int]
     #: set when a facilitator closed the call before its last day
     closed_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: set when every application was decided and the facilitator closed the assessment;
+    #: the external assessors' role ends with it
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -42,6 +42,8 @@ KINDS = {
                             _l("Uw rol in %(pilot)s is nu: %(role)s.")),
     "pilot_status_changed": (_l("De status van mijn proeftuin is veranderd"),
                              _l("De status van %(pilot)s is nu: %(status)s.")),
+    "harvest_due": (_l("Een oogstmoment van mijn ronde is aangebroken"),
+                    _l("Oogstmoment ‘%(harvest)s’ van %(programme)s: zet uw casusbesprekingen om in lessen en dien er uiterlijk %(due)s minstens één in.")),
 }
 #: the daily digest's job: it runs once a day from this hour on, Europe/Amsterdam
 DIGEST_HOUR = 7

@@ -16,6 +16,7 @@ from proeftuin.labels import PILOT_STATUS, status_label
 from proeftuin.messaging.compose import site_path
 from proeftuin.models import Membership, Pilot, PilotStatus, PilotStatusChange, User, utcnow
 from proeftuin.notifications import notify
+from proeftuin.programmes import assessment
 
 ALLOWED = {
     PilotStatus.applied: {PilotStatus.selected, PilotStatus.declined},
@@ -99,6 +100,9 @@ def _move(pilot: Pilot, to: PilotStatus, by: User, reason: str = "") -> PilotSta
     )
     db.session.add(change)
     db.session.flush()
+    if from_status is PilotStatus.applied:
+        # From whichever page the application was decided: kept with its call, and mailed.
+        assessment.record_decision(pilot, change)
     members = db.session.scalars(
         sa.select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.pilot_id == pilot.id)

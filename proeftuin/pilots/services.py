@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from proeftuin.dates import local_today
 from proeftuin.extensions import db
@@ -22,6 +23,7 @@ from proeftuin.models import (
     Region,
     SolutionDirection,
     TargetGroup,
+    call_application,
 )
 from proeftuin.notifications import notify
 from proeftuin.pilots.lifecycle import record_application
@@ -115,4 +117,8 @@ def submit_application(data: Mapping) -> Pilot:
            site_path("dashboard.pilot", slug=pilot.slug),
            pilot=pilot.name, programme=pilot.programme.name)
     db.session.flush()
+    # The decision e-mail is written in the language the group applied in.
+    db.session.execute(sa.update(call_application)
+                       .where(call_application.c.pilot_id == pilot.id)
+                       .values(language=str(get_locale() or "nl")))
     return pilot

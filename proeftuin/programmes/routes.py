@@ -1,12 +1,15 @@
 """The pages of a programme's calls for applications: the list, a call, opening, changing and
-closing one. They sit beside the facilitators' pages (`/begeleiding/rondes/`)."""
+closing one. They sit beside the facilitators' pages (`/begeleiding/rondes/`).
+
+The other programme pages live in modules of their own (`*_routes.py`), imported at the end
+of this one so that their routes are on the blueprint before the app registers it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -16,28 +19,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from proeftuin.dashboard import queries
 from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
 from proeftuin.models import Call
-from proeftuin.permissions import can_facilitate, can_manage_calls
+from proeftuin.permissions import can_manage_calls
 from proeftuin.programmes import forms as call_forms
 from proeftuin.programmes import queries as call_queries
 from proeftuin.programmes import services as call_services
+from proeftuin.programmes.blueprint import bp
 from proeftuin.web.loaders import check_action_form
-
-bp = Blueprint("programmes", __name__, url_prefix="/begeleiding/rondes")
-
-
-@bp.before_request
-@login_required
-def _facilitators_only():
-    # As on the other facilitators' pages: nothing here for anyone else.
-    if not can_facilitate(current_user):
-        abort(403)
 
 
 def _managed_call(call_id: int):
@@ -140,3 +134,9 @@ def close_call(call_id: int):
         db.session.commit()
         flash(_("De ronde %(title)s is gesloten: er kunnen geen aanmeldingen meer bij.", title=call.title), "success")
     return redirect(url_for("programmes.call", call_id=call.id), code=303)
+
+
+from proeftuin.programmes import (  # noqa: E402,F401
+    assessment_routes,
+    calendar_routes,
+)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
 
-from proeftuin.permissions import can_facilitate, is_admin
+from proeftuin.permissions import can_facilitate, has_assessments, is_admin
 
 
 def is_safe_url(target: str | None) -> bool:
@@ -38,4 +38,7 @@ def start_page(user) -> str:
         return url_for("admin.index")
     if can_facilitate(user):
         return url_for("dashboard.index")
+    if not user.memberships and has_assessments(user):
+        # An external assessor has no pilot; their work is the call they assess.
+        return url_for("assessment.index")
     return url_for("workspace.mine")

@@ -33,6 +33,7 @@ from proeftuin.permissions import (
     can_edit_agreements,
     can_edit_pilot,
     can_facilitate,
+    can_follow_cohort_calendar,
     can_manage_members,
     can_view_audit_trail,
     can_view_workspace,
@@ -40,6 +41,7 @@ from proeftuin.permissions import (
 )
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
+from proeftuin.programmes import calendar_queries, ical
 from proeftuin.security_log import log_event
 from proeftuin.web.loaders import check_action_form, load_child, load_pilot
 from proeftuin.workspace import forms, queries, services
@@ -73,8 +75,13 @@ def mine():
 def overview(slug: str):
     """Show a pilot's status, mapping at a glance, counts and history."""
     pilot = load_pilot(slug, options=queries.OVERVIEW)
+    calendar = calendar_queries.calendar_of_pilot(pilot, local_today())
+    feed = (calendar is not None and can_follow_cohort_calendar(current_user, pilot))
     return render_template(
-        "workspace/overview.html", pilot=pilot, counts=queries.pilot_counts(pilot)
+        "workspace/overview.html", pilot=pilot, counts=queries.pilot_counts(pilot),
+        calendar=calendar, today=local_today(),
+        feed_url=ical.feed_url(calendar.call) if feed else None,
+        webcal_url=ical.webcal_url(calendar.call) if feed else None,
     )
 
 
