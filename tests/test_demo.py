@@ -9,9 +9,16 @@ import sqlalchemy as sa
 
 from proeftuin import ROOT, demo
 from proeftuin.auth.passwords import MIN_LENGTH
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.models import (
     PUBLIC_STATUSES,
+    ApplicationScore,
+    Call,
+    CallDecision,
+    CallState,
+    CohortDate,
+    CohortDateKind,
     LessonKind,
     LessonLevel,
     MemberRole,
@@ -23,6 +30,7 @@ from proeftuin.models import (
     Role,
     User,
 )
+from proeftuin.programmes.harvests import tallies
 
 
 @pytest.fixture
@@ -316,3 +324,27 @@ def test_the_first_account_and_a_facilitator_find_notifications(seeded):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.kind == "application_received")) >= 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) >= 2
+
+
+def test_a_programme_has_a_decided_call_and_an_open_one_being_assessed(seeded):
+    today = local_today()
+    calls = db.session.scalars(sa.select(Call).join(Programme)
+                               .where(Programme.name == "In voor mantelzorg – thuis")).all()
+    decided = [c for c in calls if c.decided_at is not None]
+    open_calls = [c for c in calls if c.state(today) is CallState.open]
+    assert decided and open_calls
+    assert {d.pilot_id for d in db.session.scalars(sa.select(CallDecision).where(
+        CallDecision.call_id == decided[0].id))} == {p.id for p in decided[0].applications}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationScore)) > 0
+
+
+def test_a_cohort_has_past_and_coming_dates_with_harvests_met_and_overdue(seeded):
+    today = local_today()
+    dates = db.session.scalars(sa.select(CohortDate)).all()
+    assert {d.kind for d in dates} == set(CohortDateKind)
+    assert any(d.held_on < today for d in dates) and any(d.held_on > today for d in dates)
+    assert any(d.report and d.pilots for d in dates if d.held_on < today)
+    programme_ids = list(db.session.scalars(sa.select(Programme.id)))
+    standings = tallies(programme_ids, today).values()
+    assert any(t.met for t in standings) and any(t.overdue for t in standings)
+    assert any(t.pending for t in standings)

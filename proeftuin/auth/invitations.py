@@ -68,27 +68,31 @@ def create_invitation(pilot: Pilot, email: str, member_role: MemberRole, by: Use
     return invitation
 
 
-def find_invitation(token: str) -> Invitation | None:
-    """Return the invitation behind a genuine token, whatever its state; None if forged."""
+def row_of_token(serializer, token: str, model):
+    """The row of `model` a signed link token names (its id and nonce), whatever its state;
+    None if forged, or replaced by a newer link to the same row."""
     if not isinstance(token, str) or len(token) > _MAX_TOKEN_LENGTH:
         return None
     try:
         # No max_age: the row's expires_at decides, so an expired invitation can be told
         # apart from a forged link.
-        data = _serializer().loads(token)
+        data = serializer.loads(token)
     except BadData:
         return None
     if not isinstance(data, dict):
         return None
-    invitation_id, nonce = data.get("id"), data.get("n")
-    if type(invitation_id) is not int or not 0 < invitation_id <= MAX_ID or not isinstance(nonce, str):
+    row_id, nonce = data.get("id"), data.get("n")
+    if type(row_id) is not int or not 0 < row_id <= MAX_ID or not isinstance(nonce, str):
         return None
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or not secrets.compare_digest(
-        invitation.nonce.encode(), nonce.encode()
-    ):
+    row = db.session.get(model, row_id)
+    if row is None or not secrets.compare_digest(row.nonce.encode(), nonce.encode()):
         return None
-    return invitation
+    return row
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """Return the invitation behind a genuine token, whatever its state; None if forged."""
+    return row_of_token(_serializer(), token, Invitation)
 
 
 def invitation_state(invitation: Invitation) -> InvitationState:

@@ -515,16 +515,8 @@ def accept_invitation(token: str):
     if state is not InvitationState.open:
         return _invitation_gone(invitation, state)
 
-    account = services.find_user_by_email(invitation.email)
+    situation, account = services.invitation_situation(invitation.email, current_user)
     here = url_for("auth.accept_invitation", token=token)
-    if current_user.is_authenticated and (account is None or current_user.id != account.id):
-        situation = "other_account"
-    elif account is None:
-        situation = "new_account"
-    elif not current_user.is_authenticated:
-        situation = "sign_in"
-    else:
-        situation = "accept"
 
     form = None
     if situation == "new_account":

@@ -29,6 +29,18 @@ def find_user_by_email(email: str) -> User | None:
     )
 
 
+def invitation_situation(email: str, user) -> tuple[str, User | None]:
+    """What an invitation link sent to `email` asks of `user`, who opens it: "new_account"
+    (no account has the address), "sign_in", "accept", or "other_account" (signed in as
+    someone else); with the address's account, if any."""
+    account = find_user_by_email(email)
+    if user.is_authenticated and (account is None or user.id != account.id):
+        return "other_account", account
+    if account is None:
+        return "new_account", None
+    return ("accept" if user.is_authenticated else "sign_in"), account
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, rehashing an outdated hash."""
     user = find_user_by_email(email)

@@ -18,6 +18,7 @@ from proeftuin.auth.passwords import hash_password
 from proeftuin.demo import work as demo_work
 from proeftuin.demo.assessment import seed_demo_assessment
 from proeftuin.demo.calls import seed_demo_calls
+from proeftuin.demo.cohort import seed_demo_cohort
 from proeftuin.demo.measures import seed_demo_measures
 from proeftuin.demo.reuse import seed_demo_reuse
 from proeftuin.extensions import db
@@ -863,6 +864,7 @@ def seed_demo() -> None:
 
     calls = seed_demo_calls(programmes, list(pilots.values()), now)
     seed_demo_assessment(calls, users, now)
+    seed_demo_cohort(calls, now)
     demo_work.seed_work(pilots, users, now)
     seed_demo_reuse(now)
     seed_demo_measures(now)

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from proeftuin.auth.forms import AcceptInvitationForm, InvitedAccountForm
-from proeftuin.auth.services import find_user_by_email
+from proeftuin.auth.services import invitation_situation
 from proeftuin.auth.sessions import start_session
 from proeftuin.extensions import db
 from proeftuin.permissions import can_assess, can_score, facilitates
@@ -141,16 +141,8 @@ def accept_invitation(token: str):
         return render_template("assessment/invitation_gone.html", invited=None), 404
     if not assessors.usable(invited):
         return render_template("assessment/invitation_gone.html", invited=invited), 410
-    account = find_user_by_email(invited.email)
+    situation, account = invitation_situation(invited.email, current_user)
     here = url_for("assessment.accept_invitation", token=token)
-    if current_user.is_authenticated and (account is None or current_user.id != account.id):
-        situation = "other_account"
-    elif account is None:
-        situation = "new_account"
-    elif not current_user.is_authenticated:
-        situation = "sign_in"
-    else:
-        situation = "accept"
 
     form = None
     if situation == "new_account":

@@ -9,19 +9,17 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
+from proeftuin.auth.invitations import row_of_token
 from proeftuin.auth.passwords import hash_password
 from proeftuin.auth.services import find_user_by_email, normalize_email
 from proeftuin.extensions import db
 from proeftuin.messaging.compose import absolute_url, queue
 from proeftuin.models import Call, CallAssessor, Role, User, utcnow
-from proeftuin.models.base import MAX_ID
 
 _SALT = "proeftuin.assessor-invitation"
-#: tokens are short; anything much longer is not one of ours and is not worth decoding
-_MAX_TOKEN_LENGTH = 512
 
 
 class AssessorError(ValueError):
@@ -79,21 +77,7 @@ def invite(call: Call, name: str, email: str, by: User) -> CallAssessor:
 def find(token: str) -> CallAssessor | None:
     """The invitation behind a genuine token, whatever its state; None if forged or
     replaced by a newer invitation."""
-    if not isinstance(token, str) or len(token) > _MAX_TOKEN_LENGTH:
-        return None
-    try:
-        data = _serializer().loads(token)
-    except BadData:
-        return None
-    if not isinstance(data, dict):
-        return None
-    assessor_id, nonce = data.get("id"), data.get("n")
-    if type(assessor_id) is not int or not 0 < assessor_id <= MAX_ID or not isinstance(nonce, str):
-        return None
-    assessor = db.session.get(CallAssessor, assessor_id)
-    if assessor is None or not secrets.compare_digest(assessor.nonce.encode(), nonce.encode()):
-        return None
-    return assessor
+    return row_of_token(_serializer(), token, CallAssessor)
 
 
 def usable(assessor: CallAssessor) -> bool:
