@@ -232,6 +232,16 @@ def test_the_side_by_side_view_shows_means_spread_and_who_has_not_scored(client,
     assert "3,0" in page and "(2–4)" in page
     assert "Belangenconflict: Bert Beoordelaar" in page
     assert "Mijn buurvrouw" not in page  # the declaration's words are not shown in the table
+    assert f'href="/beoordelen/{w.call.id}/"' in page  # a facilitator scores too
+
+
+def test_an_admin_sees_the_scores_but_is_not_sent_to_score(client, make, login):
+    w = _world(make)
+    login(make.admin())
+    page = client.get(f"/begeleiding/rondes/{w.call.id}/beoordeling").get_data(as_text=True)
+    assert "Scores naast elkaar" in page
+    assert f'href="/beoordelen/{w.call.id}/"' not in page
+    assert client.get(f"/beoordelen/{w.call.id}/").status_code == 403
 
 
 def test_the_selection_spread_counts_applications_and_selected_per_value(make):
