@@ -55,5 +55,7 @@ PAGES = (
     Page("pilot_uncached", "Pilot profile, rendered for every request", 20, uncached=True,
          paths_of="pilot"),
     Page("dashboard", f"Facilitator dashboard, {PROGRAMME_PILOTS} pilots", 150, signed_in=True),
+    Page("demand", "Facilitators' page of what readers search for, a month of 24", 150,
+         signed_in=True),
     Page("api_lessons", "API list of lessons", 15),
 )

@@ -11,6 +11,7 @@ from bench import cold_mix
 from bench.pages import COMMON_WORD, FACET_DIRECTION
 from bench.server import TOTP_KEY
 from proeftuin import create_app
+from proeftuin.demo.synthetic.generate import LAST_DAY
 from proeftuin.extensions import db
 from proeftuin.library.urls import public_lesson_url
 from proeftuin.models import Lesson, LessonRevision, Pilot, Programme, Region
@@ -59,6 +60,7 @@ def page_paths(app) -> dict[str, list[str]]:
         "lesson": lessons,
         "pilot": pilots,
         "dashboard": ["/begeleiding/"],
+        "demand": [f"/begeleiding/vraag?maand={LAST_DAY:%Y-%m}"],
         "api_lessons": ["/api/v1/lessons"],
     }
 

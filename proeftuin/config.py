@@ -195,6 +195,10 @@ def load_config(instance_path: str) -> dict:
         "PAGE_CACHE_SIZE": _whole_number("PAGE_CACHE_SIZE", 500, minimum=0),
         #: and at most this many megabytes of them (0: none)
         "PAGE_CACHE_MB": _whole_number("PAGE_CACHE_MB", 4, minimum=0),
+        #: each worker writes the library's search and view counts at most this often (seconds);
+        #: they are kept in memory until then, so no visitor waits for the write
+        "LIBRARY_USAGE_FLUSH_SECONDS": _whole_number("LIBRARY_USAGE_FLUSH_SECONDS", 60,
+                                                     minimum=0),
         #: where visitors send questions about privacy and accessibility; empty hides it
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "").strip(),
         #: host names this site answers to (comma-separated); links in invitations use them

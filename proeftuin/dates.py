@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_time, get_locale
@@ -25,6 +25,13 @@ def add_months(day: date, count: int) -> date:
     """Return the first day of the month `count` months after the month of `day`."""
     index = day.year * 12 + day.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)
+
+
+def months_later(day: date, count: int) -> date:
+    """The same day of the month `count` months after `day`, or that month's last day."""
+    first = add_months(day, count)
+    last_day = (add_months(first, 1) - timedelta(days=1)).day
+    return first.replace(day=min(day.day, last_day))
 
 
 def month_count(first: date, last: date) -> int:

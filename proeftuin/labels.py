@@ -19,6 +19,7 @@ from proeftuin.models import (
     MessageStatus,
     PilotStatus,
     RecordType,
+    ReuseVerdict,
     ReviewDecision,
     Role,
 )
@@ -133,6 +134,13 @@ DECISION_OUTCOME = {
     DecisionOutcome.declined: _l("Afgewezen"),
 }
 
+#: what became of a reused lesson, as a pilot answers it
+REUSE_VERDICT = {
+    ReuseVerdict.adopted: _l("Overgenomen zoals beschreven"),
+    ReuseVerdict.adapted: _l("Aangepast aan de eigen situatie"),
+    ReuseVerdict.dropped: _l("Gestopt"),
+}
+
 DELETED_ACCOUNT = _l("Verwijderd account")
 #: who did it, for events the application wrote on its own (the retention purge)
 SYSTEM_ACTOR = _l("Proeftuin (automatisch)")
@@ -166,6 +174,7 @@ def _label_from_reference(kind: str, what: str) -> Callable[[Any], str]:
 status_label = _label_from(PILOT_STATUS, "a pilot status")
 call_state_label = _label_from(CALL_STATE, "where a call is")
 decision_label = _label_from(DECISION_OUTCOME, "the decision on an application")
+reuse_verdict_label = _label_from(REUSE_VERDICT, "what became of a reused lesson")
 cohort_date_kind_label = _label_from(COHORT_DATE_KIND, "what happens on a cohort's date")
 member_role_label = _label_from(MEMBER_ROLE, "a membership role")
 frequency_label = _label_from(FREQUENCY, "how often a follower hears of new lessons")
@@ -203,6 +212,7 @@ JINJA_FILTERS = {
     "status_label": status_label,
     "call_state_label": call_state_label,
     "decision_label": decision_label,
+    "reuse_verdict_label": reuse_verdict_label,
     "cohort_date_kind_label": cohort_date_kind_label,
     "member_role_label": member_role_label,
     "frequency_label": frequency_label,

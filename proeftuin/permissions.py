@@ -152,6 +152,12 @@ def can_view_lesson(user, lesson: Lesson) -> bool:
     return can_read_lessons(user, lesson.pilot)
 
 
+def can_see_lesson_views(user, lesson: Lesson) -> bool:
+    """How often the public page of a lesson is read, per day, is for its authors (the
+    pilot's members), the programme's facilitators and admins; never public (rule V1)."""
+    return can_read_lessons(user, lesson.pilot)
+
+
 def can_edit_lesson(user, lesson: Lesson) -> bool:
     """Members edit a lesson unless it waits for review."""
     return lesson_lifecycle.may(lesson, lesson_lifecycle.EDIT) and can_write_lessons(
@@ -323,6 +329,8 @@ def can_administer(user) -> bool:
 
 #: pilots whose members report that they reused a lesson: those at work, or done with it
 REUSE_REPORTING_STATUSES = (PilotStatus.selected, PilotStatus.active, PilotStatus.completed)
+#: the reusing pilots that answer what came of it: the same, still at work
+FOLLOW_UP_STATUSES = REUSE_REPORTING_STATUSES
 
 
 def can_report_reuse(user, lesson: Lesson, pilot: Pilot | None = None) -> bool:
@@ -340,6 +348,13 @@ def can_report_reuse(user, lesson: Lesson, pilot: Pilot | None = None) -> bool:
         Membership.user_id == user.id, Membership.pilot_id != lesson.pilot_id,
         Membership.pilot_id == Pilot.id, Pilot.status.in_(REUSE_REPORTING_STATUSES),
     ))))
+
+
+def can_answer_follow_up(user, reuse: LessonReuse) -> bool:
+    """The members of the pilot that reused a lesson answer what came of it, while their
+    pilot is at work."""
+    return (_signed_in(user) and reuse.pilot.status in FOLLOW_UP_STATUSES
+            and is_member(user, reuse.pilot))
 
 
 def can_hide_reuse(user, reuse: LessonReuse) -> bool:

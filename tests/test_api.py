@@ -24,6 +24,7 @@ from proeftuin.models import (
     LessonReuse,
     LessonStatus,
     PilotStatus,
+    ReuseVerdict,
 )
 from proeftuin.pilots import queries as pilot_queries
 from proeftuin.pilots.forms import PilotFilterForm
@@ -140,12 +141,12 @@ def test_the_document_is_valid_openapi_and_describes_every_route(app, document):
     parameters = document["components"]["parameters"]
     assert parameters["soort"]["schema"]["enum"] == [k.value for k in LessonKind]
     assert parameters["niveau"]["schema"]["enum"] == [k.value for k in LessonLevel]
-    assert parameters["volgorde"]["schema"]["enum"] == ["nieuwste", "hergebruik"]
+    assert parameters["volgorde"]["schema"]["enum"] == ["nieuwste", "hergebruik", "bewezen"]
     lesson_parameters = {p["$ref"].rsplit("/", 1)[1]
                          for p in document["paths"]["/lessons"]["get"]["parameters"]}
     assert {parameters[name]["name"] for name in lesson_parameters} == {
         "q", "richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar",
-        "hergebruikt", "volgorde", "pagina", "per_pagina", "lang"}
+        "hergebruikt", "bewezen", "volgorde", "pagina", "per_pagina", "lang"}
 
 
 def test_the_index_points_to_every_collection(client, spec):
@@ -207,11 +208,16 @@ def test_a_lesson_counts_its_sources_and_reuse_but_never_shows_a_case(client, sp
     services.publish_lesson(lesson, make.facilitator(pilot.programme))
     other = make.pilot()
     db.session.add(LessonReuse(lesson=lesson, pilot=other, reported_by=make.member(other),
-                               how="Overgenomen.", outcome="Werkt."))
+                               how="Overgenomen.", outcome="Werkt.",
+                               verdict=ReuseVerdict.adapted))
     db.session.commit()
     body = get(client, spec, f"{API}/lessons/{lesson.id}")
     assert body["data"]["source_case_count"] == 1
     assert body["data"]["reuse_count"] == 1
+    assert body["data"]["reuse_outcome"] == {"pilots": 1, "adopted": 0, "adapted": 1,
+                                             "dropped": 0, "proven_elsewhere": True}
+    assert ids(get(client, spec, f"{API}/lessons?bewezen=1")) == [lesson.id]
+    assert ids(get(client, spec, f"{API}/lessons?bewezen=0")) == [lesson.id]
     text = json.dumps(body)
     assert "Casus mevrouw J." not in text and "Vertrouwelijke situatie" not in text
 

@@ -164,6 +164,9 @@ reuse.report                        POST    login  ok     403    403    403    4
 reuse.hide                          GET     login  403    403    403    403    ok     ok     403
 reuse.hide                          POST    login  403    403    403    403    ok     ok     403
 reuse.unhide                        POST    login  403    403    403    403    ok     ok     403
+# R2: the members of the pilot that reused a lesson answer what became of it, months later.
+reuse.follow_up                     GET     login  ok     403    403    403    403    403    403
+reuse.follow_up                     POST    login  ok     403    403    403    403    403    403
 
 # S1: signing in and out, one's own account; an invitation link works for whoever holds it.
 auth.login                          GET     ok     ok     ok     ok     ok     ok     ok     ok
@@ -279,6 +282,9 @@ dashboard.monitor                   GET     login  403    403    403    ok     o
 dashboard.monitor_csv               GET     login  403    403    403    ok     ok     ok     403
 dashboard.monitor_xlsx              GET     login  403    403    403    ok     ok     ok     403
 dashboard.progress                  GET     login  403    403    403    403    ok     ok     403
+# V1: what the library's readers search for, and the most read lessons of their own
+# programmes, for facilitators and admins.
+dashboard.demand                    GET     login  403    403    403    ok     ok     ok     403
 # K1: a programme's calls, for its facilitators and admins; each facilitator lists and opens
 # calls of their own programmes only.
 programmes.calls                     GET     login  403    403    403    ok     ok     ok     403
@@ -689,6 +695,19 @@ class World:
         db.session.commit()
         return reuse.id
 
+    def reuse_by_other_pilot(self) -> int:
+        """A report that the other pilot reused the published lesson, whose three-month
+        question is due today."""
+        from proeftuin.reuse import services as reuse_services  # noqa: PLC0415
+
+        lesson = db.session.get(Lesson, self.published_lesson_id)
+        reuse = reuse_services.report_reuse(
+            lesson, self.other_pilot, how="We namen het gesprek over.",
+            outcome="Minder uitval.", by=self.users["other"])
+        reuse.follow_ups[0].due_on = date.today() - timedelta(days=1)
+        db.session.commit()
+        return reuse.id
+
     def new_measure(self) -> int:
         measure = Measure(pilot=self.pilot, name="Steunplannen", unit="%", goal=60.0)
         db.session.add(measure)
@@ -831,6 +850,7 @@ URL_VALUES: dict[str, Callable[[World], dict]] = {
     "reuse.report": lambda w: {"lesson_id": w.published_lesson_id},
     "reuse.hide": lambda w: {"reuse_id": w.new_reuse()},
     "reuse.unhide": lambda w: {"reuse_id": w.new_reuse(hidden=True)},
+    "reuse.follow_up": lambda w: {"reuse_id": w.reuse_by_other_pilot(), "months": 3},
     "dashboard.pilot": _pilot,
     "dashboard.change_status": lambda w: {"slug": w.new_pilot()},
     "dashboard.progress": _pilot,
@@ -923,6 +943,8 @@ POST_DATA: dict[tuple[str, str], Callable[[World], dict]] = {
                                          "how": "We namen de aanpak over.",
                                          "outcome": "Minder dubbel werk."},
     ("reuse.hide", "POST"): lambda w: {"reason": "Hoort bij een andere les."},
+    ("reuse.follow_up", "POST"): lambda w: {"verdict": "adapted",
+                                            "text": f"We deden het in {w.n} wijken anders."},
     ("admin.delete_user", "POST"): lambda w: {"confirm_email": w.deletable.email},
     ("dashboard.change_status", "POST"): lambda w: {"to": NEXT_STATUS[w.status].value,
                                                     "reason": "Besloten in het overleg."},
@@ -995,6 +1017,7 @@ WRITES: dict[tuple[str, str], str] = {
     ("pilots.apply", "POST"): "pilot",
     ("reuse.report", "POST"): "lesson_reuse",
     ("reuse.hide", "POST"): "lesson_reuse",
+    ("reuse.follow_up", "POST"): "reuse_follow_up",
     ("reuse.unhide", "POST"): "lesson_reuse",
     ("auth.change_password", "POST"): "user_account",
     ("auth.forgot_password", "POST"): "outbox_message",

@@ -21,16 +21,19 @@ from proeftuin.models import (
     CohortDateKind,
     LessonKind,
     LessonLevel,
+    LessonReuse,
     MemberRole,
     Notification,
     OutboxMessage,
     Pilot,
     PilotStatus,
     Programme,
+    ReuseVerdict,
     Role,
     User,
 )
 from proeftuin.programmes.harvests import tallies
+from proeftuin.reuse import follow_ups
 
 
 @pytest.fixture
@@ -348,3 +351,10 @@ def test_a_cohort_has_past_and_coming_dates_with_harvests_met_and_overdue(seeded
     standings = tallies(programme_ids, today).values()
     assert any(t.met for t in standings) and any(t.overdue for t in standings)
     assert any(t.pending for t in standings)
+
+
+def test_a_reused_demo_lesson_is_proven_elsewhere_and_a_question_is_overdue(seeded):
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonReuse).where(
+        LessonReuse.verdict == ReuseVerdict.adapted)) == 1
+    pilot_ids = list(db.session.scalars(sa.select(Pilot.id)))
+    assert sum(follow_ups.overdue_counts(pilot_ids, local_today()).values()) == 1

@@ -22,7 +22,7 @@ from proeftuin.lessons.forms import LessonForm
 from proeftuin.measures.forms import ExperimentForm, MeasureForm, ValueForm
 from proeftuin.personal_data.guard import NotPersonalField
 from proeftuin.pilots.forms import ApplicationForm
-from proeftuin.reuse.forms import ReuseForm
+from proeftuin.reuse.forms import FollowUpForm, ReuseForm
 from proeftuin.workspace.forms import DirectionForm, OrganisationForm, ProfileForm
 from tests.test_authorization_matrix import (
     POST_DATA,
@@ -48,6 +48,7 @@ GUARDED = {
     "lessons.new": (LessonForm, "body", "coord"),
     "lessons.edit": (LessonForm, "body", "coord"),
     "reuse.report": (ReuseForm, "how", "other"),
+    "reuse.follow_up": (FollowUpForm, "text", "other"),
     "measures.new": (MeasureForm, "description", "coord"),
     "measures.edit": (MeasureForm, "description", "coord"),
     "measures.record": (ValueForm, "note", "coord"),

@@ -27,6 +27,7 @@ from proeftuin.models import (
     PilotStatus,
     Programme,
     Region,
+    ReuseVerdict,
     utcnow,
 )
 
@@ -45,10 +46,12 @@ def corpus(ctx, runner):
         Pilot.status.in_([PilotStatus.active, PilotStatus.completed])).order_by(Pilot.id)).all()
     for number, lesson in enumerate(lessons[:30]):
         reporters = [p for p in pilots if p.id != lesson.pilot_id][: number % 4]
-        for reporter in reporters:
+        for place, reporter in enumerate(reporters):
+            # Months later, some adopted or adapted it and some dropped it; most said nothing.
+            verdict = [None, *ReuseVerdict][(number + place) % 4]
             db.session.add(LessonReuse(lesson_id=lesson.id, pilot_id=reporter.id,
                                        how="Fictief hergebruik voor de test.",
-                                       outcome="Het werkte.",
+                                       outcome="Het werkte.", verdict=verdict,
                                        hidden_at=utcnow() if number == 3 else None))
     # A pilot whose lessons stay in the database's index but leave the library.
     leaving = db.session.scalar(sa.select(Pilot).join(Lesson, Lesson.pilot_id == Pilot.id)
@@ -72,11 +75,14 @@ def _selections(regions, programmes, count: int = 120) -> list[tuple[LibrarySele
         lambda: {"level": rng.choice(list(LessonLevel))},
         lambda: {"year": rng.choice([2024, 2025, 2026])},
         lambda: {"reused": True},
+        lambda: {"proven": True},
     ]
     chosen = [(LibrarySelection(), 1), (LibrarySelection(q="mantelzorger"), 1),
               (LibrarySelection(q="mantelzorger", order=Order.reuse), 1),
               (LibrarySelection(q="woordzonderlessen"), 1),
-              (LibrarySelection(order=Order.reuse), 2)]
+              (LibrarySelection(order=Order.reuse), 2),
+              (LibrarySelection(order=Order.proven), 1),
+              (LibrarySelection(q="mantelzorger", proven=True), 1)]
     while len(chosen) < count:
         fields: dict = {}
         if rng.random() < 0.85:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -362,6 +363,79 @@ def test_0021_keeps_earlier_decisions_with_their_call_and_marks_the_call_decided
         language = conn.scalar(sa.text("SELECT language FROM call_application"))
     assert decisions == [(pilot_id, "selected", "Sterk plan.", True)]
     assert decided and language == "nl"
+
+
+def test_0022_asks_earlier_reports_of_reuse_after_three_and_six_months(migration_app):
+    upgrade(revision="0021")
+    pilot_id = _insert_pilot()
+    content = {"title": "Titel", "summary": "Kort", "context": "", "body": "Les", "advice": "",
+               "kind": "success_factor", "level": "professional", "evidence": "single_case"}
+    fields = ", ".join(content)
+    values = ", ".join(f":{name}" for name in content)
+    with db.engine.begin() as conn:
+        lesson = conn.execute(sa.text(
+            f"INSERT INTO lesson (pilot_id, status, {fields}, created_at, updated_at) "  # noqa: S608 - our own names
+            f"VALUES (:pilot, 'published', {values}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
+            "RETURNING id"), {"pilot": pilot_id, **content}).scalar()
+        # Noon on the last day of January, Dutch time: April has no 31st.
+        conn.execute(sa.text(
+            "INSERT INTO lesson_reuse (lesson_id, pilot_id, how, outcome, created_at, "
+            "hidden_reason) VALUES (:lesson, :pilot, 'Zo', 'Goed', :at, '')").bindparams(
+                sa.bindparam("at", type_=sa.DateTime(timezone=True))),
+            {"lesson": lesson, "pilot": pilot_id, "at": datetime(2026, 1, 31, 11, tzinfo=UTC)})
+    upgrade(revision="0022")
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT months, due_on, asked_at, verdict FROM reuse_follow_up ORDER BY months")).all()
+        verdict = conn.scalar(sa.text("SELECT verdict FROM lesson_reuse"))
+    assert [(m, str(d), a, v) for m, d, a, v in rows] == [
+        (3, "2026-04-30", None, None), (6, "2026-07-31", None, None)]
+    assert verdict is None
+
+
+def test_0023_keeps_one_count_per_search_and_a_lessons_views_go_with_it(migration_app):
+    upgrade(revision="0023")
+    pilot_id = _insert_pilot()
+    search = ("INSERT INTO search_count (month, words, facets, found, searches) "
+              "VALUES ('2026-12-01', 'respijt', 'richting=3', true, 5)")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(search))
+        lesson = conn.execute(sa.text(
+            "INSERT INTO lesson (pilot_id, status, title, summary, context, body, advice, kind, "
+            "level, evidence, created_at, updated_at) VALUES (:pilot, 'published', 'T', 'S', "
+            "'', 'B', '', 'success_factor', 'professional', 'single_case', CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP) RETURNING id"), {"pilot": pilot_id}).scalar()
+        conn.execute(sa.text("INSERT INTO lesson_view_count (lesson_id, day, views) "
+                             "VALUES (:lesson, '2026-12-07', 3)"), {"lesson": lesson})
+    # The same search of the same month is one row, added to, never a second row.
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text(search))
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM lesson WHERE id = :id"), {"id": lesson})
+    with db.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM lesson_view_count")) == 0
+        assert conn.scalar(sa.text("SELECT searches FROM search_count")) == 5
+
+
+def test_every_write_the_library_watches_changes_its_number_after_every_migration(
+        migration_app):
+    # A table rebuilt by a later migration (SQLite's batch mode) loses its triggers.
+    upgrade()
+    pilot_id = _insert_pilot()
+    with db.engine.begin() as conn:
+        before = conn.scalar(sa.text("SELECT coalesce(max(version), 0) FROM library_version "
+                                     "WHERE id = 1"))
+        lesson = conn.execute(sa.text(
+            "INSERT INTO lesson (pilot_id, status, title, summary, context, body, advice, kind, "
+            "level, evidence, created_at, updated_at) VALUES (:pilot, 'draft', 'T', 'S', '', "
+            "'B', '', 'success_factor', 'professional', 'single_case', CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP) RETURNING id"), {"pilot": pilot_id}).scalar()
+        conn.execute(sa.text(
+            "INSERT INTO lesson_reuse (lesson_id, pilot_id, how, outcome, created_at, "
+            "hidden_reason) VALUES (:lesson, :pilot, 'Zo', 'Goed', CURRENT_TIMESTAMP, '')"),
+            {"lesson": lesson, "pilot": pilot_id})
+        after = conn.scalar(sa.text("SELECT version FROM library_version WHERE id = 1"))
+    assert after > before
 
 
 def test_a_refused_downgrade_changes_nothing(migration_app):

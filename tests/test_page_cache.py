@@ -233,7 +233,7 @@ def test_a_new_public_pilot_shows_on_the_kept_home_page_and_pilot_list(client, m
 def test_a_filter_form_names_the_parameters_it_reads():
     assert LibraryFilterForm.parameters() == {
         "q", "richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar",
-        "hergebruikt", "volgorde", "pagina"}
+        "hergebruikt", "bewezen", "volgorde", "pagina"}
 
 
 def test_the_api_keeps_its_answers_as_json_and_never_stale(client, make, lesson, count_queries):

@@ -547,7 +547,8 @@ def test_the_trail_takes_the_same_number_of_queries_for_more_reports(app, make, 
     assert counts[0] == counts[1]
 
 
-def test_the_query_loads_reports_with_their_pilots_in_one_statement(make, count_queries):
+def test_the_query_loads_reports_with_their_pilots_and_answers_in_two_statements(
+        make, count_queries):
     w = world(make)
     lesson_id, facilitator_id = w.lesson.id, w.facilitator.id
     counts = []
@@ -555,11 +556,11 @@ def test_the_query_loads_reports_with_their_pilots_in_one_statement(make, count_
         _add_reports(make, lesson_id, facilitator_id, more)
         with count_queries() as queries:
             reports = trail_reports(lesson_id, include_hidden=True)
-            names = [(r.pilot.name, r.pilot.region.name, r.pilot.programme.name)
-                     for r in reports]
-        assert len(names) == total and len({region for _, region, _ in names}) == total
+            names = [(r.pilot.name, r.pilot.region.name, r.pilot.programme.name,
+                      [f.verdict for f in r.follow_ups]) for r in reports]
+        assert len(names) == total and len({n[1] for n in names}) == total
         counts.append(queries())
-    assert counts == [1, 1]
+    assert counts == [2, 2]
 
 
 # Demo data ----------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ PAGE = "pagina"
 PER_PAGE = "per_pagina"
 LANG = "lang"
 REUSED = "hergebruikt"
+#: only lessons another pilot adopted or adapted; the same values as REUSED
+PROVEN = "bewezen"
 #: the values `hergebruikt` takes; the library page's checkbox sends "1"
 REUSED_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
 
@@ -114,13 +116,14 @@ def language() -> tuple[str, bool]:
 def library_filters(invalid: list[str]) -> LibraryFilterForm:
     """Read the library's filters; unusable values are named in `invalid`."""
     args = MultiDict(request.args)
-    if REUSED in args:
-        reused = REUSED_VALUES.get(args[REUSED].strip().lower())
-        if reused is None:
-            invalid.append(REUSED)
-        # The form's checkbox counts any value but "false" as ticked, so "0" would filter.
-        if not reused:
-            del args[REUSED]
+    for name in (REUSED, PROVEN):
+        if name in args:
+            chosen = REUSED_VALUES.get(args[name].strip().lower())
+            if chosen is None:
+                invalid.append(name)
+            # The form's checkbox counts any value but "false" as ticked, so "0" would filter.
+            if not chosen:
+                del args[name]
     form = LibraryFilterForm(args)
     invalid.extend(_keep_unknown_names(form, form.invalid))
     return form

@@ -138,10 +138,15 @@ def _parameters() -> dict:
         "hergebruikt": _query("hergebruikt", {"type": "string", "enum": list(REUSED_VALUES)},
                               "`1` or `true`: only lessons another pilot reported to have "
                               "reused."),
+        "bewezen": _query("bewezen", {"type": "string", "enum": list(REUSED_VALUES)},
+                          "`1` or `true`: only lessons proven elsewhere: another pilot that "
+                          "reused the lesson said, months later, that it adopted or adapted "
+                          "it."),
         "volgorde": _query("volgorde", {"type": "string", "enum": _choices(library.order)},
                            "Order. Without it: the best matches first when `q` has words to "
                            "search for, otherwise the newest first. `nieuwste`: newest first; "
-                           "`hergebruik`: most reused first."),
+                           "`hergebruik`: most reused first; `bewezen`: most pilots that "
+                           "adopted or adapted it first."),
         "pilot_q": _query("q", {"type": "string", "maxLength": 100},
                           "Part of the pilot's name or municipality."),
         "status": _query("status", {"type": "string", "enum": _choices(pilots.status)},
@@ -218,6 +223,16 @@ def _schemas() -> dict:
             "source_case_count": {**COUNT, "description": "How many case discussions the "
                                   "lesson drew on (their content is never public)."},
             "reuse_count": {**COUNT, "description": "Reports of reuse by other pilots."},
+            "reuse_outcome": _object({
+                "pilots": {**COUNT, "description": "Pilots that reported reusing it."},
+                "adopted": {**COUNT, "description": "Of those, how many adopted it as it "
+                            "was, months later."},
+                "adapted": {**COUNT, "description": "How many adapted it to their own "
+                            "situation."},
+                "dropped": {**COUNT, "description": "How many dropped it."},
+                "proven_elsewhere": {"type": "boolean", "description": "Adopted or adapted "
+                                     "by at least one other pilot."},
+            }, description="What became of the lesson where it was reused."),
             "url": {**URI, "description": "The lesson's public page; cite this."},
             "api_url": URI,
             "licence": _object({"id": {"type": "string", "const": "CC-BY-4.0"}, "url": URI}),
@@ -324,7 +339,7 @@ def _get(operation_id: str, summary: str, schema: str, parameters: list[str],
 
 
 LESSON_FILTERS = ["lesson_q", "richting", "vraag", "soort", "niveau", "regio", "programma",
-                  "doelgroep", "jaar", "hergebruikt", "volgorde", "pagina", "per_pagina"]
+                  "doelgroep", "jaar", "hergebruikt", "bewezen", "volgorde", "pagina", "per_pagina"]
 PILOT_FILTERS = ["pilot_q", "regio", "programma", "richting", "vraag", "doelgroep", "status",
                  "pagina", "per_pagina"]
 

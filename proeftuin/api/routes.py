@@ -145,9 +145,10 @@ def lessons():
     found = library_search(filters.selection(), page.number, page.size, all_links=True)
     pagination = found.pagination
     items = list(pagination.items)
-    counts = found.reuse_counts()
+    outcomes = library_queries.reuse_outcomes([item.id for item in items])
+    none = library_queries.ReuseOutcome()
     return jsonify(
-        data=[schemas.lesson(item, counts.get(item.id, 0)) for item in items],
+        data=[schemas.lesson(item, outcomes.get(item.id, none)) for item in items],
         **schemas.paged("api.lessons", pagination, page, filters.params()),
     )
 
@@ -160,8 +161,8 @@ def lesson(lesson_id: int):
     item = library_queries.public_lesson(lesson_id)
     if item is None:
         abort(404)
-    count = library_queries.reuse_counts([item.id]).get(item.id, 0)
-    return jsonify(data=schemas.lesson(item, count))
+    outcome = library_queries.reuse_outcomes([item.id]).get(item.id)
+    return jsonify(data=schemas.lesson(item, outcome or library_queries.ReuseOutcome()))
 
 
 @bp.get("/pilots")

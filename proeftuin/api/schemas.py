@@ -14,6 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 from proeftuin import reference
 from proeftuin.api.forms import LANG, PAGE, PER_PAGE, Page
 from proeftuin.labels import PILOT_STATUS
+from proeftuin.library.queries import ReuseOutcome
 from proeftuin.library.urls import LICENCE_URL, public_lesson_url
 from proeftuin.models import (
     PUBLIC_STATUSES,
@@ -104,7 +105,7 @@ def pilot_reference(pilot: Pilot) -> dict:
     }
 
 
-def lesson(item: Lesson, reuse_count: int) -> dict:
+def lesson(item: Lesson, outcome: ReuseOutcome) -> dict:
     """Return a published lesson as the public sees it: its public revision, in full."""
     revision: LessonRevision = item.public_revision
     return {
@@ -125,7 +126,10 @@ def lesson(item: Lesson, reuse_count: int) -> dict:
         "first_published_at": timestamp(item.first_published_at),
         "updated_at": timestamp(revision.published_at),
         "source_case_count": revision.source_case_count,
-        "reuse_count": reuse_count,
+        "reuse_count": outcome.pilots,
+        "reuse_outcome": {"pilots": outcome.pilots, "adopted": outcome.adopted,
+                          "adapted": outcome.adapted, "dropped": outcome.dropped,
+                          "proven_elsewhere": outcome.proven},
         "url": public_lesson_url(revision, _external=True),
         "api_url": url_for("api.lesson", lesson_id=item.id, _external=True),
         "licence": LICENCE,

@@ -122,6 +122,7 @@ def change_status(slug: str):
 from proeftuin.dashboard import (  # noqa: E402,F401
     activity_routes,
     coverage_routes,
+    demand_routes,
     measures_routes,
     monitor_routes,
     progress_routes,

@@ -26,6 +26,7 @@ from proeftuin.library.exports import (
 )
 from proeftuin.models import LessonStatus, PilotStatus, Programme
 from proeftuin.programmes.harvests import HarvestTally, tallies
+from proeftuin.reuse import follow_ups
 
 #: only a pilot that is meant to be working can fall quiet
 CAN_BE_QUIET = (PilotStatus.active, PilotStatus.selected)
@@ -116,6 +117,8 @@ class TableRow:
     weeks_since: int | None = None
     #: the harvests of its cohort met and overdue; None for a pilot outside any cohort
     harvests: HarvestTally | None = None
+    #: questions about lessons it reused, asked and left unanswered too long
+    follow_ups_overdue: int = 0
 
     @property
     def pilot(self):
@@ -172,14 +175,18 @@ class Attention:
 def build_rows(programmes: list[Programme], now: datetime, quiet_after_weeks: int) -> list[TableRow]:
     """Return a row for every pilot of these programmes, by name, with its flags worked out."""
     limit = timedelta(weeks=quiet_after_weeks)
-    harvests = tallies([p.id for p in programmes], now.astimezone(ZoneInfo(TIMEZONE)).date())
+    today = now.astimezone(ZoneInfo(TIMEZONE)).date()
+    harvests = tallies([p.id for p in programmes], today)
+    all_figures = list(queries.pilot_figures(programmes))
+    overdue = follow_ups.overdue_counts([f.pilot.id for f in all_figures], today)
     rows = []
-    for figures in queries.pilot_figures(programmes):
+    for figures in all_figures:
         last = figures.last_activity
         weeks = (now - last).days // 7 if last is not None else None
         quiet = figures.pilot.status in CAN_BE_QUIET and (last is None or now - last > limit)
         rows.append(TableRow(figures, quiet=quiet, weeks_since=weeks,
-                             harvests=harvests.get(figures.pilot.id)))
+                             harvests=harvests.get(figures.pilot.id),
+                             follow_ups_overdue=overdue.get(figures.pilot.id, 0)))
     return rows
 
 
@@ -308,6 +315,8 @@ def _csv_columns() -> list[tuple[Column, object]]:
          lambda row: row.harvests.met if row.harvests else ""),
         (download_column(_("Oogstmomenten te laat")),
          lambda row: row.harvests.overdue if row.harvests else ""),
+        (download_column(_("Vragen over hergebruik onbeantwoord")),
+         lambda row: row.follow_ups_overdue),
         *lesson_columns,
         (download_column(_("Ontbrekende essentiële disciplines"), multi=True),
          lambda row: [d.name for d in row.missing]),

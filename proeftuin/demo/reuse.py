@@ -8,11 +8,13 @@ nothing from the demo modules but their data in the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from proeftuin import audit
+from proeftuin.dates import TIMEZONE
 from proeftuin.extensions import db
 from proeftuin.models import (
     AuditAction,
@@ -23,9 +25,11 @@ from proeftuin.models import (
     Membership,
     Pilot,
     RecordType,
+    ReuseVerdict,
     utcnow,
 )
 from proeftuin.permissions import can_report_reuse
+from proeftuin.reuse import follow_ups
 
 
 class DemoReuseError(RuntimeError):
@@ -43,6 +47,8 @@ class DemoReuse:
     days_ago: int
     how: str
     outcome: str
+    #: the follow-up questions answered: (months, verdict, text)
+    answers: tuple[tuple[int, ReuseVerdict, str], ...] = ()
 
 
 REUSES = (
@@ -60,16 +66,21 @@ REUSES = (
     ),
     DemoReuse(
         "Vraag bij elk huisbezoek hoe het met de mantelzorger gaat",
-        "Digitaal Samen Zorgen Dordrecht", 50,
+        "Digitaal Samen Zorgen Dordrecht", 140,
         "We hebben de vragen als vaste rubriek in de gedeelde zorgapp gezet, zodat ook "
         "familieleden die niet bij het huisbezoek zijn ze kunnen invullen.",
         "Familie vulde de rubriek vaker in dan we dachten. Huisbezoeken gaan nu minder over "
         "praktische zaken en meer over hoe het echt gaat. Wie geen app gebruikt, krijgt de "
         "vragen nog gewoon aan huis.",
+        answers=(
+            (3, ReuseVerdict.adapted,
+             "We stellen de vragen nu om de week in plaats van bij elk bezoek: vaker werd het "
+             "een afvinklijst."),
+        ),
     ),
     DemoReuse(
         "Betrek de apotheker vanaf de start van de palliatieve fase",
-        "Palliatief Netwerk Ede", 45,
+        "Palliatief Netwerk Ede", 130,
         "De apotheker schuift sinds een half jaar aan bij het eerste palliatief overleg. We "
         "leggen het avondnummer van de dienstapotheek vast in het zorgdossier en op de "
         "koelkastkaart voor de familie.",
@@ -120,8 +131,29 @@ def seed_demo_reuse(now: datetime | None = None) -> list[LessonReuse]:
         at = now - timedelta(days=spec.days_ago)
         reuse = LessonReuse(lesson=lesson, pilot=pilot, reported_by=membership.user,
                             how=spec.how, outcome=spec.outcome, created_at=at)
+        follow_ups.plan(reuse)
         db.session.add(reuse)
         db.session.flush()
         audit.log(AuditAction.created, membership.user, reuse, RecordType.reuse, occurred_at=at)
+        _follow_up(reuse, spec, membership.user, now)
         created.append(reuse)
     return created
+
+
+def _follow_up(reuse: LessonReuse, spec: DemoReuse, user, now: datetime) -> None:
+    """The questions whose day has passed were asked on it; some were answered a week on,
+    the others wait (and, a month late, are overdue on the facilitators' table)."""
+    answers = {months: (verdict, text) for months, verdict, text in spec.answers}
+    today = now.astimezone(ZoneInfo(TIMEZONE)).date()
+    for question in reuse.follow_ups:
+        if question.due_on > today:
+            continue
+        asked = datetime.combine(question.due_on, time(follow_ups.ASK_HOUR),
+                                 ZoneInfo(TIMEZONE)).astimezone(UTC)
+        question.asked_at = asked
+        if question.months in answers:
+            question.verdict, question.text = answers[question.months]
+            question.answered_at = min(now, asked + timedelta(days=7))
+            question.answered_by = user
+            reuse.verdict = question.verdict
+    db.session.flush()

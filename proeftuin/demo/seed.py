@@ -19,6 +19,7 @@ from proeftuin.demo import work as demo_work
 from proeftuin.demo.assessment import seed_demo_assessment
 from proeftuin.demo.calls import seed_demo_calls
 from proeftuin.demo.cohort import seed_demo_cohort
+from proeftuin.demo.library_use import seed_demo_library_use
 from proeftuin.demo.measures import seed_demo_measures
 from proeftuin.demo.reuse import seed_demo_reuse
 from proeftuin.extensions import db
@@ -868,6 +869,7 @@ def seed_demo() -> None:
     demo_work.seed_work(pilots, users, now)
     seed_demo_reuse(now)
     seed_demo_measures(now)
+    seed_demo_library_use(now)
     _seed_notifications(pilots.values(), users)
     _seed_subscription()
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from proeftuin.extensions import db
-from proeftuin.lessons import forms, queries, services
+from proeftuin.lessons import forms, queries, readers, services
 from proeftuin.library.urls import public_lesson_url
 from proeftuin.measures import queries as measures_queries
 from proeftuin.models import Lesson, RecordType, utcnow
@@ -19,6 +19,7 @@ from proeftuin.permissions import (
     can_read_cases,
     can_read_lessons,
     can_review_lessons,
+    can_see_lesson_views,
     can_view_lesson,
     can_work_on_lesson,
     can_write_lessons,
@@ -123,7 +124,9 @@ def show(slug: str, lesson_id: int):
     """Show the working copy, its status, the reviewers' feedback and its source cases."""
     lesson = load_lesson(slug, lesson_id, options=queries.LESSON_PAGE)
     services.record_view(lesson, current_user)
-    page = render_template("lessons/show.html", pilot=lesson.pilot, lesson=lesson)
+    views = (readers.lesson_views(lesson) if lesson.public_revision_id is not None
+             and can_see_lesson_views(current_user, lesson) else None)
+    page = render_template("lessons/show.html", pilot=lesson.pilot, lesson=lesson, views=views)
     db.session.commit()
     return page
 

@@ -30,7 +30,7 @@ BOM = "\ufeff"
 #: what a spreadsheet in Dutch or Flemish settings opens as columns without asking: the
 #: comma is the decimal separator there, so the list separator is a semicolon
 SPREADSHEET_DELIMITER = ";"
-#: lessons loaded and written per step; the reuse counts are fetched per batch
+#: lessons loaded and written per step; what became of them elsewhere is fetched per batch
 BATCH = 500
 
 
@@ -102,6 +102,17 @@ LESSON_COLUMNS = (
            "Number of case discussions the lesson draws on (the discussions are not public)."),
     Column("reuse_count", "Aantal meldingen van andere proeftuinen dat zij de les hergebruikten.",
            "Number of reports by other pilots that they reused the lesson."),
+    Column("reuse_adopted", "Aantal van die proeftuinen dat de les maanden later had "
+           "overgenomen zoals beschreven.",
+           "How many of those pilots had adopted the lesson as it was, months later."),
+    Column("reuse_adapted", "Aantal van die proeftuinen dat de les had aangepast aan de eigen "
+           "situatie.",
+           "How many of those pilots had adapted the lesson to their own situation."),
+    Column("reuse_dropped", "Aantal van die proeftuinen dat met de les was gestopt.",
+           "How many of those pilots had dropped the lesson."),
+    Column("proven_elsewhere", "1 als ten minste één andere proeftuin de les overnam of "
+           "aanpaste, anders 0.",
+           "1 if at least one other pilot adopted or adapted the lesson, else 0."),
     Column("url", "Vast adres van de les in de bibliotheek.",
            "Canonical address of the lesson in the library."),
     Column("licence", "Licentie van de les.", "Licence of the lesson."),
@@ -112,7 +123,7 @@ def _when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
-def lesson_record(lesson: Lesson, reuse_count: int) -> dict:
+def lesson_record(lesson: Lesson, outcome: queries.ReuseOutcome) -> dict:
     """Return a public lesson as a flat record, keyed by the names of `LESSON_COLUMNS`.
 
     Reads only the public revision, never the working copy or the source cases.
@@ -147,19 +158,25 @@ def lesson_record(lesson: Lesson, reuse_count: int) -> dict:
         "updated": _when(revision.published_at),
         "version": revision.number,
         "source_case_count": revision.source_case_count,
-        "reuse_count": reuse_count,
+        "reuse_count": outcome.pilots,
+        "reuse_adopted": outcome.adopted,
+        "reuse_adapted": outcome.adapted,
+        "reuse_dropped": outcome.dropped,
+        "proven_elsewhere": int(outcome.proven),
         "url": public_lesson_url(revision, _external=True),
         "licence": LICENCE_URL,
     }
 
 
 def lesson_records(lessons: Iterable[Lesson]) -> Iterator[dict]:
-    """Yield a record per lesson, fetching the reuse counts one batch of lessons at a time."""
+    """Yield a record per lesson, fetching what became of them elsewhere one batch of
+    lessons at a time."""
     lessons = iter(lessons)
+    none = queries.ReuseOutcome()
     while batch := list(islice(lessons, BATCH)):
-        counts = queries.reuse_counts([lesson.id for lesson in batch])
+        outcomes = queries.reuse_outcomes([lesson.id for lesson in batch])
         for lesson in batch:
-            yield lesson_record(lesson, counts.get(lesson.id, 0))
+            yield lesson_record(lesson, outcomes.get(lesson.id, none))
 
 
 def neutralise(value) -> str | int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from proeftuin.library.forms import LibraryFilterForm
+from proeftuin.library.queries import PROVEN
 from proeftuin.library.urls import library_urls
 
 
@@ -48,7 +49,8 @@ def build(filters: LibraryFilterForm, counts: dict[str, dict[str, int]]) -> list
     address = library_urls()
     facets = []
     for field in filters:
-        if field.name not in counts:
+        # The proven facet has one value; the page shows it beside the reuse filter.
+        if field.name not in counts or field.name == PROVEN:
             continue
         found = counts[field.name]
         current = "" if field.data is None else str(field.data)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from proeftuin.labels import lesson_kind_label
@@ -61,14 +62,17 @@ def feed_title(filters: LibraryFilterForm) -> str:
     return f"{title} ({'; '.join(chosen)})" if chosen else title
 
 
-def entry_html(lesson: Lesson) -> Markup:
-    """Return a lesson's public texts as sanitised HTML, for the entry's content."""
+def entry_html(lesson: Lesson, outcome: queries.ReuseOutcome | None = None) -> Markup:
+    """Return a lesson's public texts as sanitised HTML, for the entry's content, with what
+    became of it elsewhere."""
     revision = lesson.public_revision
     parts = [Markup("<p>{}</p>").format(revision.summary)] if revision.summary else []
     for heading, text in ((_("Context"), revision.context), (_("De les"), revision.body),
                           (_("Advies voor anderen"), revision.advice)):
         if text:
             parts.append(Markup("<h2>{}</h2>{}").format(heading, render_markdown(text)))
+    if outcome is not None and outcome.pilots:
+        parts.append(Markup("<p>{}</p>").format(reuse_sentence(outcome)))
     parts.append(Markup('<p>{} <a href="{}">{}</a>, {}, {}. {} <a href="{}">{}</a></p>').format(
         _("Proeftuin:"), url_for("pilots.show", slug=lesson.pilot.slug, _external=True),
         lesson.pilot.name, lesson.pilot.municipality, lesson.pilot.region.name,
@@ -77,7 +81,7 @@ def entry_html(lesson: Lesson) -> Markup:
     return Markup("\n").join(parts)
 
 
-def _entry(feed: ET.Element, lesson: Lesson) -> None:
+def _entry(feed: ET.Element, lesson: Lesson, outcome: queries.ReuseOutcome | None) -> None:
     revision = lesson.public_revision
     pilot = lesson.pilot
     url = public_lesson_url(revision, _external=True)
@@ -102,10 +106,24 @@ def _entry(feed: ET.Element, lesson: Lesson) -> None:
              label=f"{question.number}. {question.name}")
     _add(entry, "category", term=revision.kind.value, scheme=f"{library}?soort=",
          label=lesson_kind_label(revision.kind))
+    if outcome is not None and outcome.proven:
+        _add(entry, "category", term="1", scheme=f"{library}?{queries.PROVEN}=",
+             label=_("Elders bewezen"))
     if revision.summary:
         _add(entry, "summary", revision.summary, type="text")
     # type="html": the markup travels escaped as text, which ElementTree does for us.
-    _add(entry, "content", str(entry_html(lesson)), type="html")
+    _add(entry, "content", str(entry_html(lesson, outcome)), type="html")
+
+
+def reuse_sentence(outcome: queries.ReuseOutcome) -> str:
+    """What became of a lesson elsewhere, in a sentence."""
+    return ngettext(
+        "Hergebruikt door %(num)d andere proeftuin: overgenomen door %(adopted)d, aangepast "
+        "door %(adapted)d, gestopt door %(dropped)d.",
+        "Hergebruikt door %(num)d andere proeftuinen: overgenomen door %(adopted)d, "
+        "aangepast door %(adapted)d, gestopt door %(dropped)d.",
+        outcome.pilots, adopted=outcome.adopted, adapted=outcome.adapted,
+        dropped=outcome.dropped)
 
 
 #: the updated time of a feed without entries
@@ -140,6 +158,7 @@ def library_feed(filters: LibraryFilterForm) -> bytes:
         "De lessen vallen onder de licentie Creative Commons Naamsvermelding 4.0 "
         "(CC BY 4.0): noem de proeftuin en verwijs naar de les. %(url)s", url=LICENCE_URL),
         type="text")
+    outcomes = queries.reuse_outcomes([lesson.id for lesson in lessons])
     for lesson in lessons:
-        _entry(feed, lesson)
+        _entry(feed, lesson, outcomes.get(lesson.id))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -46,6 +46,8 @@ class LibraryFilterForm(FilterForm):
                         validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR)])
     reused = BooleanField(_l("Alleen lessen die elders zijn hergebruikt"), name="hergebruikt",
                           false_values=("", "0", "false", "nee"))
+    proven = BooleanField(_l("Alleen lessen die elders bewezen zijn"), name="bewezen",
+                          false_values=("", "0", "false", "nee"))
     order = SelectField(_l("Sorteren op"), name="volgorde", coerce=str_or_none)
 
     def __init__(self, formdata, **kwargs):
@@ -56,6 +58,7 @@ class LibraryFilterForm(FilterForm):
             SelectChoice("", _l("Best passend, anders nieuwste")),
             SelectChoice(Order.newest.value, _l("Nieuwste eerst")),
             SelectChoice(Order.reuse.value, _l("Vaakst hergebruikt")),
+            SelectChoice(Order.proven.value, _l("Vaakst elders bewezen")),
         ]
         self.invalid = self._drop_invalid()
 
@@ -73,6 +76,8 @@ class LibraryFilterForm(FilterForm):
             self.q.data = self.q.data[:MAX_QUERY_LENGTH] or None
         if not self.reused.data:
             self.reused.data = None
+        if not self.proven.data:
+            self.proven.data = None
         return invalid
 
     def params(self) -> dict[str, str]:
@@ -80,6 +85,8 @@ class LibraryFilterForm(FilterForm):
         params = super().params()
         if self.reused.data:
             params[self.reused.name] = "1"
+        if self.proven.data:
+            params[self.proven.name] = "1"
         return params
 
     def selection(self) -> LibrarySelection:
@@ -95,6 +102,7 @@ class LibraryFilterForm(FilterForm):
             target_group_key=self.target_group.data,
             year=self.year.data,
             reused=bool(self.reused.data),
+            proven=bool(self.proven.data),
             order=Order(self.order.data) if self.order.data else None,
         )
 

@@ -24,12 +24,14 @@ import sqlalchemy as sa
 
 from proeftuin.library.queries import (
     FACETS,
+    PROVEN,
     RELATED_BY_DIRECTION,
     RELATED_BY_TITLE,
     LibrarySelection,
     Order,
 )
 from proeftuin.models import (
+    PROVEN_VERDICTS,
     PUBLIC_STATUSES,
     CarerQuestion,
     Lesson,
@@ -99,11 +101,13 @@ class LibraryIndex:
     """Every lesson of the library, for one version of it."""
 
     def __init__(self, version: int, lesson_ids: np.ndarray, facets: dict, reuse: np.ndarray,
-                 text: TextIndex) -> None:
+                 proven: np.ndarray, text: TextIndex) -> None:
         self.version = version
         self.lesson_ids = lesson_ids
         self.facets = facets
         self.reuse = reuse
+        #: per lesson, the pilots elsewhere that adopted or adapted it
+        self.proven = proven
         self.text = text
         self.everything = _packed(np.ones(len(lesson_ids), bool))
         # Lesson ids in ascending order, and their numbers: from an id to its number.
@@ -116,7 +120,8 @@ class LibraryIndex:
 
     def nbytes(self) -> int:
         """The memory its arrays take."""
-        return (self.lesson_ids.nbytes + self.reuse.nbytes + self.text.nbytes()
+        return (self.lesson_ids.nbytes + self.reuse.nbytes + self.proven.nbytes
+                + self.text.nbytes()
                 + sum(facet.nbytes() for facet in self.facets.values()))
 
     # Searching -----------------------------------------------------------------------------
@@ -140,6 +145,8 @@ class LibraryIndex:
                              start, per_page)
         elif order is Order.reuse:
             page_docs = _top(docs, -self.reuse[docs].astype(np.float64), start, per_page)
+        elif order is Order.proven:
+            page_docs = _top(docs, -self.proven[docs].astype(np.float64), start, per_page)
         else:
             page_docs = docs[start:start + per_page]
         return Found(len(docs), counts, self.lesson_ids[page_docs].tolist())
@@ -218,6 +225,7 @@ class LibraryIndex:
             "programma": selection.programme_slug,
             "doelgroep": selection.target_group_key,
             "jaar": selection.year,
+            PROVEN: "1" if selection.proven else None,
         }
         masks: dict[str | None, np.ndarray] = {
             name: self.facets[name].mask(value)
@@ -296,18 +304,23 @@ class LibraryIndex:
         }
         del rows
         reuse = np.zeros(size, np.int32)
-        for lesson_id, reports in connection.execute(
-                sa.select(LessonReuse.lesson_id, sa.func.count(sa.distinct(LessonReuse.pilot_id)))
+        proven = np.zeros(size, np.int32)
+        pilots = sa.func.count(sa.distinct(LessonReuse.pilot_id))
+        for lesson_id, reports, proving in connection.execute(
+                sa.select(LessonReuse.lesson_id, pilots,
+                          pilots.filter(LessonReuse.verdict.in_(PROVEN_VERDICTS)))
                 .join(Pilot, Pilot.id == LessonReuse.pilot_id)
                 .where(LessonReuse.hidden_at.is_(None), Pilot.status.in_(PUBLIC_STATUSES))
                 .group_by(LessonReuse.lesson_id)):
             if lesson_id in numbers:
                 reuse[numbers[lesson_id]] = reports
+                proven[numbers[lesson_id]] = proving
+        facets[PROVEN] = _Facet(size, ((doc, "1") for doc in np.flatnonzero(proven).tolist()))
         if connection.dialect.name == "sqlite":
             text = SQLiteTextIndex.read(connection, numbers, SQLiteBackend.WEIGHTS)
         else:
             text = PostgreSQLTextIndex.read(connection, numbers)
-        return cls(version, lesson_ids, facets, reuse, text)
+        return cls(version, lesson_ids, facets, reuse, proven, text)
 
 
 def _year(value) -> int | None:

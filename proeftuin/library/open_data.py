@@ -40,6 +40,7 @@ from proeftuin.models import (
     PilotDirection,
     PilotOrganisation,
     Programme,
+    ReuseFollowUp,
 )
 from proeftuin.models.base import utcnow
 from proeftuin.models.pilot import pilot_discipline, pilot_question, pilot_target_group
@@ -216,6 +217,10 @@ def data_state() -> tuple:
         .scalar_subquery(),
         sa.select(sa.func.coalesce(sa.func.sum(LessonReuse.id), 0)).where(visible_reuse)
         .scalar_subquery(),
+        # An answer about what became of a reuse changes the lessons' outcome columns.
+        sa.select(sa.func.count()).select_from(ReuseFollowUp)
+        .where(ReuseFollowUp.answered_at.is_not(None)).scalar_subquery(),
+        sa.select(sa.func.max(ReuseFollowUp.answered_at)).scalar_subquery(),
         sa.select(sa.func.count()).select_from(PilotDirection).scalar_subquery(),
         sa.select(sa.func.coalesce(sa.func.sum(PilotDirection.id), 0)).scalar_subquery(),
         sa.select(sa.func.count()).select_from(PilotOrganisation).scalar_subquery(),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, load_only, raiselo
 from proeftuin import search
 from proeftuin.extensions import db
 from proeftuin.models import (
+    PROVEN_VERDICTS,
     PUBLIC_STATUSES,
     CarerQuestion,
     Lesson,
@@ -21,6 +22,7 @@ from proeftuin.models import (
     LessonRevision,
     Pilot,
     Programme,
+    ReuseVerdict,
     SolutionDirection,
     TargetGroup,
 )
@@ -80,6 +82,8 @@ class Order(enum.Enum):
     relevance = "relevantie"
     newest = "nieuwste"
     reuse = "hergebruik"
+    #: most pilots elsewhere that adopted or adapted it first
+    proven = "bewezen"
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class LibrarySelection:
     year: int | None = None
     #: only lessons that another pilot reported to have reused
     reused: bool = False
+    #: only lessons that another pilot adopted or adapted, months after it reused them
+    proven: bool = False
     order: Order | None = None
 
     @property
@@ -113,7 +119,10 @@ class LibrarySelection:
 
 
 #: the facets of the library, by URL parameter, in the order the page shows them
-FACETS = ("richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar")
+FACETS = ("richting", "vraag", "soort", "niveau", "regio", "programma", "doelgroep", "jaar",
+          "bewezen")
+#: the facet of lessons proven elsewhere: its one value, "1", counts them
+PROVEN = "bewezen"
 
 
 def in_library() -> sa.Select:
@@ -134,6 +143,11 @@ def _visible_reuse(lesson_id=Lesson.id):
             .join(Pilot, Pilot.id == LessonReuse.pilot_id)
             .where(LessonReuse.lesson_id == lesson_id, LessonReuse.hidden_at.is_(None),
                    Pilot.status.in_(PUBLIC_STATUSES)))
+
+
+def _proven_reuse(lesson_id=Lesson.id):
+    """How many pilots elsewhere adopted or adapted the lesson (their latest answer)."""
+    return _visible_reuse(lesson_id).where(LessonReuse.verdict.in_(PROVEN_VERDICTS))
 
 
 @dataclass(frozen=True)
@@ -191,6 +205,8 @@ def _filters(selection: LibrarySelection, skip: str | None = None,
         clauses.append(_year(on.published_at) == selection.year)
     if selection.reused:
         clauses.append(_visible_reuse(on.lesson_id).scalar_subquery() > 0)
+    if selection.proven and skip != PROVEN:
+        clauses.append(_proven_reuse(on.lesson_id).scalar_subquery() > 0)
     return clauses
 
 
@@ -233,6 +249,8 @@ def _ordered(stmt, order: Order, matches):
         return stmt.order_by(matches.c.score.desc(), *newest)
     if order is Order.reuse:
         return stmt.order_by(_visible_reuse().scalar_subquery().desc(), *newest)
+    if order is Order.proven:
+        return stmt.order_by(_proven_reuse().scalar_subquery().desc(), *newest)
     return stmt.order_by(*newest)
 
 
@@ -317,6 +335,44 @@ def reuse_counts(lesson_ids: list[int]) -> dict[int, int]:
     return {lesson_id: count for lesson_id, count in rows}
 
 
+@dataclass(frozen=True)
+class ReuseOutcome:
+    """What became of a lesson elsewhere: the pilots that reported reusing it, and how many
+    of them adopted it, adapted it or dropped it, months later."""
+
+    pilots: int = 0
+    adopted: int = 0
+    adapted: int = 0
+    dropped: int = 0
+
+    @property
+    def proven(self) -> bool:
+        """Adopted or adapted by at least one other pilot."""
+        return bool(self.adopted or self.adapted)
+
+
+def reuse_outcomes(lesson_ids: list[int]) -> dict[int, ReuseOutcome]:
+    """Return what became of each of these lessons elsewhere, from the visible reports of
+    public pilots (absent: never reused), in one query."""
+    if not lesson_ids:
+        return {}
+    pilots = sa.func.count(sa.distinct(LessonReuse.pilot_id))
+    rows = db.session.execute(
+        sa.select(LessonReuse.lesson_id, pilots,
+                  *(pilots.filter(LessonReuse.verdict == verdict) for verdict in ReuseVerdict))
+        .join(Pilot, Pilot.id == LessonReuse.pilot_id)
+        .where(LessonReuse.lesson_id.in_(lesson_ids), LessonReuse.hidden_at.is_(None),
+               Pilot.status.in_(PUBLIC_STATUSES))
+        .group_by(LessonReuse.lesson_id))
+    found = {}
+    for lesson_id, count, *by_verdict in rows:
+        verdicts = dict(zip(ReuseVerdict, by_verdict, strict=True))
+        found[lesson_id] = ReuseOutcome(count, verdicts[ReuseVerdict.adopted],
+                                        verdicts[ReuseVerdict.adapted],
+                                        verdicts[ReuseVerdict.dropped])
+    return found
+
+
 def facet_counts(selection: LibrarySelection) -> tuple[int, dict[str, dict[str, int]]]:
     """Count the lessons of the selection, and per value of every facet, in one query.
 
@@ -365,6 +421,10 @@ def facet_counts(selection: LibrarySelection) -> tuple[int, dict[str, dict[str, 
         part("doelgroep", revision_target_group.c.target_group_id, revision_target_group,
              (TargetGroup, TargetGroup.key)),
         part("jaar", _year(hits.c.published_at)),
+        sa.select(sa.literal(PROVEN, sa.String(20)), sa.cast(sa.literal("1"), value),
+                  sa.func.count()).select_from(hits)
+        .where(*_filters(selection, skip=PROVEN, on=on),
+               _proven_reuse(hits.c.lesson_id).scalar_subquery() > 0),
         sa.select(sa.literal("", sa.String(20)), sa.cast(sa.literal(""), value),
                   sa.func.count()).select_from(hits).where(*_filters(selection, on=on)),
     ]
@@ -372,7 +432,8 @@ def facet_counts(selection: LibrarySelection) -> tuple[int, dict[str, dict[str, 
     total = 0
     for facet, facet_value, number in db.session.execute(sa.union_all(*parts)):
         if facet:
-            counts[facet][_facet_key(facet_value)] = number
+            if number:  # the proven facet's count is there even when none is
+                counts[facet][_facet_key(facet_value)] = number
         else:
             total = number
     return total, counts

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from proeftuin.caching import page_cache
-from proeftuin.library import facets, queries, results
+from proeftuin.library import facets, queries, results, usage
 from proeftuin.library.blueprint import bp
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.urls import LICENCE_URL, library_urls, public_lesson_url
@@ -25,6 +25,7 @@ ORDER_LABELS = {
     queries.Order.relevance: _l("best passend eerst"),
     queries.Order.newest: _l("nieuwste eerst"),
     queries.Order.reuse: _l("vaakst hergebruikt eerst"),
+    queries.Order.proven: _l("vaakst elders bewezen eerst"),
 }
 
 #: a page number beyond this is a typing mistake, not a page
@@ -32,6 +33,7 @@ MAX_PAGE = 10_000
 
 
 @bp.get("/")
+@usage.counts_searches
 @page_cache.for_visitors(parameters=LibraryFilterForm.parameters())
 def index():
     """Search the published lessons, narrowed by facets; without a query, newest first."""
@@ -39,6 +41,7 @@ def index():
     page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)
     found = results.search(filters.selection(), page, current_app.config["LESSONS_PER_PAGE"],
                            facets=True)
+    usage.note_search(found.selection, page, found.total)
     return render_template(
         "library/index.html",
         filters=filters,
@@ -50,6 +53,8 @@ def index():
         titles=found.titles(),
         reuse=found.reuse_counts(),
         reuse_toggle=library_urls()(facets.toggled(filters.params(), "hergebruikt", "1")),
+        proven_toggle=library_urls()(facets.toggled(filters.params(), queries.PROVEN, "1")),
+        proven_count=found.counts.get(queries.PROVEN, {}).get("1", 0),
     )
 
 
@@ -60,6 +65,7 @@ def library_order_label(order: queries.Order) -> str:
 
 
 @bp.get("/<int:lesson_id>-<slug>")
+@usage.counts_views
 @page_cache.for_visitors()
 def show(lesson_id: int, slug: str):
     """Show the latest published revision of a lesson; other spellings of its URL redirect."""

@@ -52,6 +52,7 @@ def jobs() -> list[Job]:
     from proeftuin.messaging import worker  # noqa: PLC0415
     from proeftuin.models import Frequency  # noqa: PLC0415
     from proeftuin.programmes import harvests  # noqa: PLC0415
+    from proeftuin.reuse import follow_ups  # noqa: PLC0415
 
     def retention(now: datetime) -> None:
         services.purge_unconfirmed(now)
@@ -65,6 +66,7 @@ def jobs() -> list[Job]:
             lambda now: digests.send_digests(now, Frequency.monthly), monthly),
         Job("retention", RETENTION_HOUR, retention),
         Job("harvest-reminders", harvests.REMINDER_HOUR, harvests.send_harvest_reminders),
+        Job("reuse-follow-ups", follow_ups.ASK_HOUR, follow_ups.ask_due),
     ]
 
 

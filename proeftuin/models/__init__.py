@@ -49,6 +49,7 @@ from proeftuin.models.lesson import (
     lesson_source_case,
     lesson_target_group,
 )
+from proeftuin.models.library_use import LessonViewCount, SearchCount
 from proeftuin.models.measure import (
     ActDecision,
     Experiment,
@@ -91,7 +92,13 @@ from proeftuin.models.reference import (
     SolutionDirection,
     TargetGroup,
 )
-from proeftuin.models.reuse import LessonReuse
+from proeftuin.models.reuse import (
+    FOLLOW_UP_MONTHS,
+    PROVEN_VERDICTS,
+    LessonReuse,
+    ReuseFollowUp,
+    ReuseVerdict,
+)
 from proeftuin.models.subscription import Frequency, Subscription
 from proeftuin.models.user import Invitation, RecoveryCode, Role, User, UserSession
 
@@ -133,9 +140,14 @@ __all__ = [
     "LessonKind",
     "LessonLevel",
     "LessonReuse",
+    "ReuseFollowUp",
+    "ReuseVerdict",
+    "FOLLOW_UP_MONTHS",
+    "PROVEN_VERDICTS",
     "LessonReview",
     "LessonRevision",
     "LessonStatus",
+    "LessonViewCount",
     "Measure",
     "MeasureValue",
     "MemberRole",
@@ -158,6 +170,7 @@ __all__ = [
     "PrivacyConfirmation",
     "Programme",
     "RecoveryCode",
+    "SearchCount",
     "Region",
     "ReviewDecision",
     "Role",

@@ -3,7 +3,7 @@
 The library keeps search results in memory (`proeftuin.library.cache`), and the pages
 visitors read are kept rendered (`proeftuin.caching.page_cache`), under these numbers. Row LIBRARY
 changes with every write that can change a search's result, count or order, or a lesson's
-page: a lesson published or withdrawn, a report of reuse, a pilot's status, name, place,
+page: a lesson published or withdrawn, a report of reuse or its follow-up's answer, a pilot's status, name, place,
 region or programme, a programme's name or slug or a new one. Row PROFILES changes with the
 rest of what a pilot's public profile, the home page and the pilot list show: a new pilot,
 its texts, period and scale, directions, questions, disciplines, target groups and
@@ -47,6 +47,8 @@ WATCHED = (
     ("pilot", "DELETE", LIBRARY),
     *(("programme", event, LIBRARY) for event in ("INSERT", "UPDATE OF slug, name", "DELETE")),
     *(("lesson_reuse", event, LIBRARY) for event in _ALL_EVENTS),
+    # A follow-up is made with its report; its answer is on the lesson's page.
+    ("reuse_follow_up", "UPDATE OF answered_at, verdict, text", LIBRARY),
     ("pilot", "UPDATE OF scale, theme, ambition, actions, results, planned_start, planned_end",
      PROFILES),
     # A pilot made public as it is written (a seeding, an import) is on the home page and

@@ -42,6 +42,10 @@ KINDS = {
                             _l("Uw rol in %(pilot)s is nu: %(role)s.")),
     "pilot_status_changed": (_l("De status van mijn proeftuin is veranderd"),
                              _l("De status van %(pilot)s is nu: %(status)s.")),
+    "reuse_follow_up": (_l("Een vraag wat er van een hergebruikte les is geworden"),
+                        _l("%(months)s maanden geleden meldde uw proeftuin hergebruik van ‘%(lesson)s’. Wat is ervan geworden?")),
+    "reuse_outcome": (_l("Een andere proeftuin vertelt wat er van mijn hergebruikte les is geworden"),
+                      _l("%(pilot)s over uw les ‘%(lesson)s’, %(months)s maanden na het hergebruik: %(verdict)s.")),
     "harvest_due": (_l("Een oogstmoment van mijn ronde is aangebroken"),
                     _l("Oogstmoment ‘%(harvest)s’ van %(programme)s: zet uw casusbesprekingen om in lessen en dien er uiterlijk %(due)s minstens één in.")),
 }

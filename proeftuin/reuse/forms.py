@@ -8,7 +8,8 @@ from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from proeftuin.forms import clean_text, with_markdown_hint
-from proeftuin.models import Pilot
+from proeftuin.labels import REUSE_VERDICT
+from proeftuin.models import Pilot, ReuseVerdict
 from proeftuin.personal_data.guard import NotPersonalField
 
 #: a report tells a story in a few paragraphs; the lesson itself holds the detail
@@ -88,3 +89,21 @@ class HideForm(FlaskForm):
         filters=[clean_text],
     )
 
+
+
+class FollowUpForm(FlaskForm):
+    """What became of the lesson, months after the reuse, and a short text. Public."""
+
+    verdict = RadioField(
+        _l("Wat is er van de les geworden?"),
+        choices=[SelectChoice(verdict.value, label) for verdict, label in REUSE_VERDICT.items()],
+        validators=[InputRequired(_l("Kies wat er van de les is geworden."))])
+    text = _report_text(
+        _l("Toelichting"),
+        _l("Aangepast: hoe? Gestopt: waarom? Overgenomen: wat hield het gaande?"),
+        _l("Schrijf een korte toelichting."),
+    )
+    not_personal = NotPersonalField(choices=[], validate_choice=False)
+
+    def chosen(self) -> ReuseVerdict | None:
+        return ReuseVerdict(self.verdict.data) if self.verdict.data else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, raiseload
+from sqlalchemy.orm import contains_eager, joinedload, raiseload, selectinload
 
 from proeftuin.extensions import db
 from proeftuin.lessons.queries import fits_id
@@ -30,6 +30,7 @@ def trail_reports(lesson_id: int, include_hidden: bool = False) -> list[LessonRe
                 joinedload(Pilot.region),
                 joinedload(Pilot.programme),
             ),
+            selectinload(LessonReuse.follow_ups),
             raiseload(LessonReuse.reported_by),
             raiseload(LessonReuse.hidden_by),
         )
@@ -70,5 +71,6 @@ def reuse_by_id(reuse_id: int, for_update: bool = False) -> LessonReuse | None:
             joinedload(LessonReuse.pilot, innerjoin=True).options(
                 joinedload(Pilot.programme), joinedload(Pilot.region),
             ),
+            selectinload(LessonReuse.follow_ups),
         )
     )

@@ -6,20 +6,33 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from proeftuin.dates import local_today
 from proeftuin.extensions import db
 from proeftuin.forms import ActionForm
 from proeftuin.library.queries import public_lesson
 from proeftuin.library.urls import public_lesson_url
 from proeftuin.models import LessonReuse, RecordType
-from proeftuin.permissions import can_hide_reuse, can_report_reuse
+from proeftuin.permissions import can_answer_follow_up, can_hide_reuse, can_report_reuse
 from proeftuin.personal_data import guard
-from proeftuin.reuse import forms, queries, services
+from proeftuin.reuse import follow_ups, forms, queries, services
 from proeftuin.security_log import log_event
 from proeftuin.web.loaders import check_action_form
 
 bp = Blueprint("reuse", __name__)
 
 MODERATION = "/begeleiding/hergebruik/<int:reuse_id>"
+
+
+@bp.app_template_global()
+def reuse_summary(reuses) -> follow_ups.ReuseSummary:
+    """What a lesson's reports of reuse add up to (`follow_ups.summary`)."""
+    return follow_ups.summary(reuses)
+
+
+@bp.app_template_global()
+def follow_up_open(question) -> bool:
+    """Whether a follow-up question can be answered today."""
+    return follow_ups.is_open(question, local_today())
 
 
 def _show_error(form, error: services.ReuseError) -> None:
@@ -68,6 +81,41 @@ def report(lesson_id: int):
 def _reporting_pilot(pilots, form):
     """The pilot the report is for, once chosen: its organisations are no personal data."""
     return next((pilot for pilot in pilots if pilot.id == form.pilot.data), None)
+
+
+@bp.route("/hergebruik/<int:reuse_id>/na/<int:months>", methods=["GET", "POST"])
+@login_required
+def follow_up(reuse_id: int, months: int):
+    """Answer, months after a report of reuse, what became of the lesson."""
+    reuse = queries.reuse_by_id(reuse_id)
+    question = next((f for f in reuse.follow_ups if f.months == months), None) \
+        if reuse is not None else None
+    if question is None:
+        abort(404)
+    if not can_answer_follow_up(current_user, reuse):
+        abort(403)
+    revision = reuse.lesson.public_revision
+    is_open = follow_ups.is_open(question, local_today())
+    form = forms.FollowUpForm(data={"verdict": question.verdict.value if question.verdict
+                                    else None, "text": question.text})
+    review = guard.check_if_valid(form, RecordType.reuse, reuse.id, pilot=reuse.pilot) \
+        if is_open else None
+    if guard.may_save(review):
+        try:
+            changed = follow_ups.answer(question, form.chosen(), form.text.data,
+                                        by=current_user, review=review)
+        except follow_ups.FollowUpError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Dank u wel. Uw antwoord staat nu bij de les.") if changed
+                  else _("Er was niets veranderd."), "success" if changed else "info")
+            if revision is None:
+                return redirect(url_for("workspace.overview", slug=reuse.pilot.slug), code=303)
+            return redirect(public_lesson_url(revision, _anchor=f"hergebruik-{reuse.id}"),
+                            code=303)
+    return render_template("reuse/follow_up.html", reuse=reuse, question=question,
+                           revision=revision, form=form, review=review, is_open=is_open)
 
 
 def load_for_moderation(reuse_id: int, for_update: bool = False) -> LessonReuse:

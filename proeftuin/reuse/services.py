@@ -11,6 +11,7 @@ from proeftuin.models import AuditAction, Lesson, LessonReuse, Pilot, RecordType
 from proeftuin.notifications import notify
 from proeftuin.personal_data import guard
 from proeftuin.personal_data.guard import Review
+from proeftuin.reuse import follow_ups
 
 
 class ReuseError(ValueError):
@@ -36,7 +37,9 @@ def report_reuse(lesson: Lesson, pilot: Pilot, *, how: str, outcome: str,
     if not outcome:
         raise ReuseError(_("Beschrijf wat het hergebruik opleverde, ook als het niet werkte."),
                          "outcome")
-    reuse = LessonReuse(lesson=lesson, pilot=pilot, reported_by=by, how=how, outcome=outcome)
+    reuse = LessonReuse(lesson=lesson, pilot=pilot, reported_by=by, how=how, outcome=outcome,
+                        created_at=utcnow())
+    follow_ups.plan(reuse)
     db.session.add(reuse)
     db.session.flush()
     guard.record_confirmations(review, reuse.id, by)

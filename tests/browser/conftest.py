@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import got_request_exception
 from werkzeug.serving import make_server
 
@@ -102,14 +103,24 @@ class LiveServer:
     def reset_database(self) -> None:
         """Empty every table, then load the reference data and the demo data again."""
         from proeftuin import demo
+        from proeftuin.models import library_version
         from tests.conftest import empty_tables, load_reference_data
 
         with self.app.app_context():
             with db.engine.begin() as conn:
+                before = library_version.all_current(conn)
                 empty_tables(conn)
             load_reference_data()
             demo.seed_demo()
             db.session.commit()
+            # The numbers only ever grow, as in production: a worker's index and kept pages
+            # of the last module's data must not match the new data's numbers.
+            with db.engine.begin() as conn:
+                for row, version in library_version.all_current(conn).items():
+                    conn.execute(sa.text(
+                        "INSERT INTO library_version (id, version) VALUES (:row, :version) "
+                        "ON CONFLICT (id) DO UPDATE SET version = :version"),
+                        {"row": row, "version": version + before[row] + 1})
             db.session.remove()
 
 

@@ -6,6 +6,7 @@ them; the English module also checks that every GET route of the URL map was rea
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from collections import deque
 from pathlib import Path
@@ -50,6 +51,7 @@ NOT_PAGES = {
     "dashboard.export_csv": "a CSV download; tests/test_dashboard_table.py checks it",
     "dashboard.monitor_csv": "a CSV download; tests/test_monitor.py parses it",
     "dashboard.monitor_xlsx": "a spreadsheet download; tests/test_monitor.py opens it",
+    "calendar_feed.feed": "an iCalendar feed; tests/test_cohort_calendar.py parses it",
     **{endpoint: "only mid-sign-in or with two-factor on: test_two_factor_journey.py checks it"
        for endpoint in TWO_FACTOR_PAGES},
 }
@@ -77,6 +79,23 @@ def open_invitation_path(app) -> str:
         db.session.commit()
         db.session.remove()
     return f"/uitnodiging/{token}"
+
+
+def assessor_invitation_path(app) -> str:
+    """A link inviting a new address to assess the demo's open call of In voor mantelzorg."""
+    from proeftuin.models import Call, User
+    from proeftuin.programmes import assessors
+
+    with app.test_request_context():
+        call = db.session.scalar(sa.select(Call).where(Call.title == "Ronde 2026"))
+        inviter = db.session.scalar(
+            sa.select(User).where(User.email == "begeleider.mantelzorg@proeftuin.example"))
+        email = f"beoordelaar.{secrets.token_hex(4)}@proeftuin.example"
+        token = assessors.assessor_token(assessors.invite(call, "Nieuwe Beoordelaar", email,
+                                                          inviter))
+        db.session.commit()
+        db.session.remove()
+    return f"/beoordelen/uitnodiging/{token}"
 
 
 def reset_password_path(app) -> str:
@@ -110,17 +129,30 @@ def following_paths(app) -> list[str]:
 
 
 def reuse_paths_of(app) -> list[str]:
-    """The pages for reporting and hiding reuse, which hang off one lesson page each."""
-    from proeftuin.models import Lesson, LessonReuse, Pilot
+    """The pages for reporting and hiding reuse, which hang off one lesson page each, and the
+    question what came of a reuse: Groningen reports one whose question is due today."""
+    from proeftuin.dates import local_today
+    from proeftuin.models import Lesson, LessonReuse, Pilot, User
+    from proeftuin.reuse import services
 
-    with app.app_context():
+    with app.test_request_context():
         lesson_id = db.session.scalar(
             sa.select(Lesson.id).join(Pilot)
             .where(Lesson.public_revision_id.is_not(None), ~Pilot.slug.like("%groningen%"))
             .order_by(Lesson.id).limit(1))
         reuse_id = db.session.scalar(sa.select(LessonReuse.id).order_by(LessonReuse.id).limit(1))
+        groningen = db.session.scalar(sa.select(Pilot).where(Pilot.slug.like("%groningen%")))
+        coordinator = db.session.scalar(
+            sa.select(User).where(User.email == ACCOUNTS["coordinator"]))
+        asked = services.report_reuse(db.session.get(Lesson, lesson_id), groningen,
+                                      how="We namen de werkwijze over.",
+                                      outcome="Het werkte in twee wijken.", by=coordinator)
+        asked.follow_ups[0].due_on = local_today()
+        db.session.commit()
+        follow_up = f"/hergebruik/{asked.id}/na/3"
         db.session.remove()
-    return [f"/bibliotheek/{lesson_id}/hergebruik", f"/begeleiding/hergebruik/{reuse_id}/verbergen"]
+    return [f"/bibliotheek/{lesson_id}/hergebruik", f"/begeleiding/hergebruik/{reuse_id}/verbergen",
+            follow_up]
 
 
 def endpoint_of(adapter, path: str) -> str | None:
@@ -186,7 +218,8 @@ def crawl_as(site, visitor, role: str, language: str, seeds: list[str]) -> set[s
         visitor.sign_in(ACCOUNTS[role], DEMO_PASSWORD)
     seeds = ["/", "/aanmelden/bedankt", "/account", "/werkplaats/", "/begeleiding/", "/beheer/",
              "/dev/mailbox/", "/wachtwoord-vergeten/verstuurd", "/wachtwoord-herstellen/klaar",
-             reset_password_path(site.app), *following_paths(site.app), *seeds]
+             reset_password_path(site.app), assessor_invitation_path(site.app),
+             *following_paths(site.app), *seeds]
     adapter = site.app.url_map.bind("127.0.0.1")
     shots = None
     if language == "nl":  # one language is enough to look at; the layout checks run in both

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from slugify import slugify
 
 from proeftuin import search
-from proeftuin.demo.synthetic.words import Writer
+from proeftuin.demo.synthetic.words import OBJECTS, Writer
 from proeftuin.extensions import db
 from proeftuin.models import (
     CarerQuestion,
@@ -67,6 +67,10 @@ PATHS = {
 #: the other programmes hold this many pilots each
 PROGRAMME_SIZE = 250
 FIRST_DAY = date(2021, 1, 4)
+#: the library's use: months of counted searches (about this many searches drawn a month),
+#: and days of lesson views, with this share of the lessons read on a day (per mille)
+USE_MONTHS, SEARCHES_PER_MONTH = 24, 3_000
+VIEW_DAYS, VIEWS_PER_MILLE = 60, 30
 LAST_DAY = date(2026, 11, 27)
 
 
@@ -157,6 +161,8 @@ class _Builder:
         self.progress = progress
         self.ids = _Ids(connection)
         self.result = Result()
+        #: the ids of the lessons this run published
+        self.lesson_ids: range = range(0)
         self.questions = list(connection.scalars(sa.select(CarerQuestion.id)))
         self.directions = dict(connection.execute(
             sa.select(SolutionDirection.id, SolutionDirection.number)).all())
@@ -208,6 +214,7 @@ class _Builder:
             cases_by_pilot = self.cases(working, plan.cases)
             self.lessons(working, plan.lessons, cases_by_pilot, plan.reuse_share)
             self.result.sample_pilot_slug = working[0]["slug"]
+        self.library_use(plan)
         self.progress("sequences and planner statistics")
         self.reset_sequences()
         # Fresh statistics, or the planners judge the new tables as if they were empty.
@@ -384,7 +391,7 @@ class _Builder:
         """Make `total` published lessons, each with its first public revision, indexed."""
         self.progress(f"{total} published lessons")
         rng, writer = self.rng, self.writer
-        lesson_ids = self.ids.take("lesson", total)
+        lesson_ids = self.lesson_ids = self.ids.take("lesson", total)
         revision_ids = self.ids.take("lesson_revision", total)
         owners = rng.choices(pilots, k=total)
         facilitator_of = dict(self.connection.execute(sa.text(
@@ -464,6 +471,41 @@ class _Builder:
         for start in range(0, len(documents), BATCH):
             index.write(self.connection, documents[start:start + BATCH])
         self.result.rows["search index"] = len(documents)
+
+    def library_use(self, plan: Plan) -> None:
+        """Count searches for the last USE_MONTHS months and lesson views for the last
+        VIEW_DAYS days, as the library's readers would have left them."""
+        self.progress("counts of the library's searches and lesson views")
+        rng = self.rng
+        self.view_counts()
+        if self.connection.scalar(sa.text("SELECT count(*) FROM search_count")):
+            return  # a second run's searches would be the first's: one row per search
+        vocabulary = sorted({word.lower() for phrase in OBJECTS for word in phrase.split()
+                             if len(word) > 3})
+        facets = ["", *(f"richting={d}" for d in range(1, 11)),
+                  *(f"richting={d}&vraag={q}" for d in range(1, 11) for q in range(1, 4)),
+                  *(f"vraag={q}" for q in range(1, 4))]
+        searches = {}
+        for months_ago in range(USE_MONTHS):
+            index = LAST_DAY.year * 12 + LAST_DAY.month - 1 - months_ago
+            month = date(index // 12, index % 12 + 1, 1)
+            for _ in range(SEARCHES_PER_MONTH):
+                words = " ".join(sorted(set(rng.sample(vocabulary, rng.choice((0, 1, 1, 2))))))
+                key = (month, words, rng.choice(facets), rng.random() < 0.8)
+                searches[key] = searches.get(key, 0) + int(rng.paretovariate(1.2))
+        self.insert("search_count", ({"month": m, "words": w, "facets": f, "found": found,
+                                      "searches": n} for (m, w, f, found), n in searches.items()))
+
+    def view_counts(self) -> None:
+        """Views of this run's lessons: each day some of them, a few times each."""
+        if not self.lesson_ids:
+            return
+        rng, ids = self.rng, self.lesson_ids
+        per_day = max(len(ids) * VIEWS_PER_MILLE // 1000, 1)
+        self.insert("lesson_view_count", (
+            {"lesson_id": lesson_id, "day": LAST_DAY - timedelta(days=days_ago),
+             "views": int(rng.paretovariate(1.5))}
+            for days_ago in range(VIEW_DAYS) for lesson_id in rng.sample(ids, per_day)))
 
     def reuse(self, lessons: list[dict], pilots: list[dict], share: float) -> None:
         rng, writer = self.rng, self.writer
