@@ -138,7 +138,7 @@ DECISION_OUTCOME = {
 REUSE_VERDICT = {
     ReuseVerdict.adopted: _l("Overgenomen zoals beschreven"),
     ReuseVerdict.adapted: _l("Aangepast aan de eigen situatie"),
-    ReuseVerdict.dropped: _l("Gestopt"),
+    ReuseVerdict.dropped: _l("Ermee gestopt"),
 }
 
 DELETED_ACCOUNT = _l("Verwijderd account")

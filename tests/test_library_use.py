@@ -248,6 +248,11 @@ def test_a_month_that_cannot_be_used_gets_a_message_not_an_error(app, w, client,
         response = client.get(DEMAND_URL, query_string={"maand": value})
         assert response.status_code == 200
         assert "Kies een maand uit de lijst." in html_of(response)
+    # Without a month asked for, nothing is wrong, and the list shows the month shown.
+    page = html_of(client.get(DEMAND_URL))
+    assert "Kies een maand uit de lijst." not in page
+    assert re.search(r'<option selected value="\d{4}-\d{2}"', page) or \
+        re.search(r'<option value="\d{4}-\d{2}" selected', page)
 
 
 def test_the_demand_page_is_linked_beside_the_coverage_matrix(app, w, client, login):

@@ -129,10 +129,13 @@ class DemandMonthForm(FilterForm):
         super().__init__(formdata=formdata, **kwargs)
         self._months = months
         self.month.choices = [(m.strftime("%Y-%m"), month_label(m, long=True)) for m in months]
-        self.validate()
-        for field_ in self:
-            if field_.errors:
-                field_.data = None
+        if self.month.data is not None:
+            self.validate()
+            if self.month.errors:
+                self.month.data = None
+        if self.month.data is None:
+            # The list shows the month the page shows; only a month asked for is checked.
+            self.month.data = self.chosen_month().strftime("%Y-%m")
 
     def chosen_month(self) -> date:
         """Return the month asked for, or the last month that has ended (its counts are
