@@ -26,7 +26,6 @@ from urllib.parse import parse_qsl, urlencode
 import sqlalchemy as sa
 from flask import Flask, Response, after_this_request, current_app, g, request
 from flask_login import current_user
-from sqlalchemy.dialects import postgresql, sqlite
 
 from proeftuin.caching import versioned_cache
 from proeftuin.dates import local_today, month_of
@@ -195,8 +194,13 @@ def flush() -> None:
 
 
 def _insert(conn, table: sa.Table):
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    # Each dialect's module is imported when its database is used: a SQLite worker that
+    # imported PostgreSQL's would carry it for nothing.
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def _adding(conn, table: sa.Table, keys: list[str], column: str, rows: list[dict]) -> None:

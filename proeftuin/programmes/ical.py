@@ -9,13 +9,13 @@ session's report nor the names of people or pilots.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from proeftuin.dates import TIMEZONE
@@ -24,6 +24,9 @@ from proeftuin.messaging.compose import absolute_url, site_path
 from proeftuin.models import Call, CohortDate
 from proeftuin.models.base import MAX_ID
 from proeftuin.programmes import queries as call_queries
+
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone
 
 #: how long a calendar app (or a cache in between) may keep the feed before asking again
 MAX_AGE = 15 * 60
@@ -64,6 +67,8 @@ def webcal_url(call: Call) -> str:
 
 def _amsterdam() -> Timezone:
     """Europe/Amsterdam's rules since 1996, written out for apps that do not know the zone."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
     zone = Timezone()
     zone.add("tzid", TIMEZONE)
     for part, name, before, after, start, month in (
@@ -81,6 +86,8 @@ def _amsterdam() -> Timezone:
 
 
 def _event(cohort_date: CohortDate, domain: str, link: str) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"cohort-date-{cohort_date.id}@{domain}")
     event.add("dtstamp", cohort_date.updated_at)
@@ -111,6 +118,10 @@ def _event(cohort_date: CohortDate, domain: str, link: str) -> Event:
 def calendar_bytes(call: Call, dates: list[CohortDate]) -> bytes:
     """Return the call's dates as an iCalendar file: a VEVENT per date, all day when it has
     no time, else in Europe/Amsterdam time."""
+    # icalendar is imported where a feed is written, not at the top: it adds some 4 MB to
+    # every worker, and only this download needs it.
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//Proeftuin//Kalender van de ronde//NL")
     calendar.add("version", "2.0")
