@@ -10,7 +10,9 @@ from wtforms import Form as PlainForm
 from proeftuin.extensions import db
 from proeftuin.models import PrivacyConfirmation
 from proeftuin.personal_data import guard
+from proeftuin.personal_data import lexicon as lexicon_module
 from proeftuin.personal_data.detection import fingerprint, scan
+from proeftuin.personal_data.lexicon import lexicon
 
 
 class _Row(PlainForm):
@@ -174,3 +176,22 @@ def test_public_texts_show_every_finding_confirmed_or_not(ctx, make):
     body = texts[1]
     assert [(m.finding.text, m.confirmed) for m in body.marks] == [
         ("Mevrouw Jansen", True), ("Ahmed", False)]
+
+
+def test_the_word_lists_from_the_child_process_are_those_built_here():
+    # The worker keeps the child's lists; a street hash that differed between processes
+    # (Python's own `hash` of a string does) would make every street unknown.
+    from_child = lexicon()
+    assert from_child == lexicon_module.build()
+    assert lexicon_module.is_street(from_child, "kalverstraat")
+    assert not lexicon_module.is_street(from_child, "geen straat van deze naam")
+
+
+def test_the_word_lists_are_built_here_when_the_child_process_fails(monkeypatch):
+    def failing(*args, **kwargs):
+        raise RuntimeError("no child processes here")
+
+    monkeypatch.setattr(lexicon_module.child_process, "built_in_child", failing)
+    built = lexicon.__wrapped__()
+    assert "kalverstraat" not in built.first_names
+    assert lexicon_module.is_street(built, "kalverstraat")

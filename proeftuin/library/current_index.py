@@ -12,17 +12,14 @@ at a time per worker: a version that moves during a build is caught by the next 
 from __future__ import annotations
 
 import logging
-import pickle
-import subprocess
 import sys
-import tempfile
 import threading
-import time
 from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from proeftuin import child_process
 from proeftuin.caching import versioned_cache
 from proeftuin.extensions import db
 from proeftuin.library.memory_index import LibraryIndex
@@ -125,32 +122,12 @@ def _built_elsewhere(app: Flask, heartbeat: Callable[[], None] | None = None) ->
                 return LibraryIndex.build(db.session.connection())
             finally:
                 db.session.remove()
-    # The address goes on stdin, not the command line, where `ps` would show a password;
-    # the index comes back through a file, read straight into its arrays.
-    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(
-            [sys.executable, "-c", "from proeftuin.library import current_index; "
-             "current_index.main()"],
-            stdin=subprocess.PIPE, stdout=output, stderr=errors)
-        child.stdin.write(url.encode())
-        child.stdin.close()
-        deadline = time.monotonic() + BUILD_TIMEOUT
-        while child.poll() is None:
-            if time.monotonic() > deadline:
-                child.kill()
-                child.wait()
-                raise RuntimeError("building the library index took too long")
-            if heartbeat is not None:
-                heartbeat()
-            try:
-                child.wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
-        if child.returncode:
-            errors.seek(0)
-            raise RuntimeError(errors.read().decode(errors="replace")[-2000:])
-        output.seek(0)
-        return pickle.load(output)  # noqa: S301 - our own child's output
+    index = child_process.built_in_child(
+        "from proeftuin.library import current_index; current_index.main()", url.encode(),
+        timeout=BUILD_TIMEOUT, heartbeat=heartbeat)
+    if not isinstance(index, LibraryIndex):
+        raise RuntimeError(f"the index's child process answered a {type(index).__name__}")
+    return index
 
 
 def main() -> None:
@@ -161,4 +138,4 @@ def main() -> None:
             index = LibraryIndex.build(connection)
     finally:
         engine.dispose()
-    sys.stdout.buffer.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    child_process.write_result(index)

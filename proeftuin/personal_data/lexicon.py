@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import hashlib
 import importlib.util
+import logging
 import re
 import unicodedata
 from array import array
@@ -22,6 +24,10 @@ from itertools import chain
 from pathlib import Path
 
 import msgpack
+
+from proeftuin import child_process
+
+log = logging.getLogger(__name__)
 
 DATA = Path(__file__).parent / "data"
 
@@ -119,8 +125,8 @@ class Lexicon:
     common: frozenset[str]
     #: places, regions, organisations, methods and diseases: word tuples
     not_personal: frozenset[tuple[str, ...]]
-    #: street names, as the sorted hashes of their folded words joined by spaces: 150,000
-    #: names in 1.2 MB instead of 14 (see `is_street`)
+    #: street names, as the sorted hashes (`street_hash`) of their folded words joined by
+    #: spaces: 150,000 names in 1.2 MB instead of 14 (see `is_street`)
     streets: array
     #: per first word of a phrase in not_personal, the lengths of those phrases, longest first
     phrase_lengths: dict[str, tuple[int, ...]]
@@ -173,16 +179,53 @@ def _frequent_dutch() -> set[str]:
     return {fold(word) for bucket in buckets[:last + 1] for word in bucket}
 
 
+def street_hash(key: str) -> int:
+    """A street name's 64-bit hash, the same in every process (Python's own `hash` of a
+    string is not: the lists are built in another process than the one that reads them)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little",
+                          signed=True)
+
+
 def is_street(words: Lexicon, key: str) -> bool:
     """Whether folded words joined by spaces name a street the street list knows."""
-    wanted = hash(key)
+    wanted = street_hash(key)
     index = bisect.bisect_left(words.streets, wanted)
     return index < len(words.streets) and words.streets[index] == wanted
 
 
+#: the longest the child process may take to build the lists (under a second, as a rule)
+BUILD_TIMEOUT = 120
+
+
 @cache
 def lexicon() -> Lexicon:
-    """Load the lists, once per process (bench/guard.py measures the time and memory)."""
+    """Load the lists, once per process (bench/guard.py measures the time and memory).
+
+    They are built in a child process (`proeftuin.child_process`): reading the source lists
+    makes some hundred thousand temporary strings, and a worker that built the lists itself
+    kept 18 MB where the lists take 11.
+    """
+    try:
+        built = child_process.built_in_child(
+            "from proeftuin.personal_data import lexicon; lexicon.main()",
+            timeout=BUILD_TIMEOUT)
+        if isinstance(built, Lexicon):
+            return built
+        raise RuntimeError(f"the child process answered a {type(built).__name__}")
+    except (OSError, RuntimeError):
+        # The guard must have its lists: built here, they cost memory, not protection.
+        log.warning("building the guard's word lists in a child process failed; built here",
+                    exc_info=True)
+        return build()
+
+
+def main() -> None:
+    """Build the lists and pickle them to standard output (the child of `lexicon`)."""
+    child_process.write_result(build())
+
+
+def build() -> Lexicon:
+    """Read the source lists into a Lexicon."""
     root = _deduce_data()
     common = _listed(root, "whitelist/lst_common_word")
     surnames = _listed(root, "names/lst_surname")
@@ -194,7 +237,7 @@ def lexicon() -> Lexicon:
     interfix_surnames = _listed(root, "names/lst_interfix_surname")
     interfixes = sorted(
         {phrase_key(item) for item in _lines(root / "names/lst_interfix/items.txt")} - {()},
-        key=len, reverse=True,
+        key=lambda words: (-len(words), words),  # the same order in every process
     )
     places = {
         phrase_key(item)
@@ -218,7 +261,7 @@ def lexicon() -> Lexicon:
     ambiguous_places = {key for key in places if len(key) == 1 and key[0] in first_names}
     not_personal = frozenset((places - ambiguous_places | eponyms | own) - {()})
     streets = array("q", sorted({
-        hash(" ".join(key)) for item in _lines(root / "locations/lst_street/items.txt")
+        street_hash(" ".join(key)) for item in _lines(root / "locations/lst_street/items.txt")
         if (key := phrase_key(item))
     }))
     return Lexicon(
