@@ -4,7 +4,7 @@ see what readers look for (never a search fewer than five share), authors their 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +16,7 @@ from proeftuin.extensions import db
 from proeftuin.library import usage
 from proeftuin.library.queries import LibrarySelection
 from proeftuin.library.urls import public_lesson_url
+from proeftuin.messaging import schedule
 from proeftuin.models import LessonKind, LessonStatus, LessonViewCount, SearchCount
 
 DEMAND_URL = "/begeleiding/vraag"
@@ -175,6 +176,19 @@ def test_flushes_add_up_and_views_of_a_deleted_lesson_are_dropped(app, w, client
 
     assert view_rows() == {(w.lesson.id, local_today()): 2}
     assert usage.pending() == ({}, {})
+
+
+def test_the_night_deletes_searches_older_than_two_years(app, w):
+    night = datetime(2027, 3, 1, 2, tzinfo=UTC)  # 03:00 in Amsterdam, on 1 March
+    kept = date(2025, 3, 1)  # the 24th month before March 2027
+    add_searches("respijtzorg", "", 7, month=kept)
+    add_searches("respijtzorg", "", 9, month=date(2025, 2, 1))
+    add_searches("dagbesteding", "richting=3", 2, found=False, month=date(2024, 1, 1))
+
+    assert "retention" in schedule.run_due(night)
+
+    assert search_rows() == {(kept, "respijtzorg", "", True, 7)}
+    assert usage.purge_old_searches(night) == 0
 
 
 # The facilitators' page -------------------------------------------------------------------------

@@ -20,15 +20,16 @@ import functools
 import threading
 import time
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Flask, Response, after_this_request, current_app, g, request
 from flask_login import current_user
 
 from proeftuin.caching import versioned_cache
-from proeftuin.dates import local_today, month_of
+from proeftuin.dates import TIMEZONE, add_months, local_today, month_of
 from proeftuin.extensions import db
 from proeftuin.library.queries import LibrarySelection
 from proeftuin.models import Lesson
@@ -71,6 +72,10 @@ ROBOTS = ("bot", "crawl", "spider", "slurp")
 #: the outcomes of the searches each worker remembers per address, for pages the page cache
 #: serves without running the search (it keeps at most PAGE_CACHE_SIZE pages)
 REMEMBERED_OUTCOMES = 5000
+
+#: months of counted searches kept before the month under way: the facilitators' page shows
+#: two years of what readers looked for, and the words typed are not kept longer than that
+SEARCH_MONTHS_KEPT = 24
 
 SearchKey = tuple[str, str]
 
@@ -228,6 +233,15 @@ def _write_views(conn, views: Counter) -> None:
             for (lesson_id, day), number in views.items() if lesson_id in existing]
     if rows:
         _adding(conn, LessonViewCount.__table__, ["lesson_id", "day"], "views", rows)
+
+
+def purge_old_searches(now: datetime) -> int:
+    """Delete the counted searches of the months before the SEARCH_MONTHS_KEPT that are
+    kept (the nightly retention job); return how many rows went."""
+    this_month = month_of(now.astimezone(ZoneInfo(TIMEZONE)).date())
+    first_kept = add_months(this_month, -SEARCH_MONTHS_KEPT)
+    return db.session.execute(
+        sa.delete(SearchCount).where(SearchCount.month < first_kept)).rowcount
 
 
 def _flush_after_response() -> None:

@@ -49,6 +49,7 @@ def jobs() -> list[Job]:
     # The jobs' modules use the app's models and templates, which import this package.
     from proeftuin import notifications  # noqa: PLC0415
     from proeftuin.following import digests, services  # noqa: PLC0415
+    from proeftuin.library import usage  # noqa: PLC0415
     from proeftuin.messaging import worker  # noqa: PLC0415
     from proeftuin.models import Frequency  # noqa: PLC0415
     from proeftuin.programmes import harvests  # noqa: PLC0415
@@ -57,6 +58,7 @@ def jobs() -> list[Job]:
     def retention(now: datetime) -> None:
         services.purge_unconfirmed(now)
         worker.purge_sent(now)
+        usage.purge_old_searches(now)
 
     return [
         Job("daily-digest", notifications.DIGEST_HOUR, notifications.send_daily_digests),
