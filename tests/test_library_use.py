@@ -122,6 +122,17 @@ def test_browsing_further_pages_robots_and_redirects_are_not_counted(app, w, cli
     assert usage.pending() == ({}, {})
 
 
+def test_the_lesson_s_own_pilot_reading_its_page_is_not_counted(app, w, client, login):
+    url = public_lesson_url(w.lesson.public_revision)
+    login(w.member)
+    client.get(url)
+    client.post("/logout")
+    login(w.other_member)
+    client.get(url)
+
+    assert usage.pending() == ({}, {(w.lesson.id, local_today()): 1})
+
+
 def test_a_search_that_found_nothing_is_counted_so(app, w, client):
     client.get("/bibliotheek/", query_string={"q": "dementiecafe"})
     usage.flush()

@@ -11,7 +11,7 @@ from proeftuin.library import facets, queries, results, usage
 from proeftuin.library.blueprint import bp
 from proeftuin.library.forms import LibraryFilterForm
 from proeftuin.library.urls import LICENCE_URL, library_urls, public_lesson_url
-from proeftuin.permissions import can_facilitate, can_hide_reuse
+from proeftuin.permissions import can_facilitate, can_hide_reuse, is_member
 
 
 def _public_or_404(lesson_id: int):
@@ -74,6 +74,7 @@ def show(lesson_id: int, slug: str):
     canonical = public_lesson_url(revision)
     if request.script_root + request.path != canonical:
         return redirect(canonical, code=301)
+    usage.note_own_lesson(is_member(current_user, lesson.pilot))
     return render_template(
         "library/show.html", lesson=lesson, revision=revision, pilot=lesson.pilot,
         canonical_url=public_lesson_url(revision, _external=True), licence_url=LICENCE_URL,

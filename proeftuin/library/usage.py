@@ -317,13 +317,21 @@ def counts_searches(view):
     return counted
 
 
+def note_own_lesson(own: bool) -> None:
+    """Tell `counts_views` whether the person reading is one of the lesson's own pilot: its
+    writers reading their own page are no readers of the library."""
+    g.own_lesson = own
+
+
 def counts_views(view):
-    """Count each reading of a lesson's public page (not its redirects), per lesson and day."""
+    """Count each reading of a lesson's public page (not its redirects) by someone outside
+    its pilot, per lesson and day."""
 
     @functools.wraps(view)
     def counted(*args, lesson_id: int, **kwargs):
         page = view(*args, lesson_id=lesson_id, **kwargs)
-        if _is_reader() and _succeeded(page):
+        # A page kept for visitors is served without the view: no visitor is a member.
+        if _is_reader() and _succeeded(page) and not g.get("own_lesson", False):
             _tally.add_view(lesson_id)
             _flush_after_response()
         return page
