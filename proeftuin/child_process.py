@@ -15,16 +15,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
-def built_in_child(code: str, stdin: bytes = b"", *, timeout: float,
-                   heartbeat: Callable[[], None] | None = None) -> object:
-    """Run `code` in a new interpreter and return what it pickled to its standard output.
+def built_in_child(code: str, kind: type[T], stdin: bytes = b"", *, timeout: float,
+                   heartbeat: Callable[[], None] | None = None) -> T:
+    """Run `code` in a new interpreter and return the `kind` it pickled to its standard
+    output.
 
     `stdin` is given to the child (an address with a password goes there, not on the
     command line, where `ps` shows it); `heartbeat` is called every second while it works.
     Raises RuntimeError with the end of the child's error output when it fails or takes
-    longer than `timeout` seconds.
+    longer than `timeout` seconds, and when it answers something else than a `kind`.
     """
     # The result comes back through a file, read straight into its objects.
     with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
@@ -48,7 +52,11 @@ def built_in_child(code: str, stdin: bytes = b"", *, timeout: float,
             errors.seek(0)
             raise RuntimeError(errors.read().decode(errors="replace")[-2000:])
         output.seek(0)
-        return pickle.load(output)  # noqa: S301 - our own child's output
+        result = pickle.load(output)  # noqa: S301 - our own child's output
+    if not isinstance(result, kind):
+        raise RuntimeError(f"the child process answered a {type(result).__name__}, "
+                           f"not a {kind.__name__}")
+    return result
 
 
 def write_result(result: object) -> None:

@@ -16,6 +16,11 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
+def local_date(moment: datetime) -> date:
+    """Return the date a moment (with its zone) falls on in the Netherlands and Flanders."""
+    return moment.astimezone(ZoneInfo(TIMEZONE)).date()
+
+
 def month_of(day: date) -> date:
     """Return the first day of the month `day` falls in."""
     return day.replace(day=1)

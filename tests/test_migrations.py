@@ -289,6 +289,16 @@ def _insert_pilot() -> int:
             {"region": region, "programme": programme}).scalar()
 
 
+def _insert_published_lesson(conn, pilot_id: int, content: dict[str, str]) -> int:
+    """A published lesson of the pilot with these texts and choices, as raw SQL writes it."""
+    fields = ", ".join(content)
+    values = ", ".join(f":{name}" for name in content)
+    return conn.execute(sa.text(
+        f"INSERT INTO lesson (pilot_id, status, {fields}, created_at, updated_at) "  # noqa: S608 - our own names
+        f"VALUES (:pilot, 'published', {values}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
+        "RETURNING id"), {"pilot": pilot_id, **content}).scalar()
+
+
 def test_0010_gives_existing_confirmations_the_pilot_of_their_record(migration_app):
     upgrade(revision="0009")
     pilot_id = _insert_pilot()
@@ -315,10 +325,7 @@ def test_0018_gives_existing_revisions_their_readable_text(migration_app):
     fields = ", ".join(content)
     values = ", ".join(f":{name}" for name in content)
     with db.engine.begin() as conn:
-        lesson = conn.execute(sa.text(
-            f"INSERT INTO lesson (pilot_id, status, {fields}, created_at, updated_at) "  # noqa: S608 - our own names
-            f"VALUES (:pilot, 'published', {values}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
-            "RETURNING id"), {"pilot": pilot_id, **content}).scalar()
+        lesson = _insert_published_lesson(conn, pilot_id, content)
         conn.execute(sa.text(
             f"INSERT INTO lesson_revision (lesson_id, number, published_at, {fields}, "  # noqa: S608
             f"source_case_count) VALUES (:lesson, 1, CURRENT_TIMESTAMP, {values}, 0)"),
@@ -370,13 +377,8 @@ def test_0022_asks_earlier_reports_of_reuse_after_three_and_six_months(migration
     pilot_id = _insert_pilot()
     content = {"title": "Titel", "summary": "Kort", "context": "", "body": "Les", "advice": "",
                "kind": "success_factor", "level": "professional", "evidence": "single_case"}
-    fields = ", ".join(content)
-    values = ", ".join(f":{name}" for name in content)
     with db.engine.begin() as conn:
-        lesson = conn.execute(sa.text(
-            f"INSERT INTO lesson (pilot_id, status, {fields}, created_at, updated_at) "  # noqa: S608 - our own names
-            f"VALUES (:pilot, 'published', {values}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
-            "RETURNING id"), {"pilot": pilot_id, **content}).scalar()
+        lesson = _insert_published_lesson(conn, pilot_id, content)
         # Noon on the last day of January, Dutch time: April has no 31st.
         conn.execute(sa.text(
             "INSERT INTO lesson_reuse (lesson_id, pilot_id, how, outcome, created_at, "

@@ -263,7 +263,6 @@ def _lessons_per_cell() -> dict[tuple[int | None, int | None], int]:
 
 
 def _count_lessons_per_cell() -> dict[tuple[int | None, int | None], int]:
-    published = Lesson.public_revision_id.is_not(None)
     by_direction = (revision_direction.c.lesson_revision_id == Lesson.public_revision_id)
     by_question = (revision_question.c.lesson_revision_id == Lesson.public_revision_id)
     counts: dict[tuple[int | None, int | None], int] = {}
@@ -274,25 +273,25 @@ def _count_lessons_per_cell() -> dict[tuple[int | None, int | None], int]:
         .join(SolutionDirection, SolutionDirection.id == revision_direction.c.direction_id)
         .join(revision_question, by_question)
         .join(CarerQuestion, CarerQuestion.id == revision_question.c.question_id)
-        .where(published)
+        .where(Lesson.public_revision_id.is_not(None))
         .group_by(CarerQuestion.number, SolutionDirection.number)
     )
     counts.update({(q, d): n for q, d, n in pairs})
-    directions = db.session.execute(
-        sa.select(SolutionDirection.number, sa.func.count(sa.distinct(Lesson.id)))
-        .join(revision_direction, by_direction)
-        .join(SolutionDirection, SolutionDirection.id == revision_direction.c.direction_id)
-        .where(published).group_by(SolutionDirection.number)
-    )
-    counts.update({(None, d): n for d, n in directions})
-    questions = db.session.execute(
-        sa.select(CarerQuestion.number, sa.func.count(sa.distinct(Lesson.id)))
-        .join(revision_question, by_question)
-        .join(CarerQuestion, CarerQuestion.id == revision_question.c.question_id)
-        .where(published).group_by(CarerQuestion.number)
-    )
-    counts.update({(q, None): n for q, n in questions})
+    counts.update({(None, d): n for d, n in _lessons_per(SolutionDirection, revision_direction,
+                                                          "direction_id")})
+    counts.update({(q, None): n for q, n in _lessons_per(CarerQuestion, revision_question,
+                                                          "question_id")})
     return counts
+
+
+def _lessons_per(reference, link: sa.Table, column: str):
+    """Published lessons per number of a reference table (directions or questions)."""
+    return db.session.execute(
+        sa.select(reference.number, sa.func.count(sa.distinct(Lesson.id)))
+        .join(link, link.c.lesson_revision_id == Lesson.public_revision_id)
+        .join(reference, reference.id == link.c[column])
+        .where(Lesson.public_revision_id.is_not(None)).group_by(reference.number)
+    )
 
 
 def _most_read(month: date, programmes: list[Programme]) -> list[ReadLesson]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from proeftuin.dashboard import queries
-from proeftuin.dates import TIMEZONE
+from proeftuin.dates import local_date
 from proeftuin.labels import status_label
 from proeftuin.library.exports import (
     SPREADSHEET_DELIMITER,
@@ -175,7 +174,7 @@ class Attention:
 def build_rows(programmes: list[Programme], now: datetime, quiet_after_weeks: int) -> list[TableRow]:
     """Return a row for every pilot of these programmes, by name, with its flags worked out."""
     limit = timedelta(weeks=quiet_after_weeks)
-    today = now.astimezone(ZoneInfo(TIMEZONE)).date()
+    today = local_date(now)
     harvests = tallies([p.id for p in programmes], today)
     all_figures = list(queries.pilot_figures(programmes))
     overdue = follow_ups.overdue_counts([f.pilot.id for f in all_figures], today)

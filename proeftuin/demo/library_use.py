@@ -9,11 +9,10 @@ facilitators' page; a few are not, and stay hidden there, as a real month's woul
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from proeftuin.dates import TIMEZONE, add_months, month_of
+from proeftuin.dates import add_months, local_date, month_of
 from proeftuin.extensions import db
 from proeftuin.models import Lesson, LessonViewCount, SearchCount
 
@@ -40,7 +39,7 @@ VIEW_DAYS = 45
 
 def seed_demo_library_use(now: datetime) -> None:
     """Add the demo's search counts for this and last month, and its lessons' daily views."""
-    today = now.astimezone(ZoneInfo(TIMEZONE)).date()
+    today = local_date(now)
     this_month = month_of(today)
     for month, share in ((add_months(this_month, -1), 1.0), (this_month, 0.5)):
         for words, facets, found, nothing in SEARCHES:

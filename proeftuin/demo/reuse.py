@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from proeftuin import audit
-from proeftuin.dates import TIMEZONE
+from proeftuin.dates import TIMEZONE, local_date
 from proeftuin.extensions import db
 from proeftuin.models import (
     AuditAction,
@@ -144,7 +144,7 @@ def _follow_up(reuse: LessonReuse, spec: DemoReuse, user, now: datetime) -> None
     """The questions whose day has passed were asked on it; some were answered a week on,
     the others wait (and, a month late, are overdue on the facilitators' table)."""
     answers = {months: (verdict, text) for months, verdict, text in spec.answers}
-    today = now.astimezone(ZoneInfo(TIMEZONE)).date()
+    today = local_date(now)
     for question in reuse.follow_ups:
         if question.due_on > today:
             continue

@@ -122,12 +122,9 @@ def _built_elsewhere(app: Flask, heartbeat: Callable[[], None] | None = None) ->
                 return LibraryIndex.build(db.session.connection())
             finally:
                 db.session.remove()
-    index = child_process.built_in_child(
-        "from proeftuin.library import current_index; current_index.main()", url.encode(),
-        timeout=BUILD_TIMEOUT, heartbeat=heartbeat)
-    if not isinstance(index, LibraryIndex):
-        raise RuntimeError(f"the index's child process answered a {type(index).__name__}")
-    return index
+    return child_process.built_in_child(
+        "from proeftuin.library import current_index; current_index.main()", LibraryIndex,
+        url.encode(), timeout=BUILD_TIMEOUT, heartbeat=heartbeat)
 
 
 def main() -> None:

@@ -22,14 +22,13 @@ import time
 from collections import Counter
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Flask, Response, after_this_request, current_app, g, request
 from flask_login import current_user
 
 from proeftuin.caching import versioned_cache
-from proeftuin.dates import TIMEZONE, add_months, local_today, month_of
+from proeftuin.dates import add_months, local_date, local_today, month_of
 from proeftuin.extensions import db
 from proeftuin.library.queries import LibrarySelection
 from proeftuin.models import Lesson
@@ -238,7 +237,7 @@ def _write_views(conn, views: Counter) -> None:
 def purge_old_searches(now: datetime) -> int:
     """Delete the counted searches of the months before the SEARCH_MONTHS_KEPT that are
     kept (the nightly retention job); return how many rows went."""
-    this_month = month_of(now.astimezone(ZoneInfo(TIMEZONE)).date())
+    this_month = month_of(local_date(now))
     first_kept = add_months(this_month, -SEARCH_MONTHS_KEPT)
     return db.session.execute(
         sa.delete(SearchCount).where(SearchCount.month < first_kept)).rowcount

@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from proeftuin.dates import TIMEZONE
 from proeftuin.extensions import db
 from proeftuin.models.notification import ScheduledRun
 
-ZONE = ZoneInfo("Europe/Amsterdam")
+ZONE = ZoneInfo(TIMEZONE)
 #: the night's clean-up of addresses and mail no longer needed, before anyone is at work
 RETENTION_HOUR = 3
 

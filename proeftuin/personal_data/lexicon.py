@@ -206,12 +206,9 @@ def lexicon() -> Lexicon:
     kept 18 MB where the lists take 11.
     """
     try:
-        built = child_process.built_in_child(
-            "from proeftuin.personal_data import lexicon; lexicon.main()",
+        return child_process.built_in_child(
+            "from proeftuin.personal_data import lexicon; lexicon.main()", Lexicon,
             timeout=BUILD_TIMEOUT)
-        if isinstance(built, Lexicon):
-            return built
-        raise RuntimeError(f"the child process answered a {type(built).__name__}")
     except (OSError, RuntimeError):
         # The guard must have its lists: built here, they cost memory, not protection.
         log.warning("building the guard's word lists in a child process failed; built here",

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from proeftuin import audit
-from proeftuin.dates import TIMEZONE, months_later
+from proeftuin.dates import local_date, months_later
 from proeftuin.extensions import db
 from proeftuin.labels import reuse_verdict_label
 from proeftuin.messaging.compose import site_path
@@ -51,9 +50,6 @@ OVERDUE_AFTER = timedelta(weeks=4)
 #: the reusing pilots that are asked: those still at work (a stopped pilot is left alone)
 ASKED_STATUSES = FOLLOW_UP_STATUSES
 
-_ZONE = ZoneInfo(TIMEZONE)
-
-
 class FollowUpError(ValueError):
     """An answer the question refuses; `field` names the input at fault, if any."""
 
@@ -66,7 +62,7 @@ class FollowUpError(ValueError):
 def plan(reuse: LessonReuse) -> None:
     """Make the report's questions (or move them), due `FOLLOW_UP_MONTHS` after its
     (Dutch) day."""
-    day = (reuse.created_at or utcnow()).astimezone(_ZONE).date()
+    day = local_date(reuse.created_at or utcnow())
     planned = {f.months: f for f in reuse.follow_ups}
     for months in FOLLOW_UP_MONTHS:
         if months in planned:
@@ -120,15 +116,13 @@ def ask_due(now: datetime | None = None) -> int:
     from proeftuin.notifications import notify  # noqa: PLC0415 - imports the messaging
 
     now = now or utcnow()
-    questions = due(now.astimezone(_ZONE).date())
+    questions = due(local_date(now))
     members = _members({q.reuse.pilot_id for q in questions})
     for question in questions:
         reuse = question.reuse
-        revision = reuse.lesson.public_revision
-        title = revision.title if revision is not None else reuse.lesson.title
         notify(members.get(reuse.pilot_id, ()), "reuse_follow_up",
                site_path("reuse.follow_up", reuse_id=reuse.id, months=question.months),
-               lesson=title, months=str(question.months))
+               lesson=_shown_title(reuse.lesson), months=str(question.months))
         question.asked_at = now
     db.session.flush()
     return len(questions)
@@ -171,6 +165,12 @@ def answer(follow_up: ReuseFollowUp, verdict: ReuseVerdict | None, text: str, *,
     return True
 
 
+def _shown_title(lesson: Lesson) -> str:
+    """The title readers know the lesson by: its public one, or its working one."""
+    revision = lesson.public_revision
+    return revision.title if revision is not None else lesson.title
+
+
 def _tell_the_writers(follow_up: ReuseFollowUp, by: User) -> None:
     from proeftuin.library.urls import public_lesson_url  # noqa: PLC0415 - a view helper
     from proeftuin.notifications import notify  # noqa: PLC0415
@@ -183,7 +183,7 @@ def _tell_the_writers(follow_up: ReuseFollowUp, by: User) -> None:
                                                               slug=lesson.pilot.slug,
                                                               lesson_id=lesson.id)
     notify(writers, "reuse_outcome", path, by=by, pilot=reuse.pilot.name,
-           lesson=lesson.public_revision.title if lesson.public_revision else lesson.title,
+           lesson=_shown_title(lesson),
            months=str(follow_up.months), verdict=reuse_verdict_label(follow_up.verdict))
 
 
